@@ -1,0 +1,65 @@
+"""References to other documents: type, number and date ("Chỉ thị số 45-CT/TW ngày 20/6/2020")."""
+
+from functools import lru_cache
+
+import regex
+
+from . import dates
+from .context import AnalyzedDocument
+from .rules import alt, load_yaml
+from .schema import CitationRow
+
+_NUMBER = r"\d+(?:\.\d+)?(?:/\d{4})?(?:[/-]\p{Lu}[\p{Lu}\p{Ll}Đđ\d.]*(?:[/-][\p{Lu}Đ\d][\p{Lu}\p{Ll}Đđ\d]*)*)?"
+_OWN_NUMBER = regex.compile(r"^\s*Số\s*:?\s*(" + _NUMBER + ")", regex.MULTILINE)
+
+
+@lru_cache(maxsize=1)
+def _patterns():
+    rules = load_yaml("citations.yaml")
+    pattern = regex.compile(
+        rf"(?<!\p{{L}})(?P<type>{alt(rules['types'])})(?: số| số:)?\s*(?P<number>{_NUMBER})(?![\d\p{{L}}])"
+        r"(?:\s*(?:năm (?P<year>\d{4})|,?\s*(?:được ban hành |ban hành )?ngày\s*"
+        r"(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})|(?P<wd>\d{1,2}) tháng (?P<wm>\d{1,2}) năm (?P<wy>\d{4}))))?")
+    return pattern, rules["codes"], rules["abbreviations"]
+
+
+def _type_of(written: str, number: str, codes: dict, abbreviations: dict) -> str:
+    code = regex.search(r"[/-](\p{Lu}[\p{L}]*)(?:[/-]|$)", number)
+    if code and code.group(1) in codes:
+        return codes[code.group(1)]
+    return abbreviations.get(written, written)
+
+
+def extract_citations(analyzed: AnalyzedDocument) -> list[CitationRow]:
+    pattern, codes, abbreviations = _patterns()
+    text = analyzed.text
+    own = {m.group(1) for m in _OWN_NUMBER.finditer(text[:1500])}
+    rows = []
+    for match in pattern.finditer(text):
+        number = match.group("number")
+        if number in own or regex.fullmatch(r"(?:19|20)\d{2}", number) and match.group("type") != "Luật":
+            continue
+        issued = None
+        if match.group("d") or match.group("wd"):
+            day, month, year = (int(match.group(k)) for k in (("d", "m", "y") if match.group("d") else ("wd", "wm", "wy")))
+            issued = dates.iso(year, month, day) if dates.check_date(year, month, day) is None else None
+        sentence = analyzed.sentence_at(match.start())
+        rows.append(CitationRow(
+            number=number, doc_type=_type_of(match.group("type"), number, codes, abbreviations),
+            issued_date=issued, text=match.group(), sentence=sentence.text if sentence else match.group(),
+            start=match.start(), end=match.end(),
+            rule_id="cite.coded_number" if "/" in number or "-" in number else "cite.bare_number"))
+    return _resolve_bare_numbers(rows)
+
+
+def _resolve_bare_numbers(rows: list[CitationRow]) -> list[CitationRow]:
+    """"Nghị quyết số 101" after "Nghị quyết số 101-NQ/TU" is the same document."""
+    full = {}
+    for row in rows:
+        head = regex.match(r"\d+", row.number).group()
+        if row.number != head:
+            full.setdefault((row.doc_type, head), row.number)
+    for row in rows:
+        if row.number.isdigit() and (row.doc_type, row.number) in full:
+            row.number = full[(row.doc_type, row.number)]
+    return rows

@@ -1,0 +1,34 @@
+"""A spaCy SpanRuler that labels cue phrases (comparators, target/result cues) in a Doc."""
+
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline.normalize import fold_for_matching
+
+from .rules import load_patterns
+
+CUES_KEY = "cues"
+
+
+def token_pattern(phrase: str) -> list[dict]:
+    """"trở lên" -> [{"NORM": "trở"}, {"NORM": "lên"}]: one token per syllable, folded."""
+    return [{"NORM": syllable} for syllable in fold_for_matching(phrase).split()]
+
+
+@lru_cache(maxsize=None)
+def _ruler(nlp: Language):
+    ruler = nlp.add_pipe("span_ruler", name="cue_ruler", config={
+        "spans_key": CUES_KEY, "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"},
+        "validate": True})
+    ruler.add_patterns([{"label": p["label"], "pattern": token_pattern(p["pattern"]), "id": p["id"]}
+                        for p in load_patterns("cues.jsonl")])
+    return ruler
+
+
+def cue_spans(nlp: Language, doc: Doc) -> list[Span]:
+    """The cue spans of a Doc, computed once per Doc."""
+    if CUES_KEY not in doc.spans:
+        _ruler(nlp)(doc)
+    return list(doc.spans[CUES_KEY])

@@ -1,0 +1,235 @@
+"""Indicators: a number attached to a measured quantity, with unit, comparator and kind."""
+
+from functools import lru_cache
+
+import regex
+
+from . import dates
+from .context import AnalyzedDocument
+from .cues import cue_spans
+from .numbers import NUMBER, NUMBER_WORDS, parse_number, parse_number_words, scaled
+from .rules import alt, load_yaml
+from .schema import IndicatorRow
+
+_COMPARATORS = {"CMP_GE": ">=", "CMP_GT": ">", "CMP_LE": "<=", "CMP_LT": "<"}
+# Comparators that must stand right before the number: "trên" and "hơn" are also
+# prepositions ("trên địa bàn"), so a far one says nothing.
+_ADJACENT_ONLY = {"CMP_GT", "CMP_LT"}
+_NEAR, _FAR = 12, 70
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, regex.Pattern]:
+    units = load_yaml("units.yaml")
+    negatives = load_yaml("negatives.yaml")
+    low = lambda words: [w.lower() for w in words]  # noqa: E731
+    unit_re = (rf"(?P<pp>{alt(low(units['percentage_points']))})"
+               rf"|(?P<pct>{alt(low(units['percent']))})"
+               rf"|(?:(?P<scale>{alt(units['scales'])})\s+)?(?P<currency>{alt(low(units['currencies']))})"
+               rf"|(?:(?P<cscale>{alt(units['scales'])})\s+)?(?P<unit>{alt(low(units['units']))})"
+               rf"|(?P<bare_scale>{alt(units['scales'])})")
+    return {
+        "number": regex.compile(
+            rf"(?<![\d.,/\p{{L}}])(?P<num>{NUMBER}|{NUMBER_WORDS}(?=\s))"
+            rf"(?:\s*(?:-|–|đến)\s*(?P<high>{NUMBER})(?!\d))?(?![\d])"),
+        "unit": regex.compile(rf"^\s*(?:{unit_re})(?!\p{{L}})"),
+        "fraction": regex.compile(rf"^/(?P<den>{NUMBER})\s*"),
+        "per_slash": regex.compile(rf"^\s*/\s*(?P<per>{alt(low(units['per_words']))}|\p{{L}}+)(?!\p{{L}})"),
+        "per_every": regex.compile(r"^\s*(?:mỗi năm|hằng năm|hàng năm|/ năm)"),
+        "per_population": regex.compile(r"^\s*(?:trên|/)\s*(?P<per>(?:1|một) vạn dân|(?:1|một) nghìn dân|[\d.]+ (?:dân|người))"),
+        "after_cmp": regex.compile(r"^\s*(?P<cmp>trở lên|trở xuống)"),
+        "not_before": regex.compile("|".join(f"(?:{p})" for p in negatives["before"].values())),
+        "not_after": regex.compile("|".join(f"(?:{p})" for p in negatives["after"].values())),
+        "not_unit": regex.compile(rf"^{alt(low(units['not_units']))}$"),
+        "fallback_verb": regex.compile(rf"(?:^|\s){alt(low(units['fallback_verbs']))}\s*$"),
+        "period": regex.compile(
+            r"(?:giai đoạn|thời kỳ) (?P<y1>(?:19|20)\d{2})\s*[-–]\s*(?P<y2>(?:19|20)\d{2})"
+            r"|quý (?P<q>iv|iii|ii|i|[1-4])\s*(?:/|năm)\s*(?P<qy>(?:19|20)\d{2})"
+            r"|(?P<n>\d{1,2}) tháng (?P<edge>đầu |cuối )?năm (?P<ny>(?:19|20)\d{2})"
+            r"|năm (?P<y>(?:19|20)\d{2})"),
+    }
+
+
+def _period(folded_sentence: str, position: int) -> dates.Interval | None:
+    """The period nearest before `position` in the sentence, else the first after it."""
+    found = list(_patterns()["period"].finditer(folded_sentence))
+    before = [m for m in found if m.end() <= position]
+    match = before[-1] if before else (found[0] if found else None)
+    if match is None:
+        return None
+    if match.group("y1"):
+        return dates.years(int(match.group("y1")), int(match.group("y2")))
+    if match.group("q"):
+        q = match.group("q")
+        return dates.quarter(int(match.group("qy")), int(q) if q.isdigit() else dates.ROMAN[q])
+    if match.group("n"):
+        count, year_ = int(match.group("n")), int(match.group("ny"))
+        return dates.months_of_year(year_, count, first=match.group("edge") != "cuối ")
+    return dates.year(int(match.group("y")))
+
+
+def _clause_bounds(folded: str, position: int) -> tuple[int, int]:
+    start = max(folded.rfind(";", 0, position), folded.rfind(":", 0, position)) + 1
+    end = folded.find(";", position)
+    return start, (end if end >= 0 else len(folded))
+
+
+def _name(sentence: str, clause_start: int, number_start: int, unit_end: int, unit: str) -> str:
+    """What is measured: the clause words before the number, or the unit and what follows."""
+    before = regex.sub(r"[\s,]*(?:đạt và vượt|đạt được|ước đạt|đạt|là|có thêm|có|được|khoảng|"
+                       r"ít nhất|tối thiểu|tối đa|trên|dưới|hơn|không quá|không dưới|từ|với|mức)\s*$",
+                       "", sentence[clause_start:number_start], flags=regex.IGNORECASE)
+    before = regex.split(r"[,(]", before)[-1].strip(" -–:")
+    words = before.split()
+    if len(words) >= 2:
+        return " ".join(words[-10:])
+    after = regex.split(r"[,;.()]", sentence[unit_end:])[0].split()
+    return " ".join([unit] + after[:6]).strip()
+
+
+def extract_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
+    patterns = _patterns()
+    rows: list[IndicatorRow] = []
+    for index, sentence in enumerate(analyzed.sentences):
+        if not analyzed.segmenter.needs_words(sentence):
+            continue
+        folded = analyzed.folded[sentence.start:sentence.end]
+        doc, cues = None, None
+        consumed_until = -1
+        for match in patterns["number"].finditer(folded):
+            if match.start() < consumed_until:
+                continue
+            rest = folded[match.end():]
+            before = folded[max(0, match.start() - 30):match.start()]
+            fraction = None if match.group("high") else patterns["fraction"].match(rest)
+            if fraction:
+                rest = rest[fraction.end():]
+            elif patterns["not_after"].match(rest) or patterns["not_before"].search(before):
+                continue
+            unit_match = patterns["unit"].match(rest)
+            offset = match.end() + (fraction.end() if fraction else 0)
+            raw = match.group("num")
+            is_words = not raw[0].isdigit()
+            value = parse_number_words(raw) if is_words else parse_number(raw)
+            high = parse_number(match.group("high")) if match.group("high") else None
+            if is_words and (raw == "một" or not (unit_match and unit_match.group("unit"))):
+                continue  # "một" is as often "a" as "one": "mỗi xã một sản phẩm"
+            if high is not None and (value >= 1900 and high >= 1900 and not unit_match):
+                continue
+            rule_id = "ind.unit_lexicon"
+            if unit_match:
+                groups = unit_match.groupdict()
+                unit_end = offset + unit_match.end()
+                if groups["pp"]:
+                    unit, rule_id = "điểm %", "ind.percentage_points"
+                elif groups["pct"]:
+                    unit, rule_id = "%", "ind.percent"
+                elif groups["currency"]:
+                    currency = sentence.text[offset + unit_match.start("currency"):offset + unit_match.end("currency")]
+                    unit = f"{groups['scale']} {currency}" if groups["scale"] else currency
+                    rule_id = "ind.money"
+                elif groups["unit"]:
+                    unit = sentence.text[offset + unit_match.start("unit"):offset + unit_match.end("unit")]
+                    if groups["cscale"]:
+                        value = scaled(value, groups["cscale"])
+                        high = scaled(high, groups["cscale"]) if high is not None else None
+                        rule_id = "ind.scaled_count"
+                else:  # a scale word alone: "1,2 triệu" of whatever follows
+                    value = scaled(value, groups["bare_scale"])
+                    unit_match, unit_end = None, offset + unit_match.end()
+                    unit = ""
+            else:
+                unit_end = offset
+            if not unit_match:
+                if doc is None:
+                    doc = analyzed.doc(index)
+                fallback = _fallback_unit(doc, sentence.start, sentence.start + unit_end, folded[:match.start()], patterns)
+                if fallback is None:
+                    continue
+                unit, unit_end = fallback[0], fallback[1] - sentence.start
+                rule_id = "ind.fallback_word"
+            per = None
+            tail = folded[unit_end:]
+            for key in ("per_slash", "per_population"):
+                per_match = patterns[key].match(tail)
+                if per_match:
+                    per = sentence.text[unit_end + per_match.start("per"):unit_end + per_match.end("per")]
+                    unit_end += per_match.end()
+                    break
+            else:
+                if patterns["per_every"].match(tail):
+                    per = "năm"
+                elif regex.search(r"bình quân đầu người|bình quân mỗi người", folded[:match.start()]):
+                    per = "người"
+            if doc is None:
+                doc = analyzed.doc(index)
+            if cues is None:
+                shift = doc.user_data["offset"] - sentence.start
+                cues = [(span.label_, span.start_char + shift, span.end_char + shift) for span in cue_spans(analyzed.segmenter.nlp, doc)]
+            clause_start, clause_end = _clause_bounds(folded, match.start())
+            comparator = "range" if high is not None else _comparator(cues, folded, match.start(), clause_start)
+            after = patterns["after_cmp"].match(folded[unit_end:])
+            if after and high is None:
+                comparator = ">=" if after.group("cmp") == "trở lên" else "<="
+                unit_end += after.end()
+            if high is not None and regex.search(r"từ\s*$", folded[:match.start()]):
+                rule_id = "ind.range"
+            period = _period(folded, match.start())
+            kind = _kind(cues, match.start(), clause_start, clause_end, period, analyzed.published_date)
+            rows.append(IndicatorRow(
+                name=_name(sentence.text, clause_start, match.start(), unit_end, unit),
+                value=value, value_high=high, unit=unit, per=per, comparator=comparator, kind=kind,
+                period_start=period.start if period else None, period_end=period.end if period else None,
+                sentence=sentence.text, start=sentence.start + match.start(), end=sentence.start + unit_end,
+                rule_id=rule_id))
+            consumed_until = unit_end
+    return rows
+
+
+def _fallback_unit(doc, sentence_start: int, position: int, folded_before: str, patterns) -> tuple[str, int] | None:
+    """The segmenter's word right after the number, when a cue verb precedes the number."""
+    if not patterns["fallback_verb"].search(folded_before[-25:]):
+        return None
+    base = doc.user_data["offset"]
+    for i, token in enumerate(doc):
+        if base + token.idx < position:
+            continue
+        if not token.is_alpha or token.tag_ != "B-W" or token.text[0].isupper():
+            return None
+        end = i + 1
+        while end < len(doc) and doc[end].tag_ == "I-W":
+            end += 1
+        span = doc[i:end]
+        if patterns["not_unit"].match(span.text.lower()):
+            return None
+        return span.text, base + span.end_char
+    return None
+
+
+def _comparator(cues, folded: str, number_start: int, clause_start: int) -> str:
+    best = None
+    for label, start, end in cues:
+        if label not in _COMPARATORS and label != "CMP_APPROX" or end > number_start or start < clause_start:
+            continue
+        gap = folded[end:number_start]
+        if regex.search(r"\d", gap):
+            continue
+        limit = _NEAR if label in _ADJACENT_ONLY else _FAR
+        if number_start - end > limit or label in _ADJACENT_ONLY and regex.search(r"[^\s]", gap.replace("mức", "").replace("đạt", "")):
+            continue
+        if label != "CMP_APPROX":  # "tối thiểu đạt khoảng 60%": the bound wins over "about"
+            best = _COMPARATORS[label]
+    return best or "="
+
+
+def _kind(cues, number_start: int, clause_start: int, clause_end: int, period, published: str | None) -> str:
+    kinds = [(label, start) for label, start, _ in cues if label in ("TARGET", "RESULT")]
+    in_clause = [k for k in kinds if clause_start <= k[1] < number_start]
+    if in_clause:
+        return in_clause[-1][0].lower()
+    in_sentence = [k for k in kinds if k[1] < number_start]
+    if in_sentence:
+        return in_sentence[-1][0].lower()
+    if period and period.end and published:
+        return "result" if period.end < published else "target"
+    return "result"

@@ -1,0 +1,76 @@
+"""The rows extractors produce, before they are stored."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class TaskRow:
+    label: str
+    ordinal: int
+    text: str
+    start: int
+    end: int
+    rule_id: str
+    level: int = 0
+    section: str | None = None
+    parent: "TaskRow | None" = field(default=None, repr=False)
+
+
+@dataclass
+class IndicatorRow:
+    name: str
+    value: float
+    unit: str
+    comparator: str
+    kind: str
+    sentence: str
+    start: int
+    end: int
+    rule_id: str
+    value_high: float | None = None
+    per: str | None = None
+    period_start: str | None = None
+    period_end: str | None = None
+
+
+@dataclass
+class DeadlineRow:
+    text: str
+    start_date: str | None
+    end_date: str | None
+    granularity: str
+    valid: bool
+    note: str | None
+    sentence: str
+    start: int
+    end: int
+    rule_id: str
+
+
+@dataclass
+class CitationRow:
+    number: str
+    doc_type: str
+    issued_date: str | None
+    text: str
+    sentence: str
+    start: int
+    end: int
+    rule_id: str
+
+
+@dataclass
+class FlagRow:
+    code: str
+    message: str
+    start: int | None
+    end: int | None
+
+
+@dataclass
+class Extraction:
+    tasks: list[TaskRow] = field(default_factory=list)
+    indicators: list[IndicatorRow] = field(default_factory=list)
+    deadlines: list[DeadlineRow] = field(default_factory=list)
+    citations: list[CitationRow] = field(default_factory=list)
+    flags: list[FlagRow] = field(default_factory=list)

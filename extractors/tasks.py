@@ -1,0 +1,170 @@
+"""Numbered task lists: labels, nesting, the text of each item, announced counts."""
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from .context import AnalyzedDocument
+from .numbers import NUMBER_WORDS, parse_number_words
+from .rules import alt, load_yaml
+from .schema import FlagRow, TaskRow
+
+_LEAD = r"^[ \t]*(?:\*\*|#+\s*|__)?[ \t]*"
+
+
+@dataclass
+class _Label:
+    style: str
+    value: tuple
+    label: str
+    rule_id: str
+    line_start: int
+    text_start: int
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    rules = load_yaml("tasks.yaml")
+    compiled = [(entry["style"], entry["id"], regex.compile(_LEAD + "(?P<label>" + entry["regex"] + r")(?P<sep>[ \t]*[,:.]?[ \t]+|\*\*[ \t]*)(?=[\p{Lu}\p{N}\"“(*])"))
+                for entry in rules["labels"]]
+    return {
+        "labels": compiled,
+        "section": regex.compile(_LEAD + r"(?P<label>" + rules["section"] + r")[ \t]+(?=\p{Lu})"),
+        "ordinals": rules["ordinal_words"],
+        "not_item": regex.compile(rf"^{alt(rules['not_task_item_starts'])}(?!\p{{L}})", regex.IGNORECASE),
+        "not_section": regex.compile(rf"{alt(rules['not_task_sections'])}", regex.IGNORECASE),
+        "announced": regex.compile(rf"(?<!\p{{L}})(?P<count>\d{{1,3}}|{NUMBER_WORDS}) (?:{alt(rules['announced_nouns'])})(?!\p{{L}})",
+                                   regex.IGNORECASE),
+    }
+
+
+def _value(style: str, raw: str, ordinals: dict) -> tuple:
+    if style in ("mot_la", "thu_nhat"):
+        return (ordinals[raw.lower()],)
+    if style == "letter_paren":
+        return ("abcdđefghijklmnopqrstuvwxyz".index(raw),)
+    return tuple(int(part) for part in raw.split("."))
+
+
+def _successor(previous: tuple, value: tuple, style: str) -> bool:
+    if style == "letter_paren" and previous == (3,) and value == (4,):
+        return True  # a) b) c) d) đ) e): "đ" is a letter of its own
+    if len(previous) != len(value):
+        return False
+    return value[:-1] == previous[:-1] and value[-1] == previous[-1] + 1
+
+
+def _first(value: tuple) -> bool:
+    return value[-1] in (0, 1)
+
+
+def _find_labels(text: str) -> tuple[list[_Label], list[tuple[int, str]]]:
+    rules = _rules()
+    labels, sections = [], []
+    for line in regex.finditer(r"[^\n]+", text):
+        section = rules["section"].match(line.group())
+        if section:
+            sections.append((line.start(), line.group().strip(" *#")))
+            continue
+        for style, rule_id, pattern in rules["labels"]:
+            match = pattern.match(line.group())
+            if match:
+                raw = match.group("n")
+                labels.append(_Label(style, _value(style, raw, rules["ordinals"]), match.group("label"),
+                                     rule_id, line.start(), line.start() + match.end()))
+                break
+    return labels, sections
+
+
+def _build_lists(labels: list[_Label]) -> list[list[tuple[_Label, int]]]:
+    """Group labels into lists of consecutive items; each item keeps its nesting level."""
+    lists: list[list[tuple[_Label, int]]] = []
+    stack: list[list[tuple[_Label, int]]] = []  # open lists, outermost first
+    for label in labels:
+        for depth in range(len(stack) - 1, -1, -1):
+            last = stack[depth][-1][0]
+            if last.style == label.style and _successor(last.value, label.value, label.style):
+                del stack[depth + 1:]
+                stack[depth].append((label, depth))
+                break
+        else:
+            if _first(label.value):
+                if stack and stack[-1][-1][0].style == label.style:
+                    stack.clear()  # a new list of the same style starts over
+                new = [(label, len(stack))]
+                stack.append(new)
+                lists.append(new)
+    return [items for items in lists if len(items) >= 2]
+
+
+def extract_tasks(analyzed: AnalyzedDocument) -> tuple[list[TaskRow], list[FlagRow]]:
+    text = analyzed.text
+    rules = _rules()
+    labels, sections = _find_labels(text)
+    lists = _build_lists(labels)
+    all_items = sorted((item for items in lists for item in items), key=lambda item: item[0].line_start)
+    rows, flags = [], []
+    by_label: dict[int, TaskRow] = {}
+    for items in lists:
+        first = items[0][0]
+        section = next((title for start, title in reversed(sections) if start < first.line_start), None)
+        if section and rules["not_section"].search(section[:40]):
+            continue
+        if sum(bool(rules["not_item"].match(text[label.text_start:label.text_start + 40])) for label, _ in items) * 2 >= len(items):
+            continue
+        for label, level in items:
+            end = _item_end(text, label, level, all_items, sections)
+            row = TaskRow(label=label.label, ordinal=label.value[-1], text=text[label.text_start:end].strip(" *"),
+                          start=label.text_start, end=end, rule_id=label.rule_id, level=level, section=section)
+            by_label[label.line_start] = row
+            rows.append(row)
+        flags.extend(_count_mismatch(text, items, rules))
+    _link_parents(rows, all_items, by_label)
+    rows.sort(key=lambda row: row.start)
+    return rows, flags
+
+
+def _item_end(text: str, label: _Label, level: int, all_items, sections) -> int:
+    """To the next label of this list or an outer one, or the next section; the last item
+    of a list ends with its paragraph unless bullets ("-", "+") follow it."""
+    following = [other.line_start for other, other_level in all_items
+                 if other.line_start > label.line_start and other_level <= level]
+    following += [start for start, _ in sections if start > label.line_start]
+    if following:
+        return min(following)
+    end = text.find("\n", label.text_start)
+    while end >= 0 and regex.match(r"\n[ \t]*[-+•]", text[end:end + 4]):
+        end = text.find("\n", end + 1)
+    return len(text) if end < 0 else end
+
+
+def _link_parents(rows, all_items, by_label) -> None:
+    open_items: dict[int, TaskRow] = {}
+    for label, level in all_items:
+        row = by_label.get(label.line_start)
+        if row is None:
+            continue
+        open_items[level] = row
+        for deeper in [lvl for lvl in open_items if lvl > level]:
+            del open_items[deeper]
+        row.parent = open_items.get(level - 1) if level else None
+
+
+def _count_mismatch(text: str, items, rules) -> list[FlagRow]:
+    first = items[0][0]
+    window_start = max(text.rfind("\n", 0, max(0, first.line_start - 1)), 0)
+    window_start = max(text.rfind("\n", 0, max(0, window_start - 1)), 0)
+    window = text[window_start:first.line_start]
+    found = list(rules["announced"].finditer(window))
+    if not found:
+        return []
+    match = found[-1]
+    raw = match.group("count")
+    announced = int(raw) if raw.isdigit() else parse_number_words(raw)
+    enumerated = sum(1 for _, level in items if level == items[0][1])
+    if announced == enumerated:
+        return []
+    return [FlagRow("task_count_mismatch",
+                    f"the text announces {announced} ({match.group()!r}) but the list that follows has {enumerated} items",
+                    window_start + match.start(), window_start + match.end())]

@@ -1,0 +1,27 @@
+"""What a parser returns: the text of a document and what is known about it."""
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Page:
+    number: int
+    start: int
+    end: int
+
+
+@dataclass
+class Table:
+    page: int | None
+    rows: list[list[str]]
+
+
+@dataclass
+class ParsedDocument:
+    text: str
+    kind: str
+    title: str | None = None
+    published_date: str | None = None
+    author: str | None = None
+    pages: list[Page] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)

@@ -1,0 +1,172 @@
+"""Ingest local documents: read and archive, parse, segment, extract, store.
+
+Plain functions over batches of files; `flows.py` composes them into a Prefect flow.
+"""
+
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import extractors
+from extractors import AnalyzedDocument
+
+from . import metadata, store
+from .archive import archive, sha256
+from .errors import DirectivesError
+from .nlp import Segmenter
+from .parse import parse_document
+from .settings import raw_dir_for
+from .sources import SourceFile
+
+STATUSES = ("new", "changed", "unchanged", "failed")
+ROW_TABLES = {"tasks": "tasks_extracted", "indicators": "indicators_extracted",
+              "deadlines": "deadlines_extracted", "citations": "citations_extracted", "flags": "quality_flags"}
+
+
+@dataclass
+class Outcome:
+    """What became of one input: its status and the rows to store."""
+
+    status: str
+    url: str
+    document: dict | None = None
+    pages: list[dict] = field(default_factory=list)
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+
+
+@dataclass
+class Summary:
+    documents: Counter = field(default_factory=Counter)
+    rows: Counter = field(default_factory=Counter)
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, outcome: Outcome) -> None:
+        self.documents[outcome.status] += 1
+        for key, table in ROW_TABLES.items():
+            self.rows[key] += len(outcome.rows.get(table, []))
+        if outcome.status == "failed":
+            self.errors.append(outcome.document["error"])
+
+
+_SEGMENTER = Segmenter()
+
+
+def segmenter() -> Segmenter:
+    """One segmenter per process: models load once, not per document."""
+    return _SEGMENTER
+
+
+def process(item: SourceFile, known: tuple | None, raw_dir: Path) -> Outcome:
+    """Turn one file into a document row and extracted rows; never raises on bad input."""
+    document_id = store.stable_id(item.url)
+    stamp = store.now()
+    base = {"id": document_id, "url": item.url, "name": item.name, "source": item.source,
+            "updated_at": stamp, "extractor_version": extractors.extractor_version()}
+    try:
+        data = item.path.read_bytes()
+    except OSError as error:
+        return Outcome("failed", item.url, {**base, "status": "error", "error": f"{item.path}: cannot read ({error.strerror})"})
+    digest = sha256(data)
+    if known and known[0] == digest and known[1] == base["extractor_version"] and known[2] == "ok":
+        return Outcome("unchanged", item.url)
+    raw_path = archive(data, raw_dir)
+    base.update(content_sha256=digest, raw_path=str(raw_path))
+    try:
+        parsed = parse_document(data, str(item.path))
+        analyzed = AnalyzedDocument(parsed.text, segmenter(), parsed.published_date)
+        extraction = extractors.extract(analyzed)
+    except DirectivesError as error:
+        return Outcome("failed", item.url, {**base, "status": "error", "error": str(error)})
+    except Exception as error:  # an extractor bug must not stop the batch; say where it happened
+        return Outcome("failed", item.url, {**base, "status": "error",
+                                            "error": f"{item.path}: {type(error).__name__}: {error}"})
+    province = metadata.canonical_province(item.province) or metadata.province_from_text(parsed.text)
+    document = {**base, "title": parsed.title, "published_date": parsed.published_date, "province": province,
+                "province_current": metadata.current_province(province), "author": parsed.author,
+                "kind": parsed.kind, "text": parsed.text, "status": "ok", "error": None}
+    pages = [{"document_id": document_id, "page": p.number, "start": p.start, "end": p.end} for p in parsed.pages]
+    status = "changed" if known else "new"
+    return Outcome(status, item.url, document, pages, rows_of(document_id, extraction))
+
+
+def rows_of(document_id: str, extraction: extractors.Extraction) -> dict[str, list[dict]]:
+    """Extracted rows as table rows, with stable ids and provenance."""
+    version = extractors.extractor_version()
+    task_ids = {id(task): store.stable_id(document_id, "task", task.start, task.end) for task in extraction.tasks}
+    spans = sorted(((t.start, t.end, task_ids[id(t)]) for t in extraction.tasks), key=lambda s: s[1] - s[0])
+
+    def task_at(offset: int) -> str | None:
+        return next((task_id for start, end, task_id in spans if start <= offset < end), None)
+
+    tasks = [{"id": task_ids[id(t)], "document_id": document_id,
+              "parent_id": task_ids[id(t.parent)] if t.parent is not None else None,
+              "label": t.label, "ordinal": t.ordinal, "level": t.level, "section": t.section, "text": t.text,
+              "start": t.start, "end": t.end, "rule_id": t.rule_id, "extractor_version": version}
+             for t in extraction.tasks]
+
+    def with_ids(kind: str, items) -> list[dict]:
+        rows = []
+        for item in items:
+            row = asdict(item)
+            row.update(id=store.stable_id(document_id, kind, item.start, item.end), document_id=document_id,
+                       extractor_version=version)
+            if kind in ("indicator", "deadline"):
+                row["task_id"] = task_at(item.start)
+            rows.append(row)
+        return rows
+
+    flags = [{"id": store.stable_id(document_id, "flag", f.code, f.start, f.end), "document_id": document_id,
+              "code": f.code, "message": f.message, "start": f.start, "end": f.end, "extractor_version": version}
+             for f in extraction.flags]
+    return {"tasks_extracted": tasks,
+            "indicators_extracted": with_ids("indicator", extraction.indicators),
+            "deadlines_extracted": with_ids("deadline", extraction.deadlines),
+            "citations_extracted": with_ids("citation", extraction.citations),
+            "quality_flags": flags}
+
+
+def process_batch(items: list[SourceFile], db_path: str | Path) -> list[Outcome]:
+    """Process files, skipping those whose bytes and extractor version are already stored."""
+    db = store.open_db(db_path)
+    try:
+        raw_dir = raw_dir_for(db_path)
+        return [process(item, store.known_version(db, store.stable_id(item.url)), raw_dir) for item in items]
+    finally:
+        db.close()
+
+
+def store_batch(outcomes: list[Outcome], db_path: str | Path) -> Summary:
+    """Write a batch's outcomes, one transaction per document."""
+    db = store.open_db(db_path)
+    summary = Summary()
+    try:
+        for outcome in outcomes:
+            if outcome.status == "failed":
+                store.record_failure(db, outcome.document)
+            elif outcome.status in ("new", "changed"):
+                store.replace_document(db, outcome.document, outcome.pages, outcome.rows)
+            summary.add(outcome)
+    finally:
+        db.close()
+    return summary
+
+
+def batches(items: list, size: int) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def ingest(items: list[SourceFile], db_path: str | Path, batch_size: int = 16, on_batch=None) -> Summary:
+    """Ingest files without Prefect: the same steps the flow runs."""
+    total = Summary()
+    for batch in batches(items, batch_size):
+        summary = store_batch(process_batch(batch, db_path), db_path)
+        merge(total, summary)
+        if on_batch:
+            on_batch(len(batch))
+    return total
+
+
+def merge(total: Summary, part: Summary) -> None:
+    total.documents.update(part.documents)
+    total.rows.update(part.rows)
+    total.errors.extend(part.errors)

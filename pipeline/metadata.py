@@ -1,0 +1,136 @@
+"""Title, publication date and province, read from the text when the source does not say."""
+
+import csv
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+
+import regex
+
+from extractors.dates import check_date, iso
+
+from .document import ParsedDocument
+from .normalize import fold_for_matching
+
+_PROVINCES = Path(__file__).parent / "data" / "provinces.tsv"
+_DATE_NUM = regex.compile(r"(?<!\d)(\d{1,2})[/\-.](\d{1,2})[/\-.]((?:19|20)\d{2})(?!\d)")
+_DATE_WORDS = regex.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm ((?:19|20)\d{2})", regex.IGNORECASE)
+_EVENT_DAY = regex.compile(r"(?:^|[\s(-])(?:sáng|chiều|tối|trưa|ngày|hôm nay) (\d{1,2})/(\d{1,2})(?:/((?:19|20)\d{2}))?(?!\d)",
+                           regex.IGNORECASE)
+_YEAR = regex.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?![\d])")
+_CENTRAL_ISSUER = regex.compile(r"thủ tướng|chính phủ|văn phòng chính phủ|\bbộ [a-zđ]|trung ương|quốc hội",
+                                regex.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def province_table() -> dict[str, str]:
+    """Province (until 30 June 2025) -> the province it belongs to from 1 July 2025."""
+    with _PROVINCES.open(encoding="utf-8") as handle:
+        return {row["province_until_2025_06_30"]: row["province_from_2025_07_01"]
+                for row in csv.DictReader(handle, delimiter="\t")}
+
+
+# Spellings seen in the wild, folded; each maps to the name in the table.
+_VARIANTS = {"tp.hcm": "Hồ Chí Minh", "tp hcm": "Hồ Chí Minh", "tp. hồ chí minh": "Hồ Chí Minh",
+             "thành phố hồ chí minh": "Hồ Chí Minh", "br-vt": "Bà Rịa - Vũng Tàu",
+             "bà rịa–vũng tàu": "Bà Rịa - Vũng Tàu", "bà rịa-vũng tàu": "Bà Rịa - Vũng Tàu",
+             "đăk lăk": "Đắk Lắk", "đắc lắc": "Đắk Lắk", "dak lak": "Đắk Lắk", "đăk nông": "Đắk Nông",
+             "dak nong": "Đắk Nông", "huế": "Thừa Thiên Huế", "thừa thiên - huế": "Thừa Thiên Huế"}
+
+
+@lru_cache(maxsize=1)
+def _province_names() -> dict[str, str]:
+    names = {fold_for_matching(name): name for name in province_table()}
+    names.update({fold_for_matching(k): v for k, v in _VARIANTS.items()})
+    return names
+
+
+def canonical_province(name: str | None) -> str | None:
+    """The table's spelling of a province name ("Thanh Hoá" -> "Thanh Hóa"), or None."""
+    if not name:
+        return None
+    return _province_names().get(fold_for_matching(name.strip()))
+
+
+def current_province(name: str | None) -> str | None:
+    return province_table().get(canonical_province(name) or "")
+
+
+@lru_cache(maxsize=1)
+def _province_re() -> regex.Pattern:
+    names = sorted(_province_names(), key=len, reverse=True)
+    return regex.compile(r"(?<!\p{L})(" + "|".join(map(regex.escape, names)) + r")(?!\p{L})")
+
+
+def province_from_text(text: str) -> str | None:
+    """The province a text is about: the most mentioned one, if named after tỉnh/thành phố
+    or at least twice. None for a text issued by a central body."""
+    folded = fold_for_matching(text)
+    head = folded[:600]
+    counts: Counter[str] = Counter()
+    anchored: set[str] = set()
+    for match in _province_re().finditer(folded):
+        name = _province_names()[match.group(1)]
+        before = folded[max(0, match.start() - 12):match.start()]
+        if name == "Hà Nội" and regex.match(r",? ngày", folded[match.end():match.end() + 7]):
+            continue  # "Hà Nội, ngày ..." is where a central document was signed
+        counts[name] += 1
+        if regex.search(r"(tỉnh|thành phố|tp\.?|tỉnh ủy) $", before):
+            anchored.add(name)
+    candidates = [(n, name) for name, n in counts.most_common() if name in anchored or n >= 2]
+    if not candidates:
+        return None
+    if _CENTRAL_ISSUER.search(head) and not anchored:
+        return None
+    return candidates[0][1]
+
+
+def _valid(day: int, month: int, year: int) -> str | None:
+    return None if check_date(year, month, day) else iso(year, month, day)
+
+
+def date_from_text(text: str) -> str | None:
+    """The publication date a text states near its top: a dated header line
+    ("Cập nhật: 14/01/2021", "Hà Nội, ngày 10 tháng 01 năm 2026"), else the first event
+    day ("Sáng 20/1", "Ngày 7/9/2025") with the year taken from the text around it."""
+    head = text[:400]
+    for pattern in (_DATE_WORDS, _DATE_NUM):
+        for match in pattern.finditer(head):
+            line_start = head.rfind("\n", 0, match.start()) + 1
+            line = head[line_start:head.find("\n", match.end()) if "\n" in head[match.end():] else len(head)]
+            if len(line) < 80 or pattern is _DATE_WORDS:
+                found = _valid(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+                if found:
+                    return found
+    lead = text[:1200]
+    match = _EVENT_DAY.search(lead)
+    if match:
+        day, month = int(match.group(1)), int(match.group(2))
+        year = match.group(3)
+        if year is None:
+            years = [int(y) for y in _YEAR.findall(lead)]
+            year = max(years) if years else None
+        if year:
+            return _valid(day, month, int(year))
+    match = _DATE_NUM.search(lead) or _DATE_WORDS.search(lead)
+    if match:
+        return _valid(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    return None
+
+
+def title_from_text(text: str) -> str | None:
+    """The first short line that is not a date line and does not end a sentence."""
+    for line in text.split("\n")[:8]:
+        line = line.strip()
+        if not line or _DATE_NUM.search(line) and len(line) < 40:
+            continue
+        if len(line) <= 200 and not line.endswith((".", ":", ";")):
+            return line
+        return None
+    return None
+
+
+def complete(parsed: ParsedDocument) -> None:
+    """Fill in what the parser could not read from the text."""
+    parsed.title = parsed.title or title_from_text(parsed.text)
+    parsed.published_date = parsed.published_date or date_from_text(parsed.text)

@@ -1,0 +1,51 @@
+"""Unicode NFC, whitespace clean-up and one tone-placement convention for matching."""
+
+import re
+import unicodedata
+
+# Old-style tone placement ("hòa", "thủy", "Khánh Hòa"), as in the provinces table.
+# Each pair maps new style -> old style; both sides have the same length, so a folded
+# string keeps the character offsets of the original.
+_TONE_MARKS = ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+
+
+def _build_tone_pairs() -> dict[str, str]:
+    pairs = {}
+    for first, second in (("o", "a"), ("o", "e"), ("u", "y"), ("O", "A"), ("O", "E"), ("U", "Y"),
+                          ("o", "A"), ("O", "a"), ("u", "Y"), ("U", "y")):
+        for mark in _TONE_MARKS:
+            new = first + unicodedata.normalize("NFC", second + mark)
+            old = unicodedata.normalize("NFC", first + mark) + second
+            pairs[new] = old
+    return pairs
+
+
+_TONE_PAIRS = _build_tone_pairs()
+# Only at the end of a syllable ("hoàng" is right as it is); after q the u is a glide
+# and the tone stays on y ("quý").
+_TONE_RE = re.compile(r"(?<![qQ])(" + "|".join(map(re.escape, _TONE_PAIRS)) + r")(?![\w])")
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def fold_tones(text: str) -> str:
+    """Move tone marks to the old-style position (hoà -> hòa, thuỷ -> thủy); same length."""
+    return _TONE_RE.sub(lambda m: _TONE_PAIRS[m.group(1)], text)
+
+
+_SPACES = re.compile(r"[ \t\u00a0\u2002-\u200b\u3000]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
+def clean_text(text: str) -> str:
+    """NFC, unified line ends, runs of spaces collapsed, at most one blank line."""
+    text = nfc(text).replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def fold_for_matching(text: str) -> str:
+    """Lower case with old-style tones: for lexicon look-ups, never for storage."""
+    return fold_tones(nfc(text)).lower()

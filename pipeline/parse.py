@@ -1,0 +1,45 @@
+"""Pick the parser for a file by its name and bytes, and fill in metadata from the text."""
+
+from pathlib import PurePath
+
+from . import metadata
+from .document import ParsedDocument
+from .errors import EmptyDocumentError, ParseError
+from .parse_docx import parse_docx
+from .parse_html import parse_html
+from .parse_pdf import parse_pdf
+from .parse_text import parse_text
+
+
+def kind_of(name: str, data: bytes) -> str:
+    """txt, html, pdf or docx: by magic bytes first, then by file suffix."""
+    head = data[:1024].lstrip().lower()
+    if data.startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04") and PurePath(name).suffix.lower() == ".docx":
+        return "docx"
+    suffix = PurePath(name).suffix.lower()
+    if suffix in (".html", ".htm") and (b"<html" in head or b"<!doctype" in head or b"<body" in head):
+        return "html"
+    return {".pdf": "pdf", ".docx": "docx", ".html": "txt", ".htm": "txt"}.get(suffix, "txt")
+
+
+def parse_document(data: bytes, name: str) -> ParsedDocument:
+    """Parse bytes named `name` (a path or URL); raise ParseError naming it on failure."""
+    if not data.strip():
+        raise EmptyDocumentError(name, "the file is empty")
+    kind = kind_of(name, data)
+    if kind == "pdf":
+        parsed = parse_pdf(data, name)
+    elif kind == "docx":
+        parsed = parse_docx(data, name)
+    elif kind == "html":
+        parsed = parse_html(data)
+    else:
+        parsed = parse_text(data)
+    if not parsed.text.strip():
+        reason = {"pdf": "no text layer (a scanned PDF needs OCR)",
+                  "html": "no article text found in the page"}.get(kind, "no text")
+        raise EmptyDocumentError(name, reason)
+    metadata.complete(parsed)
+    return parsed

@@ -1,0 +1,33 @@
+"""PDF text and tables with pdfplumber, page by page, page offsets kept."""
+
+import io
+
+import pdfplumber
+from pdfminer.pdfparser import PDFSyntaxError
+
+from .document import Page, ParsedDocument, Table
+from .errors import ParseError
+from .normalize import clean_text
+
+
+def parse_pdf(data: bytes, source: str = "<bytes>") -> ParsedDocument:
+    pages, tables, parts = [], [], []
+    offset = 0
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for number, page in enumerate(pdf.pages, start=1):
+                page_text = clean_text(page.extract_text() or "")
+                for rows in page.extract_tables():
+                    tables.append(Table(page=number, rows=[[cell or "" for cell in row] for row in rows]))
+                if parts:
+                    offset += 2  # the blank line between pages
+                pages.append(Page(number, offset, offset + len(page_text)))
+                parts.append(page_text)
+                offset += len(page_text)
+    except (PDFSyntaxError, ValueError, KeyError, TypeError) as error:
+        raise ParseError(source, f"not a readable PDF ({type(error).__name__}: {error})") from error
+    except Exception as error:  # pdfminer raises many private error types on broken files
+        if type(error).__module__.startswith(("pdfminer", "pdfplumber")):
+            raise ParseError(source, f"not a readable PDF ({type(error).__name__}: {error})") from error
+        raise
+    return ParsedDocument(text="\n\n".join(parts), kind="pdf", pages=pages, tables=tables)

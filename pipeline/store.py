@@ -1,0 +1,111 @@
+"""The SQLite store: schema and migrations, and transactional writes of one document.
+
+Machine output lives in `*_extracted` tables; the public names (`tasks`, `indicators`,
+`deadlines`, `citations`) are views over them, so corrections can be layered on
+without changing what researchers query. See docs/schema.md.
+"""
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import sqlite_utils
+
+EXTRACTED = ("tasks", "indicators", "deadlines", "citations")
+
+_COLUMNS = {
+    "documents": {"id": str, "url": str, "source": str, "name": str, "title": str, "published_date": str,
+                  "province": str, "province_current": str, "author": str, "kind": str, "text": str,
+                  "content_sha256": str, "raw_path": str, "status": str, "error": str,
+                  "extractor_version": str, "ingested_at": str, "updated_at": str},
+    "pages": {"document_id": str, "page": int, "start": int, "end": int},
+    "tasks_extracted": {"id": str, "document_id": str, "parent_id": str, "label": str, "ordinal": int,
+                        "level": int, "section": str, "text": str, "start": int, "end": int,
+                        "rule_id": str, "extractor_version": str},
+    "indicators_extracted": {"id": str, "document_id": str, "task_id": str, "name": str, "value": float,
+                             "value_high": float, "unit": str, "per": str, "comparator": str, "kind": str,
+                             "period_start": str, "period_end": str, "sentence": str, "start": int,
+                             "end": int, "rule_id": str, "extractor_version": str},
+    "deadlines_extracted": {"id": str, "document_id": str, "task_id": str, "text": str, "start_date": str,
+                            "end_date": str, "granularity": str, "valid": int, "note": str, "sentence": str,
+                            "start": int, "end": int, "rule_id": str, "extractor_version": str},
+    "citations_extracted": {"id": str, "document_id": str, "number": str, "doc_type": str,
+                            "issued_date": str, "text": str, "sentence": str, "start": int, "end": int,
+                            "rule_id": str, "extractor_version": str},
+    "quality_flags": {"id": str, "document_id": str, "code": str, "message": str, "start": int, "end": int,
+                      "extractor_version": str},
+}
+
+
+def _migration_1(db: sqlite_utils.Database) -> None:
+    for table, columns in _COLUMNS.items():
+        pk = "id" if "id" in columns else None
+        foreign = [("document_id", "documents", "id")] if "document_id" in columns else None
+        db[table].create(columns, pk=pk, foreign_keys=foreign, not_null={"id"} if pk else None)
+    db["pages"].create_index(["document_id", "page"], unique=True)
+    db["documents"].create_index(["url"], unique=True)
+    for table in [f"{name}_extracted" for name in EXTRACTED] + ["quality_flags"]:
+        db[table].create_index(["document_id"])
+    for name in EXTRACTED:
+        db.create_view(name, f"SELECT * FROM {name}_extracted")
+
+
+MIGRATIONS = [_migration_1]
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) a store and bring its schema up to date."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    db.conn.execute("PRAGMA foreign_keys = ON")
+    db.enable_wal()
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+        with db.conn:
+            migration(db)
+            db.execute(f"PRAGMA user_version = {number}")
+    return db
+
+
+def stable_id(*parts) -> str:
+    """The same extraction gets the same id on every run: a hash of what identifies it."""
+    return hashlib.sha1("|".join(str(p) for p in parts).encode("utf-8")).hexdigest()[:16]
+
+
+def now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def known_version(db: sqlite_utils.Database, document_id: str) -> tuple[str, str, str] | None:
+    """(content_sha256, extractor_version, status) of a stored document, if any."""
+    row = db.execute("SELECT content_sha256, extractor_version, status FROM documents WHERE id = ?",
+                     [document_id]).fetchone()
+    return tuple(row) if row else None
+
+
+def replace_document(db: sqlite_utils.Database, document: dict, pages: list[dict],
+                     rows: dict[str, list[dict]]) -> None:
+    """Write a document and its extracted rows in one transaction, replacing old rows."""
+    document_id = document["id"]
+    with db.conn:
+        for table in [f"{name}_extracted" for name in EXTRACTED] + ["quality_flags", "pages"]:
+            db.execute(f"DELETE FROM [{table}] WHERE document_id = ?", [document_id])
+        existing = db.execute("SELECT ingested_at FROM documents WHERE id = ?", [document_id]).fetchone()
+        document = {**document, "ingested_at": existing[0] if existing else document["updated_at"]}
+        db["documents"].upsert(document, pk="id")
+        db["pages"].insert_all(pages)
+        for table, table_rows in rows.items():
+            db[table].insert_all(table_rows, pk="id")
+
+
+def record_failure(db: sqlite_utils.Database, document: dict) -> None:
+    """Mark a document as failed. A version stored before keeps its text and rows, and
+    its old hash, so the next run tries again."""
+    with db.conn:
+        existing = db.execute("SELECT 1 FROM documents WHERE id = ?", [document["id"]]).fetchone()
+        if existing:
+            db["documents"].update(document["id"], {"status": "error", "error": document["error"],
+                                                    "updated_at": document["updated_at"]})
+        else:
+            db["documents"].insert({**document, "ingested_at": document["updated_at"]}, pk="id")
