@@ -16,6 +16,7 @@ _COMPARATORS = {"CMP_GE": ">=", "CMP_GT": ">", "CMP_LE": "<=", "CMP_LT": "<"}
 # prepositions ("trên địa bàn"), so a far one says nothing.
 _ADJACENT_ONLY = {"CMP_GT", "CMP_LT"}
 _NEAR, _FAR = 12, 70
+_DEADLINE_CUE = regex.compile(r"trước ngày|chậm nhất|hạn chót|hoàn thành trước")
 
 
 @lru_cache(maxsize=1)
@@ -175,7 +176,8 @@ def extract_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
             if high is not None and regex.search(r"từ\s*$", folded[:match.start()]):
                 rule_id = "ind.range"
             period = _period(folded, match.start())
-            kind = _kind(cues, match.start(), clause_start, clause_end, period, analyzed.published_date)
+            kind = _kind(cues, match.start(), clause_start, clause_end, period, analyzed.published_date,
+                         comparator, folded)
             rows.append(IndicatorRow(
                 name=_name(sentence.text, clause_start, match.start(), unit_end, unit),
                 value=value, value_high=high, unit=unit, per=per, comparator=comparator, kind=kind,
@@ -222,7 +224,8 @@ def _comparator(cues, folded: str, number_start: int, clause_start: int) -> str:
     return best or "="
 
 
-def _kind(cues, number_start: int, clause_start: int, clause_end: int, period, published: str | None) -> str:
+def _kind(cues, number_start: int, clause_start: int, clause_end: int, period, published: str | None,
+          comparator: str, folded: str) -> str:
     kinds = [(label, start) for label, start, _ in cues if label in ("TARGET", "RESULT")]
     in_clause = [k for k in kinds if clause_start <= k[1] < number_start]
     if in_clause:
@@ -232,4 +235,7 @@ def _kind(cues, number_start: int, clause_start: int, clause_end: int, period, p
         return in_sentence[-1][0].lower()
     if period and period.end and published:
         return "result" if period.end < published else "target"
+    # "đạt 95% trở lên", "trước ngày ...": a bound or a deadline is set for work to come.
+    if comparator in (">=", "<=") or _DEADLINE_CUE.search(folded):
+        return "target"
     return "result"

@@ -115,7 +115,9 @@ def extract_tasks(analyzed: AnalyzedDocument) -> tuple[list[TaskRow], list[FlagR
             continue
         for label, level in items:
             end = _item_end(text, label, level, all_items, sections)
-            row = TaskRow(label=label.label, ordinal=label.value[-1], text=text[label.text_start:end].strip(" *"),
+            while end > label.text_start and (text[end - 1].isspace() or text[end - 1] == "*"):
+                end -= 1
+            row = TaskRow(label=label.label, ordinal=label.value[-1], text=text[label.text_start:end],
                           start=label.text_start, end=end, rule_id=label.rule_id, level=level, section=section)
             by_label[label.line_start] = row
             rows.append(row)

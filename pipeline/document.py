@@ -23,5 +23,8 @@ class ParsedDocument:
     title: str | None = None
     published_date: str | None = None
     author: str | None = None
+    # Text around the document that is not part of it (the page <title>, the site name):
+    # read for the province, never extracted from.
+    context: str = ""
     pages: list[Page] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)

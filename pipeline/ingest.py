@@ -80,7 +80,7 @@ def process(item: SourceFile, known: tuple | None, raw_dir: Path) -> Outcome:
     except Exception as error:  # an extractor bug must not stop the batch; say where it happened
         return Outcome("failed", item.url, {**base, "status": "error",
                                             "error": f"{item.path}: {type(error).__name__}: {error}"})
-    province = metadata.canonical_province(item.province) or metadata.province_from_text(parsed.text)
+    province = metadata.canonical_province(item.province) or metadata.province_from_text(parsed.text, parsed.context)
     document = {**base, "title": parsed.title, "published_date": parsed.published_date, "province": province,
                 "province_current": metadata.current_province(province), "author": parsed.author,
                 "kind": parsed.kind, "text": parsed.text, "status": "ok", "error": None}

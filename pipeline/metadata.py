@@ -62,10 +62,11 @@ def _province_re() -> regex.Pattern:
     return regex.compile(r"(?<!\p{L})(" + "|".join(map(regex.escape, names)) + r")(?!\p{L})")
 
 
-def province_from_text(text: str) -> str | None:
+def province_from_text(text: str, context: str = "") -> str | None:
     """The province a text is about: the most mentioned one, if named after tỉnh/thành phố
-    or at least twice. None for a text issued by a central body."""
-    folded = fold_for_matching(text)
+    or at least twice. None for a text issued by a central body. `context` (a page
+    title, a site name) counts as text placed before the document."""
+    folded = fold_for_matching(f"{context}\n{text}" if context else text)
     head = folded[:600]
     counts: Counter[str] = Counter()
     anchored: set[str] = set()

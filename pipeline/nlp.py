@@ -28,12 +28,16 @@ class Sentence:
 _NEEDS_WORDS = regex.compile(r"\d|\b(?:mười|mươi|một|hai|ba|bốn|năm|sáu|bảy|tám|chín)\b", regex.IGNORECASE)
 
 
+_LABEL_ONLY = regex.compile(r"\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVX]{1,4})[.)]")
+
+
 def split_sentences(text: str) -> list[Sentence]:
     """Sentences with offsets into `text`: line breaks always end one, and underthesea
     splits each line further."""
     sentences = []
     for line in regex.finditer(r"[^\n]+", text):
         cursor = line.start()
+        label_start = None  # a list label ("1.", "a)") the segmenter cut off its item
         for piece in sent_tokenize(line.group()):
             piece = piece.strip()
             if not piece:
@@ -42,8 +46,15 @@ def split_sentences(text: str) -> list[Sentence]:
             if found < 0:  # the segmenter altered the text: keep the rest of the line whole
                 sentences.append(Sentence(cursor, line.end(), text[cursor:line.end()]))
                 break
-            sentences.append(Sentence(found, found + len(piece), piece))
             cursor = found + len(piece)
+            if _LABEL_ONLY.fullmatch(piece):
+                label_start = found if label_start is None else label_start
+                continue
+            start = found if label_start is None else label_start
+            sentences.append(Sentence(start, cursor, text[start:cursor]))
+            label_start = None
+        if label_start is not None:
+            sentences.append(Sentence(label_start, cursor, text[label_start:cursor]))
     return sentences
 
 

@@ -29,7 +29,7 @@ def parse_html(data: bytes) -> ParsedDocument:
     extracted = trafilatura.bare_extraction(html, include_tables=True, include_comments=False,
                                             with_metadata=True)
     text = extracted.text if extracted is not None and extracted.text else ""
-    title = soup.title.get_text(" ", strip=True) if soup.title else None
+    title = page_title = soup.title.get_text(" ", strip=True) if soup.title else None
     h1 = soup.find("h1")
     if h1 and h1.get_text(strip=True):
         title = h1.get_text(" ", strip=True)
@@ -40,4 +40,5 @@ def parse_html(data: bytes) -> ParsedDocument:
         title=clean_text(title) if title else None,
         published_date=published[:10] if published else None,
         author=_meta(soup, _AUTHOR_METAS),
+        context=" ".join(filter(None, [page_title, _meta(soup, ("og:site_name",))])),
     )

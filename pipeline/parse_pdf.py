@@ -15,6 +15,8 @@ def parse_pdf(data: bytes, source: str = "<bytes>") -> ParsedDocument:
     offset = 0
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            if not pdf.pages:
+                raise ParseError(source, "not a readable PDF (no pages: truncated or damaged)")
             for number, page in enumerate(pdf.pages, start=1):
                 page_text = clean_text(page.extract_text() or "")
                 for rows in page.extract_tables():
@@ -24,6 +26,8 @@ def parse_pdf(data: bytes, source: str = "<bytes>") -> ParsedDocument:
                 pages.append(Page(number, offset, offset + len(page_text)))
                 parts.append(page_text)
                 offset += len(page_text)
+    except ParseError:
+        raise
     except (PDFSyntaxError, ValueError, KeyError, TypeError) as error:
         raise ParseError(source, f"not a readable PDF ({type(error).__name__}: {error})") from error
     except Exception as error:  # pdfminer raises many private error types on broken files
