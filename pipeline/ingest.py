@@ -57,29 +57,32 @@ def segmenter() -> Segmenter:
 
 
 def process(item: SourceFile, known: tuple | None, raw_dir: Path) -> Outcome:
-    """Turn one file into a document row and extracted rows; never raises on bad input."""
+    """Turn one input into a document row and extracted rows; never raises on bad input.
+
+    `item` is anything with `url`, `name`, `source`, `province` and `read_bytes()`: a
+    local file, or a document fetched from a portal."""
     document_id = store.stable_id(item.url)
     stamp = store.now()
     base = {"id": document_id, "url": item.url, "name": item.name, "source": item.source,
             "updated_at": stamp, "extractor_version": extractors.extractor_version()}
     try:
-        data = item.path.read_bytes()
+        data = item.read_bytes()
     except OSError as error:
-        return Outcome("failed", item.url, {**base, "status": "error", "error": f"{item.path}: cannot read ({error.strerror})"})
+        return Outcome("failed", item.url, {**base, "status": "error", "error": f"{item.url}: cannot read ({error.strerror})"})
     digest = sha256(data)
     if known and known[0] == digest and known[1] == base["extractor_version"] and known[2] == "ok":
         return Outcome("unchanged", item.url)
     raw_path = archive(data, raw_dir)
     base.update(content_sha256=digest, raw_path=str(raw_path))
     try:
-        parsed = parse_document(data, str(item.path))
+        parsed = parse_document(data, _display_name(item))
         analyzed = AnalyzedDocument(parsed.text, segmenter(), parsed.published_date)
         extraction = extractors.extract(analyzed)
     except DirectivesError as error:
         return Outcome("failed", item.url, {**base, "status": "error", "error": str(error)})
     except Exception as error:  # an extractor bug must not stop the batch; say where it happened
         return Outcome("failed", item.url, {**base, "status": "error",
-                                            "error": f"{item.path}: {type(error).__name__}: {error}"})
+                                            "error": f"{_display_name(item)}: {type(error).__name__}: {error}"})
     province = metadata.canonical_province(item.province) or metadata.province_from_text(parsed.text, parsed.context)
     document = {**base, "title": parsed.title, "published_date": parsed.published_date, "province": province,
                 "province_current": metadata.current_province(province), "author": parsed.author,
@@ -87,6 +90,11 @@ def process(item: SourceFile, known: tuple | None, raw_dir: Path) -> Outcome:
     pages = [{"document_id": document_id, "page": p.number, "start": p.start, "end": p.end} for p in parsed.pages]
     status = "changed" if known else "new"
     return Outcome(status, item.url, document, pages, rows_of(document_id, extraction))
+
+
+def _display_name(item) -> str:
+    """How errors name an input: its path for a local file, else its URL."""
+    return str(getattr(item, "path", None) or item.url)
 
 
 def rows_of(document_id: str, extraction: extractors.Extraction) -> dict[str, list[dict]]:

@@ -20,6 +20,9 @@ class SourceFile:
     def name(self) -> str:
         return self.path.name
 
+    def read_bytes(self) -> bytes:
+        return self.path.read_bytes()
+
 
 def _manifest_for(folder: Path) -> dict[Path, dict]:
     """Rows of the nearest manifest.tsv at or above `folder`, by resolved file path."""
