@@ -50,7 +50,28 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         db.create_view(name, f"SELECT * FROM {name}_extracted")
 
 
-MIGRATIONS = [_migration_1]
+def _migration_portal_state(db: sqlite_utils.Database) -> None:
+    """What portal ingest remembers: URLs and their validators, failures to retry, links
+    from articles to their attached documents, and one row per run and source."""
+    if "fetched_urls" not in db.table_names():
+        db["fetched_urls"].create({"url": str, "source": str, "kind": str, "document_id": str, "etag": str,
+                                   "last_modified": str, "content_sha256": str, "http_status": int,
+                                   "first_seen": str, "last_fetched": str, "last_checked": str}, pk="url")
+    if "fetch_failures" not in db.table_names():
+        db["fetch_failures"].create({"url": str, "source": str, "kind": str, "parent_url": str, "reason": str,
+                                     "http_status": int, "attempts": int, "first_seen": str, "last_seen": str,
+                                     "next_retry": str}, pk="url")
+    if "document_links" not in db.table_names():
+        db["document_links"].create({"from_document_id": str, "to_document_id": str, "relation": str, "url": str},
+                                    pk=("from_document_id", "to_document_id", "relation"))
+        db["document_links"].create_index(["to_document_id"])
+    if "ingest_runs" not in db.table_names():
+        db["ingest_runs"].create({"id": int, "started": str, "finished": str, "source": str, "discovered": int,
+                                  "fetched": int, "not_modified": int, "new": int, "changed": int, "unchanged": int,
+                                  "failed": int, "errors": str}, pk="id")
+
+
+MIGRATIONS = [_migration_1, _migration_portal_state]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
