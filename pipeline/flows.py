@@ -7,6 +7,7 @@ from prefect.cache_policies import NO_CACHE
 
 from . import ingest as steps
 from . import portal_ingest as portal
+from .runs import SourceRun
 from .fetch import FetchSettings
 from .fetch_state import RetryPolicy
 from .portal_sources import load_sources
@@ -55,7 +56,7 @@ PORTAL_TASKS = portal.Steps(discover=discover_urls, fetch=fetch_documents, proce
 @flow(name="ingest-portals", log_prints=True)
 def ingest_portals(sources_path: str = "corpus/sources.toml", only: list[str] | None = None,
                    db_path: str = str(DEFAULT_DB), wait: float = 0.0, fetch_options: dict | None = None,
-                   retry_options: dict | None = None, on_source=None) -> list[portal.runs.SourceRun]:
+                   retry_options: dict | None = None, on_source=None) -> list[SourceRun]:
     """Ingest the portals of a sources file: discover, fetch, process, store, per source.
 
     `fetch_options` and `retry_options` override FetchSettings and RetryPolicy fields."""
