@@ -156,7 +156,21 @@ def title_from_text(text: str) -> str | None:
     return None
 
 
+_BYLINE = regex.compile(r"^\p{Lu}[\p{L}.]*(?:[ \t]+\p{Lu}[\p{L}.]*){1,4}(?:[ \t]*[–-][ \t]*\p{Lu}[\p{L}.]*(?:[ \t]+\p{Lu}[\p{L}.]*){1,4})?$")
+
+
+def byline_from_text(text: str) -> str | None:
+    """News items end with the reporter's name on a line of its own ("Bích Huệ",
+    "TRÍ DŨNG – PHƯƠNG DUNG"): the last line, if it is two to five capitalized words."""
+    lines = [line.strip() for line in text.strip().split("\n") if line.strip()]
+    for line in reversed(lines[-2:]):
+        if len(line) <= 50 and _BYLINE.match(line):
+            return line
+    return None
+
+
 def complete(parsed: ParsedDocument) -> None:
     """Fill in what the parser could not read from the text."""
     parsed.title = parsed.title or title_from_text(parsed.text)
     parsed.published_date = parsed.published_date or date_from_text(parsed.text)
+    parsed.author = parsed.author or byline_from_text(parsed.text)
