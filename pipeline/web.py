@@ -33,8 +33,8 @@ def metadata(db_path: str | Path) -> dict:
     for name in sorted(set(described) | set(FACETS)):
         entry = {}
         if name in described:
-            entry["description"] = described[name].description
-            entry["columns"] = described[name].columns
+            entry["description"] = _plain(described[name].description)
+            entry["columns"] = {column: _plain(text) for column, text in described[name].columns.items()}
         if name in FACETS:
             entry["facets"] = FACETS[name]
         if name in LABELS:
@@ -46,6 +46,11 @@ def metadata(db_path: str | Path) -> dict:
             "description": "Tasks, indicators, deadlines and citations extracted from provincial directives. "
                            "Columns are described in docs/schema.md.",
             "databases": {Path(db_path).stem: {"tables": tables, "queries": queries}}}
+
+
+def _plain(markdown: str) -> str:
+    """Datasette shows descriptions as plain text: drop the Markdown code quotes."""
+    return markdown.replace("`", "")
 
 
 def command(db_path: str | Path, metadata_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
