@@ -23,7 +23,7 @@ def test_report_is_one_offline_file_with_charts_and_tables(bundled_db, tmp_path)
                     "Quality flags", "Coverage: documents per source and year", "Documents",
                     "Targets and the results reported later"):
         assert f"<h2>{heading}</h2>" in html
-    assert "<title>002_e6d35a45ef2bf389.txt (Lạng Sơn): targets 5</title>" in html
+    assert "<title>002_e6d35a45ef2bf389.txt (Lạng Sơn): targets 4</title>" in html
     assert "<td>xã đạt chuẩn nông thôn mới</td>" in html
 
 

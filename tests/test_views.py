@@ -44,7 +44,7 @@ def test_new_countryside_targets_for_2021(bundled_db):
 def test_documents_overview_counts(bundled_db):
     _, rows = run(bundled_db, "SELECT province, province_current, tasks, targets, results, quality_flags "
                               "FROM documents_overview WHERE name = '001_d93671f2cbad73a6.txt'")
-    assert list(rows) == [("Bắc Kạn", "Thái Nguyên", 15, 0, 13, 1)]
+    assert list(rows) == [("Bắc Kạn", "Thái Nguyên", 15, 0, 11, 1)]
 
 
 def _document(db, name, province, published, indicators=(), tasks=(), deadlines=()):
