@@ -11,6 +11,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from . import search, views
+
 EXTRACTED = ("tasks", "indicators", "deadlines", "citations")
 
 _COLUMNS = {
@@ -50,7 +52,13 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         db.create_view(name, f"SELECT * FROM {name}_extracted")
 
 
-MIGRATIONS = [_migration_1]
+def _migration_research(db: sqlite_utils.Database) -> None:
+    """Researchers' views and the full-text index (pipeline/views.py, pipeline/search.py)."""
+    views.create_views(db)
+    search.create_index(db)
+
+
+MIGRATIONS = [_migration_1, _migration_research]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -97,6 +105,7 @@ def replace_document(db: sqlite_utils.Database, document: dict, pages: list[dict
         db["pages"].insert_all(pages)
         for table, table_rows in rows.items():
             db[table].insert_all(table_rows, pk="id")
+        search.refresh_search(db, document_id)
 
 
 def record_failure(db: sqlite_utils.Database, document: dict) -> None:
@@ -109,3 +118,4 @@ def record_failure(db: sqlite_utils.Database, document: dict) -> None:
                                                     "updated_at": document["updated_at"]})
         else:
             db["documents"].insert({**document, "ingested_at": document["updated_at"]}, pk="id")
+        search.refresh_search(db, document["id"])
