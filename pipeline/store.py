@@ -11,6 +11,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from . import search, views
+
 EXTRACTED = ("tasks", "indicators", "deadlines", "citations")
 
 _COLUMNS = {
@@ -50,6 +52,12 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         db.create_view(name, f"SELECT * FROM {name}_extracted")
 
 
+def _migration_research(db: sqlite_utils.Database) -> None:
+    """Researchers' views and the full-text index (pipeline/views.py, pipeline/search.py)."""
+    views.create_views(db)
+    search.create_index(db)
+
+
 def _migration_portal_state(db: sqlite_utils.Database) -> None:
     """What portal ingest remembers: URLs and their validators, failures to retry, links
     from articles to their attached documents, and one row per run and source."""
@@ -71,7 +79,7 @@ def _migration_portal_state(db: sqlite_utils.Database) -> None:
                                   "failed": int, "errors": str}, pk="id")
 
 
-MIGRATIONS = [_migration_1, _migration_portal_state]
+MIGRATIONS = [_migration_1, _migration_research, _migration_portal_state]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -118,6 +126,7 @@ def replace_document(db: sqlite_utils.Database, document: dict, pages: list[dict
         db["pages"].insert_all(pages)
         for table, table_rows in rows.items():
             db[table].insert_all(table_rows, pk="id")
+        search.refresh_search(db, document_id)
 
 
 def record_failure(db: sqlite_utils.Database, document: dict) -> None:
@@ -130,3 +139,4 @@ def record_failure(db: sqlite_utils.Database, document: dict) -> None:
                                                     "updated_at": document["updated_at"]})
         else:
             db["documents"].insert({**document, "ingested_at": document["updated_at"]}, pk="id")
+        search.refresh_search(db, document["id"])
