@@ -38,10 +38,6 @@ def validators(db: sqlite_utils.Database, urls: list[str]) -> dict[str, Validato
     return found
 
 
-def is_known(db: sqlite_utils.Database, url: str) -> bool:
-    return db.execute("SELECT 1 FROM fetched_urls WHERE url = ?", [url]).fetchone() is not None
-
-
 def waiting(db: sqlite_utils.Database, url: str, when: str) -> bool:
     """Whether a failed URL must not be fetched yet (its retry is later, or it was given up)."""
     row = db.execute("SELECT next_retry FROM fetch_failures WHERE url = ?", [url]).fetchone()

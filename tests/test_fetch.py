@@ -111,3 +111,13 @@ def test_retry_after_takes_seconds_or_a_date():
     assert retry_after_seconds("7") == 7.0
     assert retry_after_seconds(None) is None and retry_after_seconds("soon") is None
     assert 55 <= retry_after_seconds(formatdate(time.time() + 60, usegmt=True)) <= 60
+
+
+def test_requests_to_one_host_start_a_delay_apart(server):
+    url, handler = server
+    polite = FetchSettings(timeout=1.0, delay=0.2, per_host=2, workers=4, retries=0)
+    started = time.monotonic()
+    with Fetcher(polite) as fetcher:
+        results = fetcher.fetch_all([(f"{url}/page{n}", None) for n in range(3)])
+    assert [r.status for r in results] == ["ok"] * 3
+    assert time.monotonic() - started >= 0.6  # robots.txt, then three pages, 0.2 s apart
