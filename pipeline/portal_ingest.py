@@ -17,6 +17,7 @@ from .fetch_state import RetryPolicy, Target
 from .portal_sources import PortalSource
 
 MAX_SITEMAPS = 50  # sitemap files read per source and run, indexes included
+PAGE_KINDS = ("listing", "feed", "sitemap")  # fetched to find documents, not stored as documents
 
 
 @dataclass(frozen=True)
@@ -44,23 +45,28 @@ class Fetched:
     result: FetchResult
 
 
-def discover(source: PortalSource, fetcher: Fetcher, db_path: str | Path, run: runs.SourceRun,
-             policy: RetryPolicy = RetryPolicy()) -> list[Target]:
+@dataclass
+class Discovery:
+    """What discovery found (`targets`) and the listing pages, feeds and sitemaps it fetched
+    (`pages`), remembered only once the documents found are stored: a run cut short in
+    between fetches those pages in full again instead of getting a 304 and missing them."""
+
+    targets: list[Target]
+    pages: list[Fetched]
+
+
+def discover(source: PortalSource, fetcher: Fetcher, db_path: str | Path, run: runs.SourceRun) -> Discovery:
     """Article URLs from listing pages (following pagination), feeds and sitemaps, plus the
-    failed URLs due for a retry. Listing pages, feeds and sitemaps are fetched conditionally
-    and remembered here; URLs still waiting for their retry time are left out."""
+    failed URLs due for a retry; pages are fetched conditionally. URLs still waiting for
+    their retry time are left out."""
     db = store.open_db(db_path)
     try:
         found: dict[str, None] = {}
+        pages: list[Fetched] = []
 
         def get(url: str, kind: str) -> FetchResult | None:
             result = fetcher.fetch(url, fetch_state.validators(db, [url]).get(url))
-            if result.status == "failed":
-                fetch_state.record_failure(db, source.name, Target(url, kind), result.reason, result.http_status,
-                                           policy)
-                run.fail(f"{url}: {result.reason}")
-                return None
-            fetch_state.record_fetched(db, source.name, kind, result)
+            pages.append(Fetched(Target(url, kind), result))
             return result if result.status == "ok" else None
 
         for start in source.start_urls:
@@ -85,14 +91,14 @@ def discover(source: PortalSource, fetcher: Fetcher, db_path: str | Path, run: r
         while sitemaps and read < MAX_SITEMAPS:
             result, read = get(sitemaps.pop(0), "sitemap"), read + 1
             if result is not None:
-                pages, children = _parsed(discovery.sitemap_links, result, run) or ([], [])
-                found.update(dict.fromkeys(url for url in pages if source.is_article(url)))
+                listed, children = _parsed(discovery.sitemap_links, result, run) or ([], [])
+                found.update(dict.fromkeys(url for url in listed if source.is_article(url)))
                 sitemaps.extend(children)
         when = store.now()
         targets = [Target(url, "article") for url in found if not fetch_state.waiting(db, url, when)]
         retries = [t for t in fetch_state.due_retries(db, source.name, when) if t.url not in found]
         run.discovered += len(targets) + len(retries)
-        return targets + retries
+        return Discovery(targets + retries, pages)
     finally:
         db.close()
 
@@ -143,7 +149,8 @@ def documents(fetched: list[Fetched], source: PortalSource) -> list[PortalDocume
 def record_batch(fetched: list[Fetched], outcomes: list[steps.Outcome], source: PortalSource,
                  db_path: str | Path, run: runs.SourceRun, policy: RetryPolicy = RetryPolicy()) -> None:
     """Remember validators and hashes of what was fetched and stored, record failures
-    (fetch or parse) for a later retry, and link attachments to their articles."""
+    (fetch or parse) for a later retry, and link attachments to their articles. Listing
+    pages, feeds and sitemaps are remembered too but not counted as documents."""
     by_url = {outcome.url: outcome for outcome in outcomes}
     db = store.open_db(db_path)
     try:
@@ -153,6 +160,9 @@ def record_batch(fetched: list[Fetched], outcomes: list[steps.Outcome], source: 
             if result.status == "failed":
                 fetch_state.record_failure(db, source.name, target, result.reason, result.http_status, policy)
                 run.fail(f"{target.url}: {result.reason}")
+                continue
+            if target.kind in PAGE_KINDS:
+                fetch_state.record_fetched(db, source.name, target.kind, result)
                 continue
             run.fetched += result.status == "ok"
             if outcome is not None and outcome.status == "failed":
@@ -191,11 +201,12 @@ def ingest_source(source: PortalSource, fetcher: Fetcher, db_path: str | Path,
     process, store, record. Any error ends this source's run, not the others'."""
     run = runs.start(db_path, source.name)
     try:
-        articles = do.fetch(fetcher, do.discover(source, fetcher, db_path, run, policy), db_path)
+        found = do.discover(source, fetcher, db_path, run)
+        articles = do.fetch(fetcher, found.targets, db_path)
         fetched = articles + do.fetch(fetcher, attachment_targets(articles, db_path, run), db_path)
         outcomes = do.process(documents(fetched, source), str(db_path))
         do.store(outcomes, str(db_path))
-        do.record(fetched, outcomes, source, db_path, run, policy)
+        do.record(found.pages + fetched, outcomes, source, db_path, run, policy)
     except Exception as error:  # one broken portal must not stop the others; the run row says why
         run.fail(f"{source.name}: {type(error).__name__}: {error}")
     finally:

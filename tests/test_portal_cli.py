@@ -1,4 +1,4 @@
-"""`directives ingest --sources`, `directives runs`, and the lock between runs."""
+"""`directives ingest --sources`, `directives runs`, the lock between runs, and a run cut short."""
 
 import pytest
 import sqlite_utils
@@ -6,7 +6,10 @@ from click.testing import CliRunner
 from portal_site import serve_portal
 
 from pipeline.cli import cli
+from pipeline.fetch import FetchSettings
 from pipeline.lock import exclusive
+from pipeline.portal_ingest import Steps, ingest_sources
+from pipeline.portal_sources import load_sources
 
 KONTUM = """[[source]]
 name = "kontum"
@@ -56,3 +59,17 @@ def test_paths_and_sources_together_are_refused(kontum):
     result = CliRunner().invoke(cli, ["ingest", str(sources), "--sources", str(sources), "--db", str(db)])
     assert result.exit_code == 2 and "give PATHs or --sources, not both" in result.output
 
+
+
+def test_a_run_cut_short_finds_the_same_articles_next_time(kontum):
+    sources, db, site = kontum
+
+    def crash(outcomes, db_path):
+        raise RuntimeError("disk full")
+
+    [cut] = ingest_sources(load_sources(sources), db, FetchSettings(delay=0), do=Steps(store=crash))
+    assert (cut.new, cut.errors) == (0, ["kontum: RuntimeError: disk full"])
+    [run] = ingest_sources(load_sources(sources), db, FetchSettings(delay=0))
+    assert (run.new, run.failed) == (2, 0)
+    sitemap_requests = [r.headers for r in site.requests if r.path == "/kontum/sitemap.xml"]
+    assert len(sitemap_requests) == 2 and not any("If-Modified-Since" in h for h in sitemap_requests)

@@ -96,11 +96,13 @@ def test_a_bad_cron_expression_is_named(prefect_server):
 
 
 def test_the_portal_flow_runs_the_same_steps(prefect_server, tmp_path):
-    from prefect.settings import PREFECT_API_URL, temporary_settings
+    from prefect.settings import PREFECT_API_URL, PREFECT_LOGGING_TO_API_ENABLED, temporary_settings
 
     from pipeline.flows import ingest_portals
 
-    with serve_portal() as site, temporary_settings({PREFECT_API_URL: prefect_server}):
+    # logs stay local: the server stops with this module, before Prefect's log worker exits
+    settings = {PREFECT_API_URL: prefect_server, PREFECT_LOGGING_TO_API_ENABLED: False}
+    with serve_portal() as site, temporary_settings(settings):
         sources = tmp_path / "sources.toml"
         sources.write_text(f"""[[source]]\nname = "kontum"\nsitemaps = ["{site.url}/kontum/sitemap.xml"]
 article_pattern = '/kontum/pages/detail/'\n""", encoding="utf-8")
