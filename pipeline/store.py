@@ -50,7 +50,14 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         db.create_view(name, f"SELECT * FROM {name}_extracted")
 
 
-MIGRATIONS = [_migration_1]
+def _migration_corrections(db: sqlite_utils.Database) -> None:
+    """Staff corrections: their tables, and views that apply them (pipeline/correction_schema.py)."""
+    from .correction_schema import migrate
+
+    migrate(db)
+
+
+MIGRATIONS = [_migration_1, _migration_corrections]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
