@@ -253,7 +253,7 @@ def _added(context: _Context, cells: dict, number: int, values: dict, seen: dict
         fields["sentence"] = sentence
     fields.update(start=span[0], end=span[1], rule_id=ADDED_RULE)
     return [], [Change(category, row_id, document_id, "add", name, None, value, span[0], span[1], note)
-                for name, value in fields.items()]
+                for name, value in fields.items() if value is not None]
 
 
 def apply(db, changes: list[Change], editor: str, file: str) -> None:

@@ -99,7 +99,7 @@ def parse_cell(kind: str, text: str, allow_invalid_date: bool = False):
     if text == "":
         return None
     if kind == NUMBER:
-        return parse_signed_number(text)
+        return float(parse_signed_number(text))
     if kind == INTEGER:
         value = parse_signed_number(text)
         if not float(value).is_integer():
