@@ -76,8 +76,9 @@ class _Context:
         self.fields: dict[str, dict] = {}
         for row in db.query("SELECT row_id, field, value FROM corrected_fields WHERE table_name = ?", [category]):
             self.fields.setdefault(row["row_id"], {})[row["field"]] = row["value"]
-        self.units = frozenset(r[0].lower() for r in db.execute(
-            "SELECT DISTINCT unit FROM indicators_extracted WHERE unit IS NOT NULL"))
+        self.units = frozenset(str(r[0]).lower() for r in db.execute(
+            "SELECT unit FROM indicators_extracted WHERE unit IS NOT NULL UNION "
+            "SELECT value FROM corrected_fields WHERE field = 'unit' AND value IS NOT NULL"))
 
     def current(self, row_id: str) -> dict | None:
         """The row as corrected (even when deleted), or None when unknown or orphaned."""

@@ -97,6 +97,21 @@ def test_views_keep_the_extracted_columns_and_add_corrected_at_the_end(db_path):
         assert [c.name for c in db[name].columns] == extracted + ["corrected"]
 
 
+def test_a_database_from_before_corrections_is_migrated(tmp_path):
+    from pipeline import store
+
+    db = sqlite_utils.Database(tmp_path / "old.db")
+    store.MIGRATIONS[0](db)
+    db.execute("PRAGMA user_version = 1")
+    db["documents"].insert({"id": "d1", "url": "u", "status": "ok"})
+    db["citations_extracted"].insert({"id": "c1", "document_id": "d1", "number": "42/NQ-CP"})
+    db.close()
+    db = store.open_db(tmp_path / "old.db")
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(store.MIGRATIONS)
+    assert [(r["id"], r["number"], r["corrected"]) for r in db.query("SELECT * FROM citations")] == \
+        [("c1", "42/NQ-CP", None)]
+
+
 def test_export_is_utf8_with_bom_and_neutralizes_formula_cells(db_path, tmp_path):
     out = tmp_path / "indicators.csv"
     assert export(db_path, "indicators", out) == 4
