@@ -218,8 +218,11 @@ def _changes(context: _Context, current: dict, values: dict, status: str, note: 
 
 
 def _equal(old, new) -> bool:
+    """Numbers within rounding; text regardless of how a spreadsheet rewrote line breaks."""
     if isinstance(old, (int, float)) and isinstance(new, (int, float)):
         return abs(old - new) <= 1e-9 * max(1.0, abs(old), abs(new))
+    if isinstance(old, str) and isinstance(new, str):
+        return old.split() == new.split()
     return old == new
 
 

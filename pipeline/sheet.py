@@ -95,6 +95,8 @@ class CellError(ValueError):
 
 def parse_cell(kind: str, text: str, allow_invalid_date: bool = False):
     """A cell as a stored value (None when empty); raises CellError saying what is wrong."""
+    if kind == TEXT:
+        return text.strip() or None  # line breaks inside a task's text are kept
     text = " ".join(text.split())
     if text == "":
         return None
@@ -114,7 +116,7 @@ def parse_cell(kind: str, text: str, allow_invalid_date: bool = False):
         raise CellError("expected 1 or 0")
     if kind == DATE:
         return parse_date(text, allow_invalid_date)
-    return text
+    raise ValueError(f"unknown column type {kind!r}")
 
 
 def parse_signed_number(text: str) -> float | int:

@@ -33,6 +33,7 @@ Thực hiện Nghị quyết số 42/NQ-CP của Chính phủ, UBND tỉnh giao 
 1. Phấn đấu giải ngân vốn đầu tư công đạt 95% trở lên, hoàn thành trước ngày 30/11/2021.
 
 2. Phấn đấu có thêm 10 xã đạt chuẩn nông thôn mới trong năm 2021.
+Ưu tiên các xã miền núi.
 
 3. Thu ngân sách nhà nước đạt 5.835 tỷ đồng, báo cáo trước ngày 31/11/2021.
 """
