@@ -11,6 +11,9 @@ from .document import ParsedDocument, Table
 from .errors import ParseError
 from .normalize import clean_text
 
+# Authors that tools and templates write into every file: not a byline.
+_GENERIC_AUTHORS = {"python-docx", "admin", "administrator", "user", "microsoft office user", "windows user"}
+
 
 def parse_docx(data: bytes, source: str = "<bytes>") -> ParsedDocument:
     try:
@@ -30,5 +33,5 @@ def parse_docx(data: bytes, source: str = "<bytes>") -> ParsedDocument:
         text=clean_text("\n".join(lines)),
         kind="docx",
         title=core.title or None,
-        author=core.author or None,
+        author=core.author if core.author and core.author.lower() not in _GENERIC_AUTHORS else None,
     )
