@@ -25,7 +25,7 @@ class Filters:
 def sheet_rows(db, category: str, filters: Filters) -> list[dict]:
     """Rows of the view, filtered, with the sheet's columns (document context included)."""
     view_columns = [c.name for c in db[category].columns]
-    where, params = ["d.status = 'ok'"], []
+    where, params = [], []
     if filters.province:
         where.append("(d.province = ? OR d.province_current = ?)")
         params += [filters.province, filters.province]
@@ -43,7 +43,7 @@ def sheet_rows(db, category: str, filters: Filters) -> list[dict]:
         where.append(f"x.[{column}] LIKE ?")
         params.append(f"%{filters.category}%")
     sql = (f"SELECT x.*, d.title AS document_title, d.url AS document_url, d.published_date AS document_date "
-           f"FROM [{category}] x JOIN documents d ON d.id = x.document_id WHERE {' AND '.join(where)} "
+           f"FROM [{category}] x JOIN documents d ON d.id = x.document_id WHERE {' AND '.join(where) or '1'} "
            f"ORDER BY d.published_date, d.name, x.start")
     rows = []
     for row in db.query(sql, params):

@@ -320,7 +320,10 @@ def test_partial_applies_valid_rows_and_writes_rejects(db_path, tmp_path):
 
 
 def test_dry_run_prints_changes_and_writes_nothing(db_path, tmp_path):
-    frame = _exported(db_path, tmp_path)
+    exported = CliRunner().invoke(cli, ["export", "indicators", "-o", str(tmp_path / "e.csv"), "--db", str(db_path),
+                                        "--province", "Lạng Sơn"])
+    assert exported.output == f"{tmp_path / 'e.csv'}: 4 indicators\n"
+    frame = read_sheet(tmp_path / "e.csv")
     frame.loc[0, "status"] = "delete"
     frame.to_csv(tmp_path / "d.csv", index=False)
     result = CliRunner().invoke(cli, ["import", str(tmp_path / "d.csv"), "--editor", "lan", "--db", str(db_path),
