@@ -8,6 +8,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from .settings import DEFAULT_DB
 
@@ -136,6 +137,120 @@ def stats(db_path):
     for row in by_province["rows"]:
         table.add_row(*[str(value) for value in row])
     console_out.print(table)
+
+
+@cli.command()
+@click.argument("query")
+@db_option
+@click.option("--province", help="Only documents of this province (before or after the 2025 merger).")
+@click.option("--since", metavar="DATE", help="Only documents published on or after this ISO date.")
+@click.option("--accents/--no-accents", default=True, show_default=True,
+              help="Match diacritics exactly, or ignore them all (đ = d).")
+@click.option("--limit", default=20, show_default=True, help="At most this many hits.")
+def search(query, db_path, province, since, accents, limit):
+    """Full-text search over documents, tasks and indicator sentences.
+
+    A query without quotes is one phrase (its syllables in a row); quoted parts are
+    phrases and other words single terms. Hits are printed best first with their context.
+
+    \b
+    Example:
+        directives search "giải ngân"
+        directives search "nong thon moi" --no-accents --province "Lạng Sơn" --since 2021-01-01
+    """
+    from . import search as library
+    from .metadata import canonical_province
+    from .store import open_db
+
+    _require_db(db_path)
+    db = open_db(db_path)
+    try:
+        hits = library.search(db, query, accents=accents, province=canonical_province(province) or province,
+                              since=since, limit=limit)
+    finally:
+        db.close()
+    out = Console(highlight=False)
+    for hit in hits:
+        snippet, spans = hit.snippet()
+        text = Text(snippet)
+        for start, end in spans:
+            text.stylize("bold black on yellow", start, end)
+        out.print(f"[bold]{hit.document}[/bold] · {hit.province or '-'} · {hit.published_date or '-'} · {hit.kind}")
+        out.print(text)
+    out.print(f"{len(hits)} hit(s)", style="dim")
+
+
+@cli.command()
+@click.argument("sql")
+@db_option
+@click.option("--csv", "fmt", flag_value="csv", help="Comma-separated values, streamed.")
+@click.option("--json", "fmt", flag_value="json", help="A JSON array of objects, streamed.")
+@click.option("--table", "fmt", flag_value="table", default=True, help="A table on the terminal (the default).")
+@click.option("--param", "params", nargs=2, multiple=True, metavar="NAME VALUE", help="A named parameter (:NAME).")
+def sql(sql, db_path, fmt, params):
+    """Run one SQL query on the database, opened read-only (writes are refused).
+
+    \b
+    Example:
+        directives sql "SELECT province, name, value, unit FROM indicators_by_province_year WHERE kind = 'target'"
+        directives sql "SELECT * FROM deadlines_due WHERE end_date < :as_of" --param as_of 2022-01-01 --csv
+    """
+    from . import sqlquery
+
+    try:
+        columns, rows = sqlquery.run(db_path, sql, dict(params))
+        if fmt == "csv":
+            sqlquery.write_csv(columns, rows, sys.stdout)
+        elif fmt == "json":
+            sqlquery.write_json(columns, rows, sys.stdout)
+        else:
+            table = Table(*columns)
+            for row in rows:
+                table.add_row(*["" if value is None else str(value) for value in row])
+            Console().print(table)
+    except sqlquery.QueryError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8001, show_default=True, help="Port to listen on.")
+def web(db_path, host, port):
+    """Browse the database in Datasette: described tables, facets, canned queries.
+
+    Needs the optional extra: pip install -e '.[web]'.
+
+    \b
+    Example:
+        directives web --port 8001     # then open http://127.0.0.1:8001
+    """
+    from . import web as library
+    from .errors import DirectivesError
+
+    _require_db(db_path)
+    try:
+        sys.exit(library.serve(db_path, host, port))
+    except DirectivesError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@cli.command()
+@db_option
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default="report.html",
+              show_default=True, help="The HTML file to write.")
+def report(db_path, output):
+    """Write one offline HTML file with charts and tables of the database.
+
+    \b
+    Example:
+        directives report -o output/report.html
+    """
+    from . import report as library
+
+    _require_db(db_path)
+    library.write_report(db_path, output)
+    console.print(f"wrote {output}")
 
 
 def _require_db(db_path) -> None:

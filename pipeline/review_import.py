@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import sheet
+from . import search, sheet
 from .csvio import read_sheet, write_sheet
 from .store import now, open_db, stable_id
 
@@ -261,7 +261,8 @@ def _added(context: _Context, cells: dict, number: int, values: dict, seen: dict
 
 
 def apply(db, changes: list[Change], editor: str, file: str) -> None:
-    """Write the changes to the log and to the state the views apply, in one transaction."""
+    """Write the changes to the log and to the state the views apply, and re-index the
+    documents they touch for search, in one transaction."""
     stamp = now()
     with db.conn:
         for change in changes:
@@ -278,6 +279,8 @@ def apply(db, changes: list[Change], editor: str, file: str) -> None:
                            "VALUES (?, ?, ?, ?)", [change.table, change.row_id, change.field, change.new])
             db.execute("UPDATE corrected_rows SET state = ? WHERE table_name = ? AND row_id = ?",
                        [_next_state(db, change), change.table, change.row_id])
+        for document_id in sorted({change.document_id for change in changes}):
+            search.refresh_search(db, document_id)
 
 
 def _next_state(db, change: Change) -> str | None:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from . import correction_schema, search, views
+
 EXTRACTED = ("tasks", "indicators", "deadlines", "citations")
 
 _COLUMNS = {
@@ -50,14 +52,20 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         db.create_view(name, f"SELECT * FROM {name}_extracted")
 
 
+def _migration_research(db: sqlite_utils.Database) -> None:
+    """Researchers' views and the full-text index (pipeline/views.py, pipeline/search.py)."""
+    views.create_views(db)
+    search.create_index(db)
+
+
 def _migration_corrections(db: sqlite_utils.Database) -> None:
-    """Staff corrections: their tables, and views that apply them (pipeline/correction_schema.py)."""
-    from .correction_schema import migrate
+    """Staff corrections: their tables, and public views that apply them (pipeline/correction_schema.py);
+    the researchers' views are rebuilt over the new public views."""
+    correction_schema.migrate(db)
+    views.create_views(db)
 
-    migrate(db)
 
-
-MIGRATIONS = [_migration_1, _migration_corrections]
+MIGRATIONS = [_migration_1, _migration_research, _migration_corrections]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -104,6 +112,7 @@ def replace_document(db: sqlite_utils.Database, document: dict, pages: list[dict
         db["pages"].insert_all(pages)
         for table, table_rows in rows.items():
             db[table].insert_all(table_rows, pk="id")
+        search.refresh_search(db, document_id)
 
 
 def record_failure(db: sqlite_utils.Database, document: dict) -> None:
@@ -116,3 +125,4 @@ def record_failure(db: sqlite_utils.Database, document: dict) -> None:
                                                     "updated_at": document["updated_at"]})
         else:
             db["documents"].insert({**document, "ingested_at": document["updated_at"]}, pk="id")
+        search.refresh_search(db, document["id"])

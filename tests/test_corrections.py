@@ -399,3 +399,14 @@ def test_reviewed_documents_become_gold_that_evaluate_scores_perfectly(db_path, 
     assert {name: (s.fp, s.fn) for name, s in report.scores.items()} == \
         {"tasks": (0, 0), "indicators": (0, 0), "deadlines": (0, 0), "citations": (0, 0)}
     assert report.scores["indicators"].tp == 3
+
+
+def test_corrected_task_text_is_searchable(db_path, tmp_path):
+    from pipeline.search import search
+
+    frame = _exported(db_path, tmp_path, "tasks")
+    frame.loc[0, "text"] = frame.loc[0, "text"] + " Ưu tiên vùng đồng bào dân tộc thiểu số."
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    assert _problems(import_sheet(db_path, tmp_path / "t.csv", "lan")) == []
+    hits = search(sqlite_utils.Database(db_path), "đồng bào dân tộc", kinds=("task",))
+    assert [hit.ref_id for hit in hits] == [frame.loc[0, "id"]]
