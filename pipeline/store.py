@@ -11,7 +11,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import search, views
+from . import correction_schema, search, views
 
 EXTRACTED = ("tasks", "indicators", "deadlines", "citations")
 
@@ -58,6 +58,13 @@ def _migration_research(db: sqlite_utils.Database) -> None:
     search.create_index(db)
 
 
+def _migration_corrections(db: sqlite_utils.Database) -> None:
+    """Staff corrections: their tables, and public views that apply them (pipeline/correction_schema.py);
+    the researchers' views are rebuilt over the new public views."""
+    correction_schema.migrate(db)
+    views.create_views(db)
+
+
 def _migration_portal_state(db: sqlite_utils.Database) -> None:
     """What portal ingest remembers: URLs and their validators, failures to retry, links
     from articles to their attached documents, and one row per run and source."""
@@ -79,7 +86,7 @@ def _migration_portal_state(db: sqlite_utils.Database) -> None:
                                   "failed": int, "errors": str}, pk="id")
 
 
-MIGRATIONS = [_migration_1, _migration_research, _migration_portal_state]
+MIGRATIONS = [_migration_1, _migration_research, _migration_corrections, _migration_portal_state]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
