@@ -33,7 +33,11 @@ class AnalyzedDocument:
         return None
 
     def doc(self, index: int):
-        """The spaCy Doc of sentence `index`, segmented on first use."""
+        """The spaCy Doc of sentence `index` (syllables, no word tags), built on first use."""
         if index not in self._docs:
             self._docs[index] = self.segmenter.doc(self.sentences[index])
         return self._docs[index]
+
+    def word_doc(self, index: int):
+        """The same Doc with the segmenter's words as BIO tags: only for rules that need words."""
+        return self.segmenter.add_words(self.doc(index))

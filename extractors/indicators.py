@@ -142,9 +142,7 @@ def extract_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
             else:
                 unit_end = offset
             if not unit_match:
-                if doc is None:
-                    doc = analyzed.doc(index)
-                fallback = _fallback_unit(doc, sentence.start, sentence.start + unit_end, folded[:match.start()], patterns)
+                fallback = _fallback_unit(analyzed, index, sentence.start + unit_end, folded[:match.start()], patterns)
                 if fallback is None:
                     continue
                 unit, unit_end = fallback[0], fallback[1] - sentence.start
@@ -188,10 +186,12 @@ def extract_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
     return rows
 
 
-def _fallback_unit(doc, sentence_start: int, position: int, folded_before: str, patterns) -> tuple[str, int] | None:
+def _fallback_unit(analyzed: AnalyzedDocument, index: int, position: int, folded_before: str,
+                   patterns) -> tuple[str, int] | None:
     """The segmenter's word right after the number, when a cue verb precedes the number."""
     if not patterns["fallback_verb"].search(folded_before[-25:]):
         return None
+    doc = analyzed.word_doc(index)
     base = doc.user_data["offset"]
     for i, token in enumerate(doc):
         if base + token.idx < position:

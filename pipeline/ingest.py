@@ -145,16 +145,15 @@ def process_batch(items: list[SourceFile], db_path: str | Path) -> list[Outcome]
 
 
 def store_batch(outcomes: list[Outcome], db_path: str | Path) -> Summary:
-    """Write a batch's outcomes, one transaction per document."""
+    """Write a batch's outcomes: failures one by one, the documents read in one transaction."""
     db = store.open_db(db_path)
     summary = Summary()
     try:
         for outcome in outcomes:
             if outcome.status == "failed":
                 store.record_failure(db, outcome.document)
-            elif outcome.status in ("new", "changed"):
-                store.replace_document(db, outcome.document, outcome.pages, outcome.rows)
             summary.add(outcome)
+        store.replace_documents(db, [(o.document, o.pages, o.rows) for o in outcomes if o.status in ("new", "changed")])
     finally:
         db.close()
     return summary

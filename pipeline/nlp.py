@@ -1,10 +1,10 @@
-"""Vietnamese segmentation with underthesea, and spaCy Docs built from its tokens.
+"""Sentences, spaCy Docs of syllables, and underthesea's word segmentation on demand.
 
-A Doc holds one token per syllable (or punctuation mark) so that token patterns match
-whatever way the word segmenter grouped the syllables; the segmenter's words are kept as
-BIO tags in `token.tag_` ("B-W" starts a word, "I-W" continues it), the scheme
-underthesea's own CRF uses. `token.norm_` is the lower-cased, tone-folded form that
-rule patterns match on.
+A Doc holds one token per syllable, number or punctuation mark, split by a regex: token
+patterns match syllables, so building one needs no word segmentation. underthesea's
+words, the costly part, are added only when a rule asks (`Segmenter.add_words`), as BIO
+tags in `token.tag_` ("B-W" starts a word, "I-W" continues it), the scheme underthesea's
+own CRF uses. `token.norm_` is the lower-cased, tone-folded form that rule patterns match on.
 """
 
 from dataclasses import dataclass
@@ -27,6 +27,9 @@ class Sentence:
 
 _NEEDS_WORDS = regex.compile(r"\d|\b(?:mười|mươi|một|hai|ba|bốn|năm|sáu|bảy|tám|chín)\b", regex.IGNORECASE)
 
+
+# Numbers stay whole ("1.250,5"), syllables are runs of letters and digits, any other mark is a token.
+_TOKEN = regex.compile(r"\d+(?:[.,]\d+)*|\w+|[^\w\s]")
 
 _LABEL_ONLY = regex.compile(r"\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVX]{1,4})[.)]")
 
@@ -63,28 +66,42 @@ class Segmenter:
 
     @cached_property
     def nlp(self) -> spacy.Language:
-        # The tokenizer (pyvi) is never called: Docs are built from underthesea's words.
+        # The tokenizer (pyvi) is never called: `doc` builds Docs from a regex split.
         return spacy.blank("vi")
 
     def doc(self, sentence: Sentence) -> Doc:
-        words, spaces, tags = [], [], []
-        cursor = 0
+        """The sentence as a Doc of syllables, without word tags."""
         text = sentence.text
-        for word in word_tokenize(text):
-            for position, syllable in enumerate(word.split()):
-                found = text.find(syllable, cursor)
-                if found < 0:
-                    continue
-                if words and found > cursor:
-                    spaces[-1] = True
-                words.append(syllable)
-                spaces.append(False)
-                tags.append("B-W" if position == 0 else "I-W")
-                cursor = found + len(syllable)
-        doc = Doc(self.nlp.vocab, words=words, spaces=spaces, tags=tags)
+        tokens = list(_TOKEN.finditer(text))
+        words = [token.group() for token in tokens]
+        spaces = [tokens[i].end() < tokens[i + 1].start() for i in range(len(tokens) - 1)] + [False][:len(tokens)]
+        doc = Doc(self.nlp.vocab, words=words, spaces=spaces)
         for token in doc:
             token.norm_ = fold_for_matching(token.text)
-        doc.user_data["offset"] = sentence.start + (text.find(words[0]) if words else 0)
+        doc.user_data["offset"] = sentence.start + (tokens[0].start() if tokens else 0)
+        doc.user_data["sentence"] = text
+        return doc
+
+    @staticmethod
+    def add_words(doc: Doc) -> Doc:
+        """Tag the Doc's tokens with underthesea's words (B-W / I-W), once per Doc."""
+        if doc.user_data.get("words"):
+            return doc
+        text = doc.user_data["sentence"]
+        ends, cursor = [], 0  # the end offset of each segmenter word in the sentence
+        for word in word_tokenize(text):
+            for syllable in word.split():
+                found = text.find(syllable, cursor)
+                if found >= 0:
+                    cursor = found + len(syllable)
+            ends.append(cursor)
+        word_index, previous = 0, -1
+        for token, match in zip(doc, _TOKEN.finditer(text)):
+            while word_index < len(ends) and ends[word_index] <= match.start():
+                word_index += 1
+            token.tag_ = "I-W" if word_index == previous else "B-W"
+            previous = word_index
+        doc.user_data["words"] = True
         return doc
 
     @staticmethod

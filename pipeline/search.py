@@ -51,17 +51,27 @@ def create_index(db: sqlite_utils.Database) -> None:
 
 def refresh_search(db: sqlite_utils.Database, document_id: str) -> None:
     """Re-index one document from the public views; call after any write or correction."""
-    db.execute(f"DELETE FROM {TABLE} WHERE document_id = ?", [document_id])
-    rows = db.execute("""
-        SELECT 'document', id, id, coalesce(title, '') || char(10) || coalesce(text, '')
-        FROM documents WHERE id = ? AND (title IS NOT NULL OR text IS NOT NULL)
-        UNION ALL SELECT 'task', id, document_id, text FROM tasks WHERE document_id = ?
-        UNION ALL SELECT 'indicator', min(id), document_id, sentence FROM indicators
-                  WHERE document_id = ? AND sentence IS NOT NULL GROUP BY sentence""",
-                      [document_id] * 3).fetchall()
-    db.conn.executemany(f"INSERT INTO {TABLE} (kind, ref_id, document_id, text, folded) VALUES (?, ?, ?, ?, ?)",
-                        [(kind, ref, doc, exact_form(text), fold_accents(exact_form(text)))
-                         for kind, ref, doc, text in rows if text])
+    refresh_documents(db, [document_id])
+
+
+def refresh_documents(db: sqlite_utils.Database, document_ids: list[str], replace: bool = True) -> None:
+    """Re-index documents from the public views. `replace=False` skips removing old
+    entries (the ids were never indexed): that DELETE scans the whole index."""
+    for i in range(0, len(document_ids), 300):
+        part = document_ids[i:i + 300]
+        marks = ", ".join("?" * len(part))
+        if replace:
+            db.execute(f"DELETE FROM {TABLE} WHERE document_id IN ({marks})", part)
+        rows = db.execute(f"""
+            SELECT 'document', id, id, coalesce(title, '') || char(10) || coalesce(text, '')
+            FROM documents WHERE id IN ({marks}) AND (title IS NOT NULL OR text IS NOT NULL)
+            UNION ALL SELECT 'task', id, document_id, text FROM tasks WHERE document_id IN ({marks})
+            UNION ALL SELECT 'indicator', min(id), document_id, sentence FROM indicators
+                      WHERE document_id IN ({marks}) AND sentence IS NOT NULL GROUP BY document_id, sentence""",
+                          part * 3).fetchall()
+        db.conn.executemany(f"INSERT INTO {TABLE} (kind, ref_id, document_id, text, folded) VALUES (?, ?, ?, ?, ?)",
+                            [(kind, ref, doc, exact, fold_accents(exact))
+                             for kind, ref, doc, text in rows if text for exact in [exact_form(text)]])
 
 
 def parse_query(query: str) -> list[list[str]]:

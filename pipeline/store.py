@@ -1,4 +1,4 @@
-"""The SQLite store: schema and migrations, and transactional writes of one document.
+"""The SQLite store: schema and migrations, and transactional writes of documents.
 
 Machine output lives in `*_extracted` tables; the public names (`tasks`, `indicators`,
 `deadlines`, `citations`) are views over them, so corrections can be layered on
@@ -96,6 +96,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(path)
     db.conn.execute("PRAGMA foreign_keys = ON")
     db.enable_wal()
+    db.execute("PRAGMA synchronous = NORMAL")  # durable at each checkpoint; safe under WAL
     version = db.execute("PRAGMA user_version").fetchone()[0]
     for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
         with db.conn:
@@ -123,17 +124,57 @@ def known_version(db: sqlite_utils.Database, document_id: str) -> tuple[str, str
 def replace_document(db: sqlite_utils.Database, document: dict, pages: list[dict],
                      rows: dict[str, list[dict]]) -> None:
     """Write a document and its extracted rows in one transaction, replacing old rows."""
-    document_id = document["id"]
+    replace_documents(db, [(document, pages, rows)])
+
+
+def replace_documents(db: sqlite_utils.Database, entries: list[tuple[dict, list[dict], dict[str, list[dict]]]]) -> None:
+    """Write many (document, pages, rows) in one transaction, replacing their old rows:
+    one DELETE per table for the documents stored before, one executemany per table."""
+    if not entries:
+        return
+    ids = [document["id"] for document, _, _ in entries]
     with db.conn:
-        for table in [f"{name}_extracted" for name in EXTRACTED] + ["quality_flags", "pages"]:
-            db.execute(f"DELETE FROM [{table}] WHERE document_id = ?", [document_id])
-        existing = db.execute("SELECT ingested_at FROM documents WHERE id = ?", [document_id]).fetchone()
-        document = {**document, "ingested_at": existing[0] if existing else document["updated_at"]}
-        db["documents"].upsert(document, pk="id")
-        db["pages"].insert_all(pages)
-        for table, table_rows in rows.items():
-            db[table].insert_all(table_rows, pk="id")
-        search.refresh_search(db, document_id)
+        ingested = dict(_select_in(db, "SELECT id, ingested_at FROM documents WHERE id IN ({})", ids))
+        if ingested:
+            for table in [f"{name}_extracted" for name in EXTRACTED] + ["quality_flags", "pages"]:
+                _select_in(db, f"DELETE FROM [{table}] WHERE document_id IN ({{}})", list(ingested))
+        _upsert(db, "documents", [{**document, "ingested_at": ingested.get(document["id"], document["updated_at"])}
+                                  for document, _, _ in entries])
+        _insert(db, "pages", [page for _, pages, _ in entries for page in pages])
+        for table in dict.fromkeys(table for _, _, rows in entries for table in rows):
+            _insert(db, table, [row for _, _, rows in entries for row in rows.get(table, [])])
+        search.refresh_documents(db, ids, replace=bool(ingested))
+
+
+def _select_in(db: sqlite_utils.Database, sql: str, values: list, chunk: int = 500) -> list[tuple]:
+    """Run `sql` with its `IN ({})` filled, in chunks below SQLite's variable limit."""
+    found = []
+    for i in range(0, len(values), chunk):
+        part = values[i:i + chunk]
+        found += db.execute(sql.format(", ".join("?" * len(part))), part).fetchall()
+    return found
+
+
+def _insert(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
+    """One prepared INSERT for rows that share their keys (rows of one kind always do)."""
+    for columns, group in _by_columns(rows):
+        db.conn.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+                            f"VALUES ({', '.join('?' * len(columns))})", group)
+
+
+def _upsert(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
+    """Insert or update by `id` in place (no delete, so rows that point at it stay valid)."""
+    for columns, group in _by_columns(rows):
+        updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c != "id")
+        db.conn.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
+                            f"VALUES ({', '.join('?' * len(columns))}) ON CONFLICT(id) DO UPDATE SET {updates}", group)
+
+
+def _by_columns(rows: list[dict]) -> list[tuple[tuple, list[tuple]]]:
+    groups: dict[tuple, list[tuple]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(tuple(row.values()))
+    return list(groups.items())
 
 
 def record_failure(db: sqlite_utils.Database, document: dict) -> None:
