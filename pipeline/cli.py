@@ -43,7 +43,9 @@ def cli():
               help="Seconds to wait for another run holding the database's lock.")
 @click.option("--delay", type=float, help="With --sources: seconds between requests to one host.")
 @click.option("--timeout", type=float, help="With --sources: seconds before a request times out.")
-def ingest(paths, db_path, no_prefect, sources_path, only, wait, delay, timeout):
+@click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
+              help="Processes that parse and extract files (Prefect's process pool); one process stores.")
+def ingest(paths, db_path, no_prefect, sources_path, only, wait, delay, timeout, workers):
     """Ingest .txt, .html, .pdf and .docx files or folders (default: the bundled corpus),
     or, with --sources, fetch what is new on the portals of a sources file.
 
@@ -56,7 +58,7 @@ def ingest(paths, db_path, no_prefect, sources_path, only, wait, delay, timeout)
     \b
     Example:
         directives ingest
-        directives ingest ../shared/corpus/real --db output/real.db
+        directives ingest ../shared/corpus/real --db output/real.db --workers 2
         directives ingest --sources corpus/sources.toml --only baolangson
     """
     from .errors import DirectivesError
@@ -68,12 +70,14 @@ def ingest(paths, db_path, no_prefect, sources_path, only, wait, delay, timeout)
             options = {k: v for k, v in {"delay": delay, "timeout": timeout}.items() if v is not None}
             _ingest_portals(sources_path, list(only), db_path, no_prefect, wait, options)
         else:
-            _ingest_files(paths, db_path, no_prefect, wait)
+            if no_prefect and workers > 1:
+                raise click.UsageError("--workers runs Prefect's process pool: drop --no-prefect")
+            _ingest_files(paths, db_path, no_prefect, wait, workers)
     except DirectivesError as error:
         raise click.ClickException(str(error)) from None
 
 
-def _ingest_files(paths, db_path, no_prefect, wait) -> None:
+def _ingest_files(paths, db_path, no_prefect, wait, workers=1) -> None:
     from . import ingest as steps
     from .lock import exclusive
     from .sources import discover
@@ -86,8 +90,9 @@ def _ingest_files(paths, db_path, no_prefect, wait) -> None:
             summary = steps.ingest(items, db_path, on_batch=advance)
         else:
             _quiet_prefect()
-            from .flows import ingest_files
-            summary = ingest_files(paths=[str(p) for p in paths] or None, db_path=db_path, on_batch=advance)
+            from .flows import with_workers
+            summary = with_workers(workers)(paths=[str(p) for p in paths] or None, db_path=db_path,
+                                            on_batch=advance, in_flight=2 * workers)
     _print_summary(summary, db_path)
     if summary.documents["failed"]:
         for error in summary.errors:

@@ -135,13 +135,16 @@ def rows_of(document_id: str, extraction: extractors.Extraction) -> dict[str, li
 
 
 def process_batch(items: list[SourceFile], db_path: str | Path) -> list[Outcome]:
-    """Process files, skipping those whose bytes and extractor version are already stored."""
-    db = store.open_db(db_path)
+    """Process files, skipping those whose bytes and extractor version are already stored.
+    Only reads the store, so worker processes can run this side by side."""
+    db = store.open_reader(db_path)
     try:
         raw_dir = raw_dir_for(db_path)
-        return [process(item, store.known_version(db, store.stable_id(item.url)), raw_dir) for item in items]
+        return [process(item, store.known_version(db, store.stable_id(item.url)) if db else None, raw_dir)
+                for item in items]
     finally:
-        db.close()
+        if db:
+            db.close()
 
 
 def store_batch(outcomes: list[Outcome], db_path: str | Path) -> Summary:

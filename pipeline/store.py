@@ -7,6 +7,7 @@ without changing what researchers query. See docs/schema.md.
 
 import datetime as dt
 import hashlib
+import sqlite3
 from pathlib import Path
 
 import sqlite_utils
@@ -103,6 +104,15 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
             migration(db)
             db.execute(f"PRAGMA user_version = {number}")
     return db
+
+
+def open_reader(path: str | Path) -> sqlite_utils.Database | None:
+    """A read-only connection for workers that only look up what is stored (no migration,
+    no write lock taken); None when the store does not exist yet."""
+    path = Path(path)
+    if not path.exists():
+        return None
+    return sqlite_utils.Database(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
 
 
 def stable_id(*parts) -> str:

@@ -5,7 +5,9 @@ from conftest import FIXTURES
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.testing.utilities import prefect_test_harness
 
-from pipeline.flows import ingest_files
+from pipeline.flows import ingest_files, with_workers
+from pipeline.ingest import ingest
+from pipeline.sources import discover
 
 
 def test_flow_ingests_and_reports(tmp_path):
@@ -19,3 +21,20 @@ def test_flow_ingests_and_reports(tmp_path):
     db = sqlite_utils.Database(db_path)
     assert {row["status"] for row in db["documents"].rows} == {"ok", "error"}
     assert db["tasks"].count == 5
+
+
+def _rows(db_path) -> list[tuple]:
+    db = sqlite_utils.Database(db_path)
+    return [tuple(row) for table in ("tasks", "indicators", "deadlines", "citations")
+            for row in db.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()]
+
+
+def test_two_worker_processes_store_what_one_process_stores(tmp_path):
+    paths = [str(FIXTURES / name) for name in ("kehoach-12-langson.docx", "kehoach-12-langson.html",
+                                               "kehoach-12-langson.pdf", "empty.html")]
+    ingest(discover(paths), tmp_path / "one.db")
+    with prefect_test_harness(), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        summary = with_workers(2)(paths=paths, db_path=str(tmp_path / "two.db"), batch_size=1, in_flight=4)
+    assert summary.documents == {"new": 3, "failed": 1}
+    assert summary.rows["tasks"] == 15
+    assert _rows(tmp_path / "two.db") == _rows(tmp_path / "one.db")
