@@ -2,6 +2,11 @@
 
     python benchmarks/throughput.py [--docs 2000] [--json figures.json]
 
+Stages run alone, then the whole ingest in one process (`ratio_pipeline_vs_segment_all`:
+underthesea word_tokenize over the same texts ÷ the ingest's time), then the Prefect flow
+with a process pool of 1 and of 2 workers (`ratio_2_workers_vs_1`), after a warm-up run
+so Prefect's start-up is not counted. Peak RSS is the largest of this process and its workers.
+
 The corpus mixes text, HTML and PDF documents made from the bundled seeds and the test
 fixtures; numbers in text and HTML are varied per copy so no two documents are alike
 (PDF copies differ by a trailing comment, so their hashes differ too).
@@ -21,11 +26,13 @@ from underthesea import word_tokenize
 
 from extractors import AnalyzedDocument, extract
 from pipeline import store
-from pipeline.ingest import ingest, rows_of, segmenter
+from pipeline.flows import ingest_files
+from pipeline.ingest import batches, ingest, rows_of, segmenter
 from pipeline.parse_html import parse_html
 from pipeline.parse_pdf import parse_pdf
 from pipeline.parse import parse_document
 from pipeline.sources import discover
+from prefect.task_runners import ProcessPoolTaskRunner
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = sorted((REPO / "corpus" / "seeds").glob("*.txt"))
@@ -61,7 +68,15 @@ def _rate(count: float, seconds: float) -> float:
 
 
 def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
+
+
+def flow_seconds(corpus: Path, db_path: Path, workers: int) -> float:
+    """The ingest-files flow with a process pool of `workers`, pool start-up included."""
+    flow = ingest_files.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers))
+    started = time.perf_counter()
+    flow(paths=[str(corpus)], db_path=str(db_path), in_flight=2 * workers)
+    return time.perf_counter() - started
 
 
 def run(count: int) -> dict:
@@ -73,15 +88,21 @@ def run(count: int) -> dict:
         html = [p for p in paths if p.suffix == ".html"]
         pdfs = [p for p in paths if p.suffix == ".pdf"]
 
-        started = time.perf_counter()
+        started, html_chars = time.perf_counter(), 0
         for path in html:
-            parse_html(path.read_bytes())
-        figures["parse_html_docs_per_s"] = _rate(len(html), time.perf_counter() - started)
+            html_chars += len(parse_html(path.read_bytes()).text)
+        elapsed = time.perf_counter() - started
+        figures["parse_html_docs_per_s"] = _rate(len(html), elapsed)
+        figures["parse_html_chars_per_s"] = _rate(html_chars, elapsed)
 
-        started, pages = time.perf_counter(), 0
+        started, pages, pdf_chars = time.perf_counter(), 0, 0
         for path in pdfs:
-            pages += len(parse_pdf(path.read_bytes(), str(path)).pages)
-        figures["pdf_pages_per_s"] = _rate(pages, time.perf_counter() - started)
+            document = parse_pdf(path.read_bytes(), str(path))
+            pages, pdf_chars = pages + len(document.pages), pdf_chars + len(document.text)
+        elapsed = time.perf_counter() - started
+        figures["pdf_docs_per_s"] = _rate(len(pdfs), elapsed)
+        figures["pdf_chars_per_s"] = _rate(pdf_chars, elapsed)
+        figures["pdf_pages_per_s"] = _rate(pages, elapsed)
 
         parsed = [parse_document(p.read_bytes(), str(p)) for p in paths]
         chars = sum(len(p.text) for p in parsed)
@@ -106,16 +127,21 @@ def run(count: int) -> dict:
 
         started = time.perf_counter()
         extractions = [extract(document) for document in analyzed]
-        figures["extract_docs_per_s"] = _rate(count, time.perf_counter() - started)
+        elapsed = time.perf_counter() - started
+        figures["extract_docs_per_s"] = _rate(count, elapsed)
+        figures["extract_chars_per_s"] = _rate(chars, elapsed)
 
         db = store.open_db(work / "store.db")
         rows = [rows_of(store.stable_id(str(i)), extraction) for i, extraction in enumerate(extractions)]
         total_rows = sum(len(r) for table in rows for r in table.values())
+        entries = [({"id": store.stable_id(str(i)), "url": f"bench:{i}", "text": document.text, "status": "ok",
+                     "updated_at": store.now()}, [], table_rows) for i, (document, table_rows) in enumerate(zip(parsed, rows))]
         started = time.perf_counter()
-        for i, (document, table_rows) in enumerate(zip(parsed, rows)):
-            store.replace_document(db, {"id": store.stable_id(str(i)), "url": f"bench:{i}", "text": document.text,
-                                        "status": "ok", "updated_at": store.now()}, [], table_rows)
-        figures["store_rows_per_s"] = _rate(total_rows, time.perf_counter() - started)
+        for batch in batches(entries, 16):
+            store.replace_documents(db, batch)
+        elapsed = time.perf_counter() - started
+        figures["store_docs_per_s"] = _rate(count, elapsed)
+        figures["store_rows_per_s"] = _rate(total_rows, elapsed)
         db.close()
 
         items = discover([work / "corpus"])
@@ -129,7 +155,15 @@ def run(count: int) -> dict:
         started = time.perf_counter()
         ingest(items, work / "ingest.db")
         figures["rerun_fraction"] = (time.perf_counter() - started) / first
-        figures["ratio_2_workers_vs_1"] = None  # the pipeline has one worker so far (issue 8)
+
+        (work / "warmup").mkdir()
+        shutil.copy(paths[0], work / "warmup")
+        flow_seconds(work / "warmup", work / "warmup.db", 1)  # starts Prefect's temporary server
+        one = flow_seconds(work / "corpus", work / "one.db", 1)
+        two = flow_seconds(work / "corpus", work / "two.db", 2)
+        figures["flow_1_worker_docs_per_s"] = _rate(count, one)
+        figures["flow_2_workers_docs_per_s"] = _rate(count, two)
+        figures["ratio_2_workers_vs_1"] = one / two
         figures["peak_rss_mb"] = peak_rss_mb()
     finally:
         shutil.rmtree(work, ignore_errors=True)
