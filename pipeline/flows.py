@@ -17,12 +17,12 @@ from .settings import BATCH_SIZE, DEFAULT_DB
 from .sources import SourceFile, discover
 
 
-@task(name="process-batch")
+@task(name="process-batch", cache_policy=NO_CACHE)
 def process_batch(items: list[SourceFile], db_path: str) -> list[steps.Outcome]:
     return steps.process_batch(items, db_path)
 
 
-@task(name="store-batch")
+@task(name="store-batch", cache_policy=NO_CACHE)
 def store_batch(outcomes: list[steps.Outcome], db_path: str) -> steps.Summary:
     return steps.store_batch(outcomes, db_path)
 

@@ -1,4 +1,5 @@
-"""PDF text and tables with pdfplumber, page by page, page offsets kept."""
+"""PDF text and tables, page by page, page offsets kept: pypdfium2's fast text layer where
+a page cannot hold a table (pipeline/pdf_text.py), pdfplumber's text and tables elsewhere."""
 
 import io
 
@@ -8,18 +9,21 @@ from pdfminer.pdfparser import PDFSyntaxError
 from .document import Page, ParsedDocument, Table
 from .errors import ParseError
 from .normalize import clean_text
+from .pdf_text import fast_page_texts
 
 
 def parse_pdf(data: bytes, source: str = "<bytes>") -> ParsedDocument:
     pages, tables, parts = [], [], []
     offset = 0
+    fast = fast_page_texts(data)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if not pdf.pages:
                 raise ParseError(source, "not a readable PDF (no pages: truncated or damaged)")
             for number, page in enumerate(pdf.pages, start=1):
-                page_text = clean_text(page.extract_text() or "")
-                for rows in page.extract_tables():
+                quick = fast[number - 1] if len(fast) == len(pdf.pages) else None
+                page_text = clean_text(quick if quick is not None else page.extract_text() or "")
+                for rows in [] if quick is not None else page.extract_tables():
                     tables.append(Table(page=number, rows=[[cell or "" for cell in row] for row in rows]))
                 if parts:
                     offset += 2  # the blank line between pages
