@@ -4,6 +4,8 @@ from .citations import extract_citations
 from .context import AnalyzedDocument
 from .deadlines import extract_deadlines
 from .indicators import extract_indicators
+from .parties import assign, extract_parties
+from .periods import inherit_periods
 from .rules import rules_digest
 from .schema import Extraction, FlagRow
 from .tasks import extract_tasks
@@ -16,10 +18,20 @@ def extractor_version() -> str:
     return f"{__version__}+{rules_digest()}"
 
 
+def innermost_task(tasks):
+    """offset -> the innermost task whose text contains it, or None."""
+    by_size = sorted(tasks, key=lambda t: t.end - t.start)
+    return lambda offset: next((t for t in by_size if t.start <= offset < t.end), None)
+
+
 def extract(analyzed: AnalyzedDocument) -> Extraction:
     tasks, flags = extract_tasks(analyzed)
     deadlines = extract_deadlines(analyzed)
     flags += [FlagRow("invalid_date", f"{row.text!r}: {row.note}", row.start, row.end)
               for row in deadlines if not row.valid]
-    return Extraction(tasks=tasks, indicators=extract_indicators(analyzed), deadlines=deadlines,
-                      citations=extract_citations(analyzed), flags=flags)
+    indicators, parties = extract_indicators(analyzed), extract_parties(analyzed)
+    task_of = innermost_task(tasks)
+    inherit_periods(indicators, analyzed.title, analyzed.year, task_of)
+    assign(tasks, indicators, parties, task_of)
+    return Extraction(tasks=tasks, indicators=indicators, deadlines=deadlines,
+                      citations=extract_citations(analyzed), flags=flags, parties=parties)

@@ -4,9 +4,10 @@ from functools import lru_cache
 
 import regex
 
-from . import dates
 from .context import AnalyzedDocument
 from .cues import cue_spans
+from .naming import category, expand_abbreviations, indicator_name, word_spans
+from .periods import period_at
 from .numbers import NUMBER, NUMBER_WORDS, parse_number, parse_number_words, scaled
 from .rules import alt, load_yaml
 from .schema import IndicatorRow
@@ -16,6 +17,7 @@ _COMPARATORS = {"CMP_GE": ">=", "CMP_GT": ">", "CMP_LE": "<=", "CMP_LT": "<"}
 # prepositions ("trên địa bàn"), so a far one says nothing.
 _ADJACENT_ONLY = {"CMP_GT", "CMP_LT"}
 _NEAR, _FAR = 12, 70
+_COUNTED = {"ind.unit_lexicon", "ind.scaled_count", "ind.fallback_word"}
 _DEADLINE_CUE = regex.compile(r"trước ngày|chậm nhất|hạn chót|hoàn thành trước")
 
 
@@ -43,30 +45,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         "not_after": regex.compile("|".join(f"(?:{p})" for p in negatives["after"].values())),
         "not_unit": regex.compile(rf"^{alt(low(units['not_units']))}$"),
         "fallback_verb": regex.compile(rf"(?:^|\s){alt(low(units['fallback_verbs']))}\s*$"),
-        "period": regex.compile(
-            r"(?:giai đoạn|thời kỳ) (?P<y1>(?:19|20)\d{2})\s*[-–]\s*(?P<y2>(?:19|20)\d{2})"
-            r"|quý (?P<q>iv|iii|ii|i|[1-4])\s*(?:/|năm)\s*(?P<qy>(?:19|20)\d{2})"
-            r"|(?P<n>\d{1,2}) tháng (?P<edge>đầu |cuối )?năm (?P<ny>(?:19|20)\d{2})"
-            r"|năm (?P<y>(?:19|20)\d{2})"),
     }
-
-
-def _period(folded_sentence: str, position: int) -> dates.Interval | None:
-    """The period nearest before `position` in the sentence, else the first after it."""
-    found = list(_patterns()["period"].finditer(folded_sentence))
-    before = [m for m in found if m.end() <= position]
-    match = before[-1] if before else (found[0] if found else None)
-    if match is None:
-        return None
-    if match.group("y1"):
-        return dates.years(int(match.group("y1")), int(match.group("y2")))
-    if match.group("q"):
-        q = match.group("q")
-        return dates.quarter(int(match.group("qy")), int(q) if q.isdigit() else dates.ROMAN[q])
-    if match.group("n"):
-        count, year_ = int(match.group("n")), int(match.group("ny"))
-        return dates.months_of_year(year_, count, first=match.group("edge") != "cuối ")
-    return dates.year(int(match.group("y")))
 
 
 def _clause_bounds(folded: str, position: int) -> tuple[int, int]:
@@ -75,17 +54,10 @@ def _clause_bounds(folded: str, position: int) -> tuple[int, int]:
     return start, (end if end >= 0 else len(folded))
 
 
-def _name(sentence: str, clause_start: int, number_start: int, unit_end: int, unit: str) -> str:
-    """What is measured: the clause words before the number, or the unit and what follows."""
-    before = regex.sub(r"[\s,]*(?:đạt và vượt|đạt được|ước đạt|đạt|là|có thêm|có|được|khoảng|"
-                       r"ít nhất|tối thiểu|tối đa|trên|dưới|hơn|không quá|không dưới|từ|với|mức)\s*$",
-                       "", sentence[clause_start:number_start], flags=regex.IGNORECASE)
-    before = regex.split(r"[,(]", before)[-1].strip(" -–:")
-    words = before.split()
-    if len(words) >= 2:
-        return " ".join(words[-10:])
+def _fallback_name(sentence: str, unit_end: int, unit: str) -> str:
+    """With no words before the figure: its unit and the words that follow ("74 xã đạt chuẩn")."""
     after = regex.split(r"[,;.()]", sentence[unit_end:])[0].split()
-    return " ".join([unit] + after[:6]).strip()
+    return expand_abbreviations(" ".join([unit] + after[:6]).strip())
 
 
 def extract_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
@@ -95,7 +67,7 @@ def extract_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
         if not analyzed.segmenter.needs_words(sentence):
             continue
         folded = analyzed.folded[sentence.start:sentence.end]
-        doc, cues = None, None
+        doc, cues, words = None, None, None
         consumed_until = -1
         for match in patterns["number"].finditer(folded):
             if match.start() < consumed_until:
@@ -175,11 +147,16 @@ def extract_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
                 unit_end += after.end()
             if high is not None and regex.search(r"từ\s*$", folded[:match.start()]):
                 rule_id = "ind.range"
-            period = _period(folded, match.start())
+            period = period_at(folded, match.start(), analyzed.year)
             kind = _kind(cues, match.start(), clause_start, clause_end, period, analyzed.published_date,
                          comparator, folded)
+            if words is None:
+                words = word_spans(doc, sentence.text)
+            name = indicator_name(sentence.text, words, clause_start, match.start())
+            if len(name.split()) <= (2 if rule_id in _COUNTED else 0):  # "kết nạp" + "đảng viên mới"
+                name = f"{name} {_fallback_name(sentence.text, unit_end, unit)}".strip()
             rows.append(IndicatorRow(
-                name=_name(sentence.text, clause_start, match.start(), unit_end, unit),
+                name=name, category=category(name, sentence.text),
                 value=value, value_high=high, unit=unit, per=per, comparator=comparator, kind=kind,
                 period_start=period.start if period else None, period_end=period.end if period else None,
                 sentence=sentence.text, start=sentence.start + match.start(), end=sentence.start + unit_end,

@@ -20,7 +20,8 @@ from .sources import SourceFile
 
 STATUSES = ("new", "changed", "unchanged", "failed")
 ROW_TABLES = {"tasks": "tasks_extracted", "indicators": "indicators_extracted",
-              "deadlines": "deadlines_extracted", "citations": "citations_extracted", "flags": "quality_flags"}
+              "deadlines": "deadlines_extracted", "citations": "citations_extracted", "flags": "quality_flags",
+              "parties": "parties_extracted"}
 
 
 @dataclass
@@ -76,7 +77,7 @@ def process(item: SourceFile, known: tuple | None, raw_dir: Path) -> Outcome:
     base.update(content_sha256=digest, raw_path=str(raw_path))
     try:
         parsed = parse_document(data, _display_name(item))
-        analyzed = AnalyzedDocument(parsed.text, segmenter(), parsed.published_date)
+        analyzed = AnalyzedDocument(parsed.text, segmenter(), parsed.published_date, parsed.title)
         extraction = extractors.extract(analyzed)
     except DirectivesError as error:
         return Outcome("failed", item.url, {**base, "status": "error", "error": str(error)})
@@ -108,7 +109,8 @@ def rows_of(document_id: str, extraction: extractors.Extraction) -> dict[str, li
 
     tasks = [{"id": task_ids[id(t)], "document_id": document_id,
               "parent_id": task_ids[id(t.parent)] if t.parent is not None else None,
-              "label": t.label, "ordinal": t.ordinal, "level": t.level, "section": t.section, "text": t.text,
+              "label": t.label, "ordinal": t.ordinal, "level": t.level, "section": t.section, "assignee": t.assignee,
+              "text": t.text,
               "start": t.start, "end": t.end, "rule_id": t.rule_id, "extractor_version": version}
              for t in extraction.tasks]
 
@@ -118,7 +120,7 @@ def rows_of(document_id: str, extraction: extractors.Extraction) -> dict[str, li
             row = asdict(item)
             row.update(id=store.stable_id(document_id, kind, item.start, item.end), document_id=document_id,
                        extractor_version=version)
-            if kind in ("indicator", "deadline"):
+            if kind in ("indicator", "deadline", "party"):
                 row["task_id"] = task_at(item.start)
             rows.append(row)
         return rows
@@ -130,6 +132,7 @@ def rows_of(document_id: str, extraction: extractors.Extraction) -> dict[str, li
             "indicators_extracted": with_ids("indicator", extraction.indicators),
             "deadlines_extracted": with_ids("deadline", extraction.deadlines),
             "citations_extracted": with_ids("citation", extraction.citations),
+            "parties_extracted": with_ids("party", extraction.parties),
             "quality_flags": flags}
 
 

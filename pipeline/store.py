@@ -50,7 +50,23 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         db.create_view(name, f"SELECT * FROM {name}_extracted")
 
 
-MIGRATIONS = [_migration_1]
+def _migration_parties(db: sqlite_utils.Database) -> None:
+    """Indicator categories; the responsible body on tasks and indicators; the `parties` view."""
+    for table, columns in (("tasks_extracted", ("assignee",)), ("indicators_extracted", ("category", "assignee"))):
+        for column in columns:
+            if column not in db[table].columns_dict:
+                db[table].add_column(column, str)
+    if "parties_extracted" not in db.table_names():
+        db["parties_extracted"].create(PARTY_COLUMNS, pk="id", not_null={"id"},
+                                       foreign_keys=[("document_id", "documents", "id")])
+        db["parties_extracted"].create_index(["document_id"])
+    if "parties" not in db.view_names():
+        db.create_view("parties", "SELECT * FROM parties_extracted")
+
+
+PARTY_COLUMNS = {"id": str, "document_id": str, "task_id": str, "party": str, "role": str, "sentence": str,
+                 "start": int, "end": int, "rule_id": str, "extractor_version": str}
+MIGRATIONS = [_migration_1, _migration_parties]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -89,7 +105,7 @@ def replace_document(db: sqlite_utils.Database, document: dict, pages: list[dict
     """Write a document and its extracted rows in one transaction, replacing old rows."""
     document_id = document["id"]
     with db.conn:
-        for table in [f"{name}_extracted" for name in EXTRACTED] + ["quality_flags", "pages"]:
+        for table in [f"{name}_extracted" for name in EXTRACTED] + ["parties_extracted", "quality_flags", "pages"]:
             db.execute(f"DELETE FROM [{table}] WHERE document_id = ?", [document_id])
         existing = db.execute("SELECT ingested_at FROM documents WHERE id = ?", [document_id]).fetchone()
         document = {**document, "ingested_at": existing[0] if existing else document["updated_at"]}

@@ -1,0 +1,97 @@
+"""Indicator names and categories: what a figure measures, cut on the segmenter's words,
+with abbreviations expanded and a category looked up in a lexicon (rules/*.yaml)."""
+
+from functools import lru_cache
+
+import regex
+
+from pipeline.normalize import fold_for_matching
+
+from .context import token_offsets
+from .rules import RuleError, alt, load_yaml
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    names = load_yaml("names.yaml")
+    fold = lambda words: [fold_for_matching(w) for w in words]  # noqa: E731
+    abbreviations = load_yaml("abbreviations.yaml")
+    categories = load_yaml("categories.yaml")["categories"]
+    for entry in categories:
+        if set(entry) != {"id", "label", "keywords"} or not entry["keywords"]:
+            raise RuleError(f"categories.yaml: entry {entry!r} needs id, label and keywords")
+    return {
+        "start_after": regex.compile(rf"(?<!\p{{L}}){alt(fold(names['start_after']))}(?!\p{{L}})"),
+        "trim_end": regex.compile(rf"(?:^|\s)(?:{alt(fold(names['trim_end']))})$"),
+        "trim_start": regex.compile(rf"^(?:{alt(fold(names['trim_start']))})(?:\s|$)"),
+        "max_words": int(names["max_words"]),
+        "abbreviation": regex.compile(rf"(?<![\p{{L}}\-]){alt(abbreviations)}(?![\p{{L}}\-])"),
+        "expansions": abbreviations,
+        "categories": [(entry["label"], regex.compile(rf"(?<!\p{{L}}){alt(fold(entry['keywords']))}(?!\p{{L}})"))
+                       for entry in categories],
+    }
+
+
+def expand_abbreviations(text: str) -> str:
+    """'xã đạt chuẩn NTM' -> 'xã đạt chuẩn nông thôn mới'."""
+    rules = _rules()
+    return rules["abbreviation"].sub(lambda m: rules["expansions"][m.group()], text)
+
+
+def word_spans(doc, text: str) -> list[tuple[int, int]]:
+    """The segmenter's words of a Doc as (start, end) offsets into `text`, the sentence it was built from."""
+    spans: list[tuple[int, int]] = []
+    for token, (start, end) in zip(doc, token_offsets(doc, text)):
+        if token.tag_ == "I-W" and spans:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, number_start: int) -> str:
+    """The segmenter's words before a figure, back to a lead-in, a punctuation mark or a number:
+    'Phấn đấu tỷ lệ giải ngân vốn ĐTC đạt 95%' -> 'tỷ lệ giải ngân vốn đầu tư công'."""
+    rules = _rules()
+    chosen: list[tuple[int, int]] = []
+    asides = [m.span() for m in regex.finditer(r"\([^()]*\)?", text[clause_start:number_start])]
+    for start, end in reversed([w for w in words if clause_start <= w[0] and w[1] <= number_start]):
+        word = text[start:end]
+        if word in "()" or any(a <= start - clause_start < b for a, b in asides):
+            continue  # "(theo chuẩn mới)" is an aside
+        if not regex.search(r"\p{L}", word) or regex.search(r"\d", word):
+            break
+        chosen.insert(0, (start, end))
+    if not chosen:
+        return ""
+    span_text = regex.sub(r"\([^()]*\)?", " ", text[chosen[0][0]:chosen[-1][1]])
+    folded = fold_for_matching(span_text)
+    lead = list(rules["start_after"].finditer(folded))
+    if lead:
+        span_text, folded = span_text[lead[-1].end():], folded[lead[-1].end():]
+    span_text = regex.split(r"[,;:()\"“”]", span_text)[-1].strip()
+    folded = fold_for_matching(span_text)
+    while True:
+        trimmed = rules["trim_end"].sub("", folded.rstrip(" -–"))
+        head = rules["trim_start"].match(trimmed)
+        if head:
+            trimmed = trimmed[head.end():]
+        if trimmed == folded:
+            break
+        shift = folded.find(trimmed) if trimmed else 0
+        span_text, folded = span_text[shift:shift + len(trimmed)], trimmed
+    name_words = span_text.split()[-rules["max_words"]:]
+    name = expand_abbreviations(" ".join(name_words)).strip(" -–.")
+    if len(name) > 1 and name[0].isupper() and name[1].islower():
+        name = name[0].lower() + name[1:]
+    return name
+
+
+def category(name: str, sentence: str) -> str | None:
+    """The first category whose keywords occur in the name, else in the sentence."""
+    for text in (name, sentence):
+        folded = fold_for_matching(expand_abbreviations(text))
+        for label, pattern in _rules()["categories"]:
+            if pattern.search(folded):
+                return label
+    return None
