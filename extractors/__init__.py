@@ -5,7 +5,7 @@ from .context import AnalyzedDocument
 from .deadlines import extract_deadlines
 from .indicators import extract_indicators
 from .parties import assign, extract_parties
-from .periods import inherit_periods
+from .periods import context_periods, context_texts
 from .rules import rules_digest
 from .schema import Extraction, FlagRow
 from .tasks import extract_tasks
@@ -29,9 +29,10 @@ def extract(analyzed: AnalyzedDocument) -> Extraction:
     deadlines = extract_deadlines(analyzed)
     flags += [FlagRow("invalid_date", f"{row.text!r}: {row.note}", row.start, row.end)
               for row in deadlines if not row.valid]
-    indicators, parties = extract_indicators(analyzed), extract_parties(analyzed)
     task_of = innermost_task(tasks)
-    inherit_periods(indicators, analyzed.title, analyzed.year, task_of)
+    indicators = extract_indicators(analyzed, lambda offset: context_periods(
+        context_texts(offset, task_of, tasks, analyzed.text), analyzed.title, analyzed.year))
+    parties = extract_parties(analyzed)
     assign(tasks, indicators, parties, task_of)
     return Extraction(tasks=tasks, indicators=indicators, deadlines=deadlines,
                       citations=extract_citations(analyzed), flags=flags, parties=parties)

@@ -55,12 +55,18 @@ def _clause_bounds(folded: str, position: int) -> tuple[int, int]:
 
 
 def _fallback_name(sentence: str, unit_end: int, unit: str) -> str:
-    """With no words before the figure: its unit and the words that follow ("74 xã đạt chuẩn")."""
-    after = regex.split(r"[,;.()]", sentence[unit_end:])[0].split()
-    return expand_abbreviations(" ".join([unit] + after[:6]).strip())
+    """With no words before the figure: its unit and the words that follow ("74 xã đạt chuẩn");
+    a share names what follows it ("100% thủ tục hành chính")."""
+    after = regex.split(r"[,;.()|]", sentence[unit_end:])[0].split()
+    if regex.match(r"so với|trở lên|trở xuống", " ".join(after)):
+        after = []
+    return expand_abbreviations(" ".join(([] if "%" in unit else [unit]) + after[:8]).strip())
 
 
-def extract_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
+def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[IndicatorRow]:
+    """Indicators of a document. For a figure whose sentence names no period,
+    `context(offset)` gives the periods around it and whether they may decide its kind
+    (a task's lead line does; a news headline does not)."""
     patterns = _patterns()
     rows: list[IndicatorRow] = []
     for index, sentence in enumerate(analyzed.sentences):
@@ -148,8 +154,12 @@ def extract_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
             if high is not None and regex.search(r"từ\s*$", folded[:match.start()]):
                 rule_id = "ind.range"
             period = period_at(folded, match.start(), analyzed.year)
-            kind = _kind(cues, match.start(), clause_start, clause_end, period, analyzed.published_date,
-                         comparator, folded)
+            inherited, decisive = context(sentence.start + match.start()) if period is None and context else ([], False)
+            kind = _kind(cues, match.start(), clause_start, clause_end,
+                         period or (inherited[-1] if inherited and decisive else None),
+                         analyzed.published_date, comparator, folded)
+            if inherited:
+                period = inherited[-1] if kind == "target" else inherited[0]
             if words is None:
                 words = word_spans(doc, sentence.text)
             name = indicator_name(sentence.text, words, clause_start, match.start())

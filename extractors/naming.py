@@ -21,9 +21,9 @@ def _rules() -> dict:
         if set(entry) != {"id", "label", "keywords"} or not entry["keywords"]:
             raise RuleError(f"categories.yaml: entry {entry!r} needs id, label and keywords")
     return {
-        "start_after": regex.compile(rf"(?<!\p{{L}}){alt(fold(names['start_after']))}(?!\p{{L}})"),
-        "trim_end": regex.compile(rf"(?:^|\s)(?:{alt(fold(names['trim_end']))})$"),
-        "trim_start": regex.compile(rf"^(?:{alt(fold(names['trim_start']))})(?:\s|$)"),
+        "start_after": frozenset(fold(names["start_after"])),
+        "trim_end": frozenset(fold(names["trim_end"])),
+        "trim_start": frozenset(fold(names["trim_start"])),
         "max_words": int(names["max_words"]),
         "abbreviation": regex.compile(rf"(?<![\p{{L}}\-]){alt(abbreviations)}(?![\p{{L}}\-])"),
         "expansions": abbreviations,
@@ -53,38 +53,47 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
     """The segmenter's words before a figure, back to a lead-in, a punctuation mark or a number:
     'Phấn đấu tỷ lệ giải ngân vốn ĐTC đạt 95%' -> 'tỷ lệ giải ngân vốn đầu tư công'."""
     rules = _rules()
-    chosen: list[tuple[int, int]] = []
+    chosen: list[str] = []
     asides = [m.span() for m in regex.finditer(r"\([^()]*\)?", text[clause_start:number_start])]
     for start, end in reversed([w for w in words if clause_start <= w[0] and w[1] <= number_start]):
         word = text[start:end]
-        if word in "()" or any(a <= start - clause_start < b for a, b in asides):
+        if any(a <= start - clause_start < b for a, b in asides):
             continue  # "(theo chuẩn mới)" is an aside
         if not regex.search(r"\p{L}", word) or regex.search(r"\d", word):
             break
-        chosen.insert(0, (start, end))
-    if not chosen:
-        return ""
-    span_text = regex.sub(r"\([^()]*\)?", " ", text[chosen[0][0]:chosen[-1][1]])
-    folded = fold_for_matching(span_text)
-    lead = list(rules["start_after"].finditer(folded))
-    if lead:
-        span_text, folded = span_text[lead[-1].end():], folded[lead[-1].end():]
-    span_text = regex.split(r"[,;:()\"“”]", span_text)[-1].strip()
-    folded = fold_for_matching(span_text)
+        chosen.insert(0, word)
+    chosen = _after_last(chosen, rules["start_after"])
     while True:
-        trimmed = rules["trim_end"].sub("", folded.rstrip(" -–"))
-        head = rules["trim_start"].match(trimmed)
-        if head:
-            trimmed = trimmed[head.end():]
-        if trimmed == folded:
+        trimmed = _trim(_trim(chosen, rules["trim_end"], at_end=True), rules["trim_start"], at_end=False)
+        if trimmed == chosen:
             break
-        shift = folded.find(trimmed) if trimmed else 0
-        span_text, folded = span_text[shift:shift + len(trimmed)], trimmed
-    name_words = span_text.split()[-rules["max_words"]:]
-    name = expand_abbreviations(" ".join(name_words)).strip(" -–.")
-    if len(name) > 1 and name[0].isupper() and name[1].islower():
-        name = name[0].lower() + name[1:]
+        chosen = trimmed
+    name = expand_abbreviations(" ".join(" ".join(chosen[-rules["max_words"]:]).split())).strip(" -–.")
+    if len(name) > 1 and name[0].isupper() and name[1].islower() and not regex.match(r"\S+ \p{Lu}", name):
+        name = name[0].lower() + name[1:]  # "Tỷ lệ hộ nghèo", not "Quy Nhơn"
     return name
+
+
+def _folded(words: list[str]) -> list[str]:
+    return [" ".join(fold_for_matching(w).split()) for w in words]
+
+
+def _after_last(words: list[str], phrases: frozenset[str]) -> list[str]:
+    """The words after the last lead-in phrase (a phrase is one to four whole words)."""
+    folded = _folded(words)
+    for end in range(len(words), 0, -1):
+        if any(" ".join(folded[end - n:end]) in phrases for n in range(1, min(4, end) + 1)):
+            return words[end:]
+    return words
+
+
+def _trim(words: list[str], phrases: frozenset[str], *, at_end: bool) -> list[str]:
+    folded = _folded(words)
+    for n in range(min(4, len(words)), 0, -1):
+        piece = folded[-n:] if at_end else folded[:n]
+        if " ".join(piece) in phrases:
+            return words[:-n] if at_end else words[n:]
+    return words
 
 
 def category(name: str, sentence: str) -> str | None:

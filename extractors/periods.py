@@ -1,6 +1,6 @@
 """Periods of indicators: from the figure's sentence, else from its context (the enclosing
-tasks' lead lines, their section heading, the document title); a missing year is the
-document's."""
+tasks' lead lines, the line introducing their list, their section heading, the document
+title); a missing year is the document's."""
 
 from functools import lru_cache
 
@@ -60,31 +60,42 @@ def period_at(folded_sentence: str, position: int, year: int | None) -> dates.In
     return before[-1] if before else (found[0][1] if found else None)
 
 
-def context_period(texts: list[str], kind: str, year: int | None) -> dates.Interval | None:
-    """The first context text that names a period; of several, a target takes the last
-    ('kết quả năm 2025, nhiệm vụ năm 2026') and a result the first."""
+def context_periods(texts: list[str], title: str | None, year: int | None) -> tuple[list[dates.Interval], bool]:
+    """The periods of the first context text that names any, in order (of several, 'kết quả
+    năm 2025, nhiệm vụ năm 2026', a target takes the last, a result the first), and whether
+    they come from the document's structure rather than its title: a headline's year
+    fills a period but does not make a figure a target or a result."""
     for text in texts:
         found = periods_in(fold_for_matching(text), year)
         if found:
-            return found[-1][1] if kind == "target" else found[0][1]
-    return None
+            return [interval for _, interval in found], True
+    found = periods_in(fold_for_matching(title), year) if title else []
+    return [interval for _, interval in found], False
 
 
-def inherit_periods(indicators, title: str | None, year: int | None, task_of) -> None:
-    """Fill the period of indicators whose sentence names none, from their context."""
-    for row in indicators:
-        if row.period_end:
-            continue
-        texts = []
-        task = task_of(row.start)
-        while task is not None:
-            texts.append(task.text.split("\n", 1)[0])
-            task = task.parent
-        innermost = task_of(row.start)
-        if innermost is not None and innermost.section:
-            texts.append(innermost.section)
-        if title:
-            texts.append(title)
-        period = context_period(texts, row.kind, year)
-        if period is not None:
-            row.period_start, row.period_end = period.start, period.end
+def _first_of_list(task, tasks, text: str):
+    """The first item of the list a task belongs to (its siblings right before it)."""
+    siblings = sorted((t for t in tasks if t.parent is task.parent and t.rule_id == task.rule_id
+                       and t.level == task.level and t.start < task.start), key=lambda t: -t.start)
+    for previous in siblings:
+        if not regex.fullmatch(r"\s*\S{1,8}\s*", text[previous.end:task.start]):
+            break
+        task = previous
+    return task
+
+
+def context_texts(offset: int, task_of, tasks, text: str) -> list[str]:
+    """What surrounds a figure, innermost first: the lead lines of its enclosing tasks,
+    the line that introduces their list ('Nhiệm vụ 3 tháng cuối năm 2020:'), their
+    section heading."""
+    texts = []
+    task = innermost = outermost = task_of(offset)
+    while task is not None:
+        texts.append(task.text.split("\n", 1)[0])
+        outermost, task = task, task.parent
+    if outermost is not None:
+        line_start = text.rfind("\n", 0, _first_of_list(outermost, tasks, text).start) + 1
+        texts.append(text[text.rfind("\n", 0, max(0, line_start - 1)) + 1:line_start])
+    if innermost is not None and innermost.section:
+        texts.append(innermost.section)
+    return texts
