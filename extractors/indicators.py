@@ -166,7 +166,7 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
             if len(name.split()) <= (2 if rule_id in _COUNTED else 0):  # "kết nạp" + "đảng viên mới"
                 name = f"{name} {_fallback_name(sentence.text, unit_end, unit)}".strip()
             rows.append(IndicatorRow(
-                name=name, category=category(name, sentence.text),
+                name=name, category=category(name, sentence.text[clause_start:clause_end]),
                 value=value, value_high=high, unit=unit, per=per, comparator=comparator, kind=kind,
                 period_start=period.start if period else None, period_end=period.end if period else None,
                 sentence=sentence.text, start=sentence.start + match.start(), end=sentence.start + unit_end,

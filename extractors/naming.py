@@ -93,12 +93,17 @@ def _trim(words: list[str], phrases: frozenset[str], *, at_end: bool) -> list[st
         piece = folded[-n:] if at_end else folded[:n]
         if " ".join(piece) in phrases:
             return words[:-n] if at_end else words[n:]
+    if at_end and words:  # the segmenter glued a cue to the word before it: "công đạt"
+        syllables, folded_syllables = words[-1].split(), folded[-1].split()
+        for n in range(len(syllables) - 1, 0, -1):
+            if " ".join(folded_syllables[-n:]) in phrases:
+                return words[:-1] + [" ".join(syllables[:-n])]
     return words
 
 
-def category(name: str, sentence: str) -> str | None:
-    """The first category whose keywords occur in the name, else in the sentence."""
-    for text in (name, sentence):
+def category(name: str, clause: str) -> str | None:
+    """The first category whose keywords occur in the name, else in the figure's clause."""
+    for text in (name, clause):
         folded = fold_for_matching(expand_abbreviations(text))
         for label, pattern in _rules()["categories"]:
             if pattern.search(folded):
