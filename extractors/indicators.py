@@ -17,6 +17,7 @@ _COMPARATORS = {"CMP_GE": ">=", "CMP_GT": ">", "CMP_LE": "<=", "CMP_LT": "<"}
 # prepositions ("trên địa bàn"), so a far one says nothing.
 _ADJACENT_ONLY = {"CMP_GT", "CMP_LT"}
 _NEAR, _FAR = 12, 70
+_SYMBOLS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<"}  # "≥98%" in a table cell
 _COUNTED = {"ind.unit_lexicon", "ind.scaled_count", "ind.fallback_word"}
 _DEADLINE_CUE = regex.compile(r"trước ngày|chậm nhất|hạn chót|hoàn thành trước")
 
@@ -91,8 +92,8 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
             is_words = not raw[0].isdigit()
             value = parse_number_words(raw) if is_words else parse_number(raw)
             high = parse_number(match.group("high")) if match.group("high") else None
-            if is_words and (raw == "một" or not (unit_match and unit_match.group("unit"))):
-                continue  # "một" is as often "a" as "one": "mỗi xã một sản phẩm"
+            if is_words and (raw in ("một", "không") or not (unit_match and unit_match.group("unit"))):
+                continue  # "một" is as often "a" as "one" ("mỗi xã một sản phẩm"), "không" "not" ("không bản giấy")
             if high is not None and (value >= 1900 and high >= 1900 and not unit_match):
                 continue
             rule_id = "ind.unit_lexicon"
@@ -146,7 +147,8 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
                 shift = doc.user_data["offset"] - sentence.start
                 cues = [(span.label_, span.start_char + shift, span.end_char + shift) for span in cue_spans(analyzed.segmenter.nlp, doc)]
             clause_start, clause_end = _clause_bounds(folded, match.start())
-            comparator = "range" if high is not None else _comparator(cues, folded, match.start(), clause_start)
+            comparator = "range" if high is not None else (_SYMBOLS.get(folded[match.start() - 1:match.start()])
+                                                           or _comparator(cues, folded, match.start(), clause_start))
             after = patterns["after_cmp"].match(folded[unit_end:])
             if after and high is None:
                 comparator = ">=" if after.group("cmp") == "trở lên" else "<="
@@ -166,7 +168,7 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
             if len(name.split()) <= (2 if rule_id in _COUNTED else 0):  # "kết nạp" + "đảng viên mới"
                 name = f"{name} {_fallback_name(sentence.text, unit_end, unit)}".strip()
             rows.append(IndicatorRow(
-                name=name, category=category(name, sentence.text[clause_start:clause_end]),
+                name=name, category=category(name, sentence.text[clause_start:match.start()]),
                 value=value, value_high=high, unit=unit, per=per, comparator=comparator, kind=kind,
                 period_start=period.start if period else None, period_end=period.end if period else None,
                 sentence=sentence.text, start=sentence.start + match.start(), end=sentence.start + unit_end,

@@ -53,8 +53,17 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
     """The segmenter's words before a figure, back to a lead-in, a punctuation mark or a number:
     'Phấn đấu tỷ lệ giải ngân vốn ĐTC đạt 95%' -> 'tỷ lệ giải ngân vốn đầu tư công'."""
     rules = _rules()
+    line = text[:number_start].rsplit("\n", 1)[-1]
+    if "|" in line:  # a table row: what the row measures is its first cell with words
+        cells = [regex.sub(r"^\s*\d+(?:\.\d+)*\.?\s*", "", c).strip() for c in line.split("|")]
+        return _lower_first(expand_abbreviations(next((c for c in cells if regex.search(r"\p{L}{2}", c)), "")))
     chosen: list[str] = []
-    asides = [m.span() for m in regex.finditer(r"\([^()]*\)?", text[clause_start:number_start])]
+    before = text[clause_start:number_start]
+    asides = [m.span() for m in regex.finditer(r"\([^()]*\)?", before)]
+    # periods and dates are asides too: "kế hoạch vốn năm 2025 là ..." measures "kế hoạch vốn"
+    asides += [m.span() for m in regex.finditer(r"(?:(?:đến hết|đến|trong|vào|tính đến) )?(?:ngày )?\d{1,2}/\d{1,2}(?:/\d{4})?"
+                                                r"|(?:(?:đến hết|đến|trong|của|vào) )?(?:\d{1,2} )?(?:năm|giai đoạn|quý [IV]+/?) ?(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?",
+                                                before, flags=regex.IGNORECASE)]
     for start, end in reversed([w for w in words if clause_start <= w[0] and w[1] <= number_start]):
         word = text[start:end]
         if any(a <= start - clause_start < b for a, b in asides):
@@ -68,9 +77,13 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
         if trimmed == chosen:
             break
         chosen = trimmed
-    name = expand_abbreviations(" ".join(" ".join(chosen[-rules["max_words"]:]).split())).strip(" -–.")
+    return _lower_first(expand_abbreviations(" ".join(" ".join(chosen[-rules["max_words"]:]).split())).strip(" -–."))
+
+
+def _lower_first(name: str) -> str:
+    """'Tỷ lệ hộ nghèo' -> 'tỷ lệ hộ nghèo'; a proper name ('Quy Nhơn', 'GRDP') keeps its case."""
     if len(name) > 1 and name[0].isupper() and name[1].islower() and not regex.match(r"\S+ \p{Lu}", name):
-        name = name[0].lower() + name[1:]  # "Tỷ lệ hộ nghèo", not "Quy Nhơn"
+        return name[0].lower() + name[1:]
     return name
 
 
@@ -101,11 +114,14 @@ def _trim(words: list[str], phrases: frozenset[str], *, at_end: bool) -> list[st
     return words
 
 
-def category(name: str, clause: str) -> str | None:
-    """The first category whose keywords occur in the name, else in the figure's clause."""
-    for text in (name, clause):
-        folded = fold_for_matching(expand_abbreviations(text))
-        for label, pattern in _rules()["categories"]:
-            if pattern.search(folded):
-                return label
-    return None
+def category(name: str, before: str) -> str | None:
+    """The first category (in the table's order) whose keywords occur in the name; else the
+    category of the keyword nearest before the figure in its clause, after any other figure."""
+    categories = _rules()["categories"]
+    folded = fold_for_matching(expand_abbreviations(name))
+    for label, pattern in categories:
+        if pattern.search(folded):
+            return label
+    folded = fold_for_matching(expand_abbreviations(regex.split(r"\d", before)[-1]))
+    hits = [(m.end(), label) for label, pattern in categories for m in pattern.finditer(folded)]
+    return max(hits)[1] if hits else None

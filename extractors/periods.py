@@ -16,7 +16,7 @@ _YEAR = r"(?:19|20)\d{2}"
 @lru_cache(maxsize=1)
 def _pattern() -> regex.Pattern:
     return regex.compile(
-        rf"(?:giai đoạn|thời kỳ|nhiệm kỳ) (?P<y1>{_YEAR})\s*[-–]\s*(?P<y2>{_YEAR})"
+        rf"(?:(?:giai đoạn|thời kỳ|nhiệm kỳ|năm) )?(?P<y1>{_YEAR})\s*[-–]\s*(?P<y2>{_YEAR})"
         rf"|quý (?P<q>iv|iii|ii|i|[1-4])(?:\s*(?:/|năm)\s*(?P<qy>{_YEAR}))?(?![\p{{L}}\d/])"
         rf"|(?P<n>\d{{1,2}}|ba|sáu|chín) tháng (?P<edge>đầu |cuối )?năm(?: (?P<ny>{_YEAR})|(?P<nn> nay))?(?![\p{{L}}\d])"
         rf"|năm (?P<y>{_YEAR})(?![\d/])|(?P<this>năm nay)")
@@ -28,7 +28,8 @@ _COUNT_WORDS = {"ba": 3, "sáu": 6, "chín": 9}
 def _interval(match, year: int | None) -> dates.Interval | None:
     g = match.groupdict()
     if g["y1"]:
-        return dates.years(int(g["y1"]), int(g["y2"]))
+        first, last = int(g["y1"]), int(g["y2"])
+        return dates.years(first, last) if first < last else None
     if g["q"]:
         y = int(g["qy"]) if g["qy"] else year
         return dates.quarter(y, int(g["q"]) if g["q"].isdigit() else dates.ROMAN[g["q"]]) if y else None
