@@ -34,6 +34,7 @@ def _cues() -> dict[str, regex.Pattern]:
     rules = load_yaml("parties.yaml")
     return {
         "assignee_before": regex.compile(rf"(?<!\p{{L}}){alt(rules['assignee_before'])}(?:\s+cho)?\s*$"),
+        "not_before": regex.compile(rf"(?<!\p{{L}}){alt(rules['not_before'])}\s*$"),
         "coordinator_before": regex.compile(rf"(?<!\p{{L}}){alt(rules['coordinator_before'])}\s*$"),
         "assignee_after": regex.compile(rf"^\s*(?:{alt(rules['assignee_after'])})"),
         "item_start": regex.compile(r"(?:^|\n)[ \t]*(?:[-+•*]|\(?\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))[ \t]*$"),
@@ -57,6 +58,8 @@ def body_spans(nlp: Language, doc: Doc) -> list[Span]:
 def _role(folded: str, start: int, end: int, previous: tuple[int, str] | None) -> str | None:
     cues = _cues()
     before = folded[max(0, start - 40):start]
+    if cues["not_before"].search(before):
+        return None
     if cues["coordinator_before"].search(before):
         return "coordinator"
     if cues["assignee_before"].search(before):

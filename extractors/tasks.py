@@ -84,11 +84,16 @@ def _find_labels(text: str) -> tuple[list[_Label], list[tuple[int, str]]]:
     return labels, sections
 
 
-def _build_lists(labels: list[_Label]) -> list[list[tuple[_Label, int]]]:
-    """Group labels into lists of consecutive items; each item keeps its nesting level."""
+def _build_lists(labels: list[_Label], section_starts: list[int] = ()) -> list[list[tuple[_Label, int]]]:
+    """Group labels into lists of consecutive items; each item keeps its nesting level.
+    A section heading (`II. ...`) closes every open list: lists never nest across sections."""
     lists: list[list[tuple[_Label, int]]] = []
     stack: list[list[tuple[_Label, int]]] = []  # open lists, outermost first
+    pending_sections = sorted(section_starts)
     for label in labels:
+        if pending_sections and pending_sections[0] < label.line_start:
+            stack.clear()
+            pending_sections = [start for start in pending_sections if start > label.line_start]
         for depth in range(len(stack) - 1, -1, -1):
             last = stack[depth][-1][0]
             if last.style == label.style and _successor(last.value, label.value, label.style):
@@ -109,7 +114,7 @@ def extract_tasks(analyzed: AnalyzedDocument) -> tuple[list[TaskRow], list[FlagR
     text = analyzed.text
     rules = _rules()
     labels, sections = _find_labels(text)
-    lists = _build_lists(labels)
+    lists = _build_lists(labels, [start for start, _ in sections])
     all_items = sorted((item for items in lists for item in items), key=lambda item: item[0].line_start)
     rows, flags = [], []
     by_label: dict[int, TaskRow] = {}
