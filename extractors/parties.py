@@ -60,8 +60,9 @@ def _role(folded: str, start: int, end: int, previous: tuple[int, str] | None) -
     before = folded[max(0, start - 40):start]
     if cues["not_before"].search(before):
         return None
-    if cues["coordinator_before"].search(before):
-        return "coordinator"
+    clause = regex.split(r"[;.:\n]", folded[max(0, start - 200):start])[-1]
+    if cues["coordinator_before"].search(before) or "phối hợp" in clause and not cues["assignee_before"].search(before):
+        return "coordinator"  # "phối hợp với các bộ, cơ quan liên quan và các địa phương"
     if cues["assignee_before"].search(before):
         return "assignee"
     if previous and _LISTED_WITH.match(folded[previous[0]:start]):
