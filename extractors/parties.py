@@ -18,6 +18,7 @@ BODIES_KEY = "bodies"
 # Sentences without one of these words name no body: they are not segmented.
 _MAY_NAME_A_BODY = regex.compile(r"sở|ban|ủy|ubnd|hđnd|bộ|công an|mttq|mặt trận|chính phủ|văn phòng|"
                                  r"huyện|địa phương|tỉnh|cơ quan|kho bạc|cục|thanh tra|hội|đoàn")
+_RECIPIENT_ENTRY = regex.compile(r"^\s*;")
 _LISTED_WITH = regex.compile(r"^\s*(?:,|và|cùng|;)?\s*(?:và\s+)?$")
 
 
@@ -67,8 +68,11 @@ def _role(folded: str, start: int, end: int, previous: tuple[int, str] | None) -
         return "assignee"
     if previous and _LISTED_WITH.match(folded[previous[0]:start]):
         return previous[1]
-    if cues["assignee_after"].match(folded[end:end + 25]) or cues["item_start"].search(folded[max(0, start - 12):start]):
-        return "assignee"  # "Sở Y tế chủ trì", "b) Sở Nội vụ: ...", "- Các sở, ban, ngành ..."
+    if cues["assignee_after"].match(folded[end:end + 25]):
+        return "assignee"  # "Sở Y tế chủ trì", "b) Sở Nội vụ: ..."
+    line_rest = folded[end:(folded.find("\n", end) + 1 or len(folded) + 1) - 1]
+    if cues["item_start"].search(folded[max(0, start - 12):start]) and not _RECIPIENT_ENTRY.match(line_rest):
+        return "assignee"  # "- Các sở, ban, ngành căn cứ ...", not "- Thường trực Tỉnh ủy;" (a recipient)
     return None
 
 
