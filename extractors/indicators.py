@@ -7,8 +7,8 @@ import regex
 from .context import AnalyzedDocument
 from .cues import cue_spans
 from .naming import category, expand_abbreviations, indicator_name, word_spans
-from .periods import period_at
 from .numbers import NUMBER, NUMBER_WORDS, parse_number, parse_number_words, scaled
+from .periods import period_at
 from .rules import alt, load_yaml
 from .schema import IndicatorRow
 
@@ -167,6 +167,8 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
             name = indicator_name(sentence.text, words, clause_start, match.start())
             if len(name.split()) <= (2 if rule_id in _COUNTED else 0):  # "kết nạp" + "đảng viên mới"
                 name = f"{name} {_fallback_name(sentence.text, unit_end, unit)}".strip()
+            if not name and rows and rows[-1].sentence is sentence.text:
+                name = rows[-1].name  # "258,72 km2 (đạt 259% so với quy định)": a share of the figure before
             rows.append(IndicatorRow(
                 name=name, category=category(name, sentence.text[clause_start:match.start()]),
                 value=value, value_high=high, unit=unit, per=per, comparator=comparator, kind=kind,

@@ -59,7 +59,7 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
         return _lower_first(expand_abbreviations(next((c for c in cells if regex.search(r"\p{L}{2}", c)), "")))
     chosen: list[str] = []
     before = text[clause_start:number_start]
-    asides = [m.span() for m in regex.finditer(r"\([^()]*\)?", before)]
+    asides = [m.span() for m in regex.finditer(r"\([^()]*\)", before)]
     # periods and dates are asides too: "kế hoạch vốn năm 2025 là ..." measures "kế hoạch vốn"
     asides += [m.span() for m in regex.finditer(r"(?:(?:đến hết|đến|trong|vào|tính đến) )?(?:ngày )?\d{1,2}/\d{1,2}(?:/\d{4})?"
                                                 r"|(?:(?:đến hết|đến|trong|của|vào) )?(?:\d{1,2} )?(?:năm|giai đoạn|quý [IV]+/?) ?(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?",
