@@ -23,8 +23,8 @@ def _meta(soup: BeautifulSoup, names: tuple[str, ...]) -> str | None:
     return None
 
 
-def parse_html(data: bytes) -> ParsedDocument:
-    html = decode(data)
+def parse_html(data: bytes, charset: str | None = None) -> ParsedDocument:
+    html = decode(data, charset)
     soup = BeautifulSoup(html, "lxml")
     extracted = trafilatura.bare_extraction(html, include_tables=True, include_comments=False,
                                             with_metadata=True)

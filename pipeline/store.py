@@ -11,6 +11,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from . import correction_schema, search, views
+
 EXTRACTED = ("tasks", "indicators", "deadlines", "citations")
 
 _COLUMNS = {
@@ -50,6 +52,42 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         db.create_view(name, f"SELECT * FROM {name}_extracted")
 
 
+def _migration_research(db: sqlite_utils.Database) -> None:
+    """Researchers' views and the full-text index (pipeline/views.py, pipeline/search.py)."""
+    views.create_views(db)
+    search.create_index(db)
+
+
+def _migration_corrections(db: sqlite_utils.Database) -> None:
+    """Staff corrections: their tables, and public views that apply them (pipeline/correction_schema.py);
+    the researchers' views are rebuilt over the new public views."""
+    correction_schema.migrate(db)
+    views.create_views(db)
+
+
+def _migration_portal_state(db: sqlite_utils.Database) -> None:
+    """What portal ingest remembers: URLs and their validators, failures to retry, links
+    from articles to their attached documents, and one row per run and source."""
+    if "fetched_urls" not in db.table_names():
+        db["fetched_urls"].create({"url": str, "source": str, "kind": str, "document_id": str, "etag": str,
+                                   "last_modified": str, "content_sha256": str, "http_status": int,
+                                   "first_seen": str, "last_fetched": str, "last_checked": str}, pk="url")
+    if "fetch_failures" not in db.table_names():
+        db["fetch_failures"].create({"url": str, "source": str, "kind": str, "parent_url": str, "reason": str,
+                                     "http_status": int, "attempts": int, "first_seen": str, "last_seen": str,
+                                     "next_retry": str}, pk="url")
+    if "document_links" not in db.table_names():
+        db["document_links"].create({"from_document_id": str, "to_document_id": str, "relation": str, "url": str},
+                                    pk=("from_document_id", "to_document_id", "relation"))
+        db["document_links"].create_index(["to_document_id"])
+    if "ingest_runs" not in db.table_names():
+        db["ingest_runs"].create({"id": int, "started": str, "finished": str, "source": str, "discovered": int,
+                                  "fetched": int, "not_modified": int, "new": int, "changed": int, "unchanged": int,
+                                  "failed": int, "errors": str}, pk="id")
+
+
+
+
 def _migration_parties(db: sqlite_utils.Database) -> None:
     """Indicator categories; the responsible body on tasks and indicators; the `parties` view."""
     for table, columns in (("tasks_extracted", ("assignee",)), ("indicators_extracted", ("category", "assignee"))):
@@ -62,11 +100,14 @@ def _migration_parties(db: sqlite_utils.Database) -> None:
         db["parties_extracted"].create_index(["document_id"])
     if "parties" not in db.view_names():
         db.create_view("parties", "SELECT * FROM parties_extracted")
+    correction_schema.create_views(db)  # the public views and the researchers' views pick up the new columns
+    views.create_views(db)
 
 
 PARTY_COLUMNS = {"id": str, "document_id": str, "task_id": str, "party": str, "role": str, "sentence": str,
                  "start": int, "end": int, "rule_id": str, "extractor_version": str}
-MIGRATIONS = [_migration_1, _migration_parties]
+MIGRATIONS = [_migration_1, _migration_research, _migration_corrections, _migration_portal_state,
+              _migration_parties]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -113,6 +154,7 @@ def replace_document(db: sqlite_utils.Database, document: dict, pages: list[dict
         db["pages"].insert_all(pages)
         for table, table_rows in rows.items():
             db[table].insert_all(table_rows, pk="id")
+        search.refresh_search(db, document_id)
 
 
 def record_failure(db: sqlite_utils.Database, document: dict) -> None:
@@ -125,3 +167,4 @@ def record_failure(db: sqlite_utils.Database, document: dict) -> None:
                                                     "updated_at": document["updated_at"]})
         else:
             db["documents"].insert({**document, "ingested_at": document["updated_at"]}, pk="id")
+        search.refresh_search(db, document["id"])
