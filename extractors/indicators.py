@@ -167,6 +167,8 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
             name = indicator_name(sentence.text, words, clause_start, match.start())
             if len(name.split()) <= (2 if rule_id in _COUNTED else 0):  # "kết nạp" + "đảng viên mới"
                 name = f"{name} {_fallback_name(sentence.text, unit_end, unit)}".strip()
+            if not name and index and not regex.search(r"\p{L}", folded[clause_start:match.start()]):
+                name = _name_from_previous(analyzed, index)  # a line broken before the figure
             if not name and rows and rows[-1].sentence is sentence.text:
                 name = rows[-1].name  # "258,72 km2 (đạt 259% so với quy định)": a share of the figure before
             rows.append(IndicatorRow(
@@ -177,6 +179,16 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
                 rule_id=rule_id))
             consumed_until = unit_end
     return rows
+
+
+def _name_from_previous(analyzed: AnalyzedDocument, index: int) -> str:
+    """The name from the end of the sentence before, when that one does not end a sentence
+    ("... tỷ lệ hồ sơ thanh toán trực tuyến đạt" / "91,61%.")."""
+    previous = analyzed.sentences[index - 1]
+    if regex.search(r"[.;:!?]\s*$", previous.text) or previous.end < analyzed.sentences[index].start - 2:
+        return ""
+    start = max(previous.text.rfind(";"), previous.text.rfind(":")) + 1
+    return indicator_name(previous.text, word_spans(analyzed.doc(index - 1), previous.text), start, len(previous.text))
 
 
 def _fallback_unit(doc, sentence_start: int, position: int, folded_before: str, patterns) -> tuple[str, int] | None:

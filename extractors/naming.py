@@ -71,12 +71,7 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
         if not regex.search(r"\p{L}", word) or regex.search(r"\d", word):
             break
         chosen.insert(0, word)
-    chosen = _after_last(chosen, rules["start_after"])
-    while True:
-        trimmed = _trim(_trim(chosen, rules["trim_end"], at_end=True), rules["trim_start"], at_end=False)
-        if trimmed == chosen:
-            break
-        chosen = trimmed
+    chosen = _trimmed(_after_last(chosen, rules["start_after"]))
     return _lower_first(expand_abbreviations(" ".join(" ".join(chosen[-rules["max_words"]:]).split())).strip(" -–."))
 
 
@@ -87,12 +82,22 @@ def _lower_first(name: str) -> str:
     return name
 
 
+def _trimmed(words: list[str]) -> list[str]:
+    """Without cue words at either end ('đạt', 'ít nhất', 'tăng' ...)."""
+    rules = _rules()
+    while True:
+        trimmed = _trim(_trim(words, rules["trim_end"], at_end=True), rules["trim_start"], at_end=False)
+        if trimmed == words:
+            return words
+        words = trimmed
+
+
 def _folded(words: list[str]) -> list[str]:
     return [" ".join(fold_for_matching(w).split()) for w in words]
 
 
 def _after_last(words: list[str], phrases: frozenset[str]) -> list[str]:
-    """The words after the last lead-in phrase (a phrase is one to four whole words)."""
+    """The words after the last lead-in phrase (one to four whole words)."""
     folded = _folded(words)
     for end in range(len(words), 0, -1):
         if any(" ".join(folded[end - n:end]) in phrases for n in range(1, min(4, end) + 1)):
