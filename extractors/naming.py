@@ -54,9 +54,11 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
     'Phấn đấu tỷ lệ giải ngân vốn ĐTC đạt 95%' -> 'tỷ lệ giải ngân vốn đầu tư công'."""
     rules = _rules()
     line = text[:number_start].rsplit("\n", 1)[-1]
-    if "|" in line:  # a table row: what the row measures is its first cell with words
-        cells = [regex.sub(r"^\s*\d+(?:\.\d+)*\.?\s*", "", c).strip() for c in line.split("|")]
-        return _lower_first(expand_abbreviations(next((c for c in cells if regex.search(r"\p{L}{2}", c)), "")))
+    if "|" in line:  # a table row
+        cell_start = number_start - len(line.rsplit("|", 1)[-1])
+        if len(regex.findall(r"\p{L}{2,}", text[cell_start:number_start])) < 2:
+            return _row_name(line)  # a bare figure in its cell: the row's first cell names it
+        clause_start = max(clause_start, cell_start)
     chosen: list[str] = []
     before = text[clause_start:number_start]
     asides = [m.span() for m in regex.finditer(r"\([^()]*\)", before)]
@@ -73,6 +75,14 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
         chosen.insert(0, word)
     chosen = _trimmed(_after_last(chosen, rules["start_after"]))
     return _lower_first(expand_abbreviations(" ".join(" ".join(chosen[-rules["max_words"]:]).split())).strip(" -–."))
+
+
+def _row_name(line: str) -> str:
+    """The first cell with words of a table row, its last clause, at most twice `max_words` words."""
+    cells = [regex.sub(r"^\s*\d+(?:\.\d+)*\.?\s*", "", c).strip() for c in line.split("|")]
+    first = next((c for c in cells if regex.search(r"\p{L}{2}", c)), "")
+    words = regex.split(r"[;:]", first)[-1].split()[:2 * _rules()["max_words"]]
+    return _lower_first(expand_abbreviations(" ".join(words)))
 
 
 def _lower_first(name: str) -> str:
