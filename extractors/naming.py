@@ -68,7 +68,7 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
                                                 before, flags=regex.IGNORECASE)]
     for start, end in reversed([w for w in words if clause_start <= w[0] and w[1] <= number_start]):
         word = text[start:end]
-        if any(a <= start - clause_start < b for a, b in asides):
+        if word in "≥≤<>" or any(a <= start - clause_start < b for a, b in asides):
             continue  # "(theo chuẩn mới)" is an aside
         if not regex.search(r"\p{L}", word) or regex.search(r"\d", word):
             break
