@@ -29,6 +29,7 @@ def parse_docx(data: bytes, source: str = "<bytes>") -> ParsedDocument:
     return ParsedDocument(
         text=clean_text("\n".join(lines)),
         kind="docx",
+        text_source="docx",
         title=core.title or None,
         author=core.author or None,
     )

@@ -37,6 +37,7 @@ def parse_html(data: bytes) -> ParsedDocument:
     return ParsedDocument(
         text=clean_text(strip_furniture(clean_text(text))),
         kind="html",
+        text_source="html",
         title=clean_text(title) if title else None,
         published_date=published[:10] if published else None,
         author=_meta(soup, _AUTHOR_METAS),

@@ -50,7 +50,29 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         db.create_view(name, f"SELECT * FROM {name}_extracted")
 
 
-MIGRATIONS = [_migration_1]
+def _migration_real_documents(db: sqlite_utils.Database) -> None:
+    """How the text was read (OCR, per-page confidence), the document's own identity,
+    links between documents, and near-duplicate signatures (docs/schema.md)."""
+    documents = db["documents"]
+    for column in ("text_source", "doc_number", "doc_type", "issuer", "signed_date", "superseded_by",
+                   "canonical_id"):
+        if column not in documents.columns_dict:
+            documents.add_column(column, str)
+    if "confidence" not in db["pages"].columns_dict:
+        db["pages"].add_column("confidence", float)
+    if "document_links" not in db.table_names():
+        db["document_links"].create({"from_document_id": str, "to_number": str, "to_document_id": str,
+                                     "relation": str, "start": int, "end": int},
+                                    foreign_keys=[("from_document_id", "documents", "id")])
+        db["document_links"].create_index(["from_document_id"])
+        db["document_links"].create_index(["to_number"])
+    if "document_signatures" not in db.table_names():
+        db["document_signatures"].create({"document_id": str, "minhash": str}, pk="document_id",
+                                         foreign_keys=[("document_id", "documents", "id")])
+    documents.create_index(["doc_number"], if_not_exists=True)
+
+
+MIGRATIONS = [_migration_1, _migration_real_documents]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -100,12 +122,12 @@ def replace_document(db: sqlite_utils.Database, document: dict, pages: list[dict
 
 
 def record_failure(db: sqlite_utils.Database, document: dict) -> None:
-    """Mark a document as failed. A version stored before keeps its text and rows, and
+    """Mark a document as failed (`error`, `needs_ocr`, `no_article`). A version stored before keeps its text and rows, and
     its old hash, so the next run tries again."""
     with db.conn:
         existing = db.execute("SELECT 1 FROM documents WHERE id = ?", [document["id"]]).fetchone()
         if existing:
-            db["documents"].update(document["id"], {"status": "error", "error": document["error"],
+            db["documents"].update(document["id"], {"status": document["status"], "error": document["error"],
                                                     "updated_at": document["updated_at"]})
         else:
             db["documents"].insert({**document, "ingested_at": document["updated_at"]}, pk="id")
