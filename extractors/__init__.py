@@ -6,6 +6,7 @@ from .deadlines import extract_deadlines
 from .indicators import extract_indicators
 from .rules import rules_digest
 from .schema import Extraction, FlagRow
+from .tables import with_table_cells
 from .tasks import extract_tasks
 
 __version__ = "0.1.0"
@@ -21,5 +22,6 @@ def extract(analyzed: AnalyzedDocument) -> Extraction:
     deadlines = extract_deadlines(analyzed)
     flags += [FlagRow("invalid_date", f"{row.text!r}: {row.note}", row.start, row.end)
               for row in deadlines if not row.valid]
-    return Extraction(tasks=tasks, indicators=extract_indicators(analyzed), deadlines=deadlines,
+    indicators = with_table_cells(extract_indicators(analyzed), analyzed)
+    return Extraction(tasks=tasks, indicators=indicators, deadlines=deadlines,
                       citations=extract_citations(analyzed), flags=flags)
