@@ -54,17 +54,19 @@ def _column_headers(header: list[list[str]], width: int) -> list[str]:
     return names
 
 
-def _find(text: str, cell: str, cursor: int) -> regex.Match | None:
-    """Where a cell's text appears in the document, from `cursor` on (whitespace-tolerant)."""
+def _find(text: str, cell: str, cursor: int, taken: set[int]) -> regex.Match | None:
+    """Where a cell's text appears in the document from `cursor` on (whitespace-tolerant),
+    at an offset no other cell has taken."""
     pattern = r"\s+".join(regex.escape(word) for word in cell.split())
-    return regex.compile(rf"(?<![\d\p{{L}}]){pattern}(?![\d\p{{L}}])").search(text, cursor)
+    found = regex.compile(rf"(?<![\d\p{{L}}]){pattern}(?![\d\p{{L}}])").finditer(text, cursor)
+    return next((match for match in found if match.start() not in taken), None)
 
 
 def extract_table_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
     rules = load_yaml("tables.yaml")
     figure = _cell_pattern(rules["max_unit_chars"])
     target = regex.compile(alt(rules["target_headers"], name="tables.yaml target_headers"), regex.IGNORECASE)
-    rows_out = []
+    rows_out, taken = [], set()
     for table in analyzed.tables:
         rows = [[cell or "" for cell in row] for row in table.rows]
         if not rows:
@@ -79,10 +81,11 @@ def extract_table_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
                 match = figure.fullmatch(_flat(cell))
                 if not match or not row_name:
                     continue
-                found = _find(analyzed.text, _flat(cell), cursor)
+                found = _find(analyzed.text, _flat(cell), cursor, taken)
                 if found is None:
                     continue
                 cursor = found.end()
+                taken.add(found.start())
                 column_name = headers[column] if column < len(headers) else ""
                 years = _YEAR.findall(column_name) or _YEAR.findall(row_name)
                 sentence = analyzed.sentence_at(found.start())

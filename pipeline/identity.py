@@ -50,7 +50,7 @@ def document_type(number: str | None, heading: str = "") -> str | None:
 
 
 def identify(text: str) -> Identity:
-    head = text[:HEAD]
+    head = regex.sub(r"(\d) /(?=\p{Lu})", r"\1/", text[:HEAD])  # "1740 /QĐ-UBND" as typed or OCRed
     typed = _OWN_TYPED.search(head)
     own = _OWN.search(head)
     number = own.group(1) if own else typed.group(2) if typed else None
