@@ -64,7 +64,7 @@ def _issuer(head: str) -> str | None:
     """The issuing body: the header's first line(s) before the national motto, in capitals."""
     lines = []
     for line in head.split("\n")[:4]:
-        part = _NATIONAL_MOTTO.sub("", line.split("|")[0]).strip(" -_|")
+        part = _NATIONAL_MOTTO.sub("", line.split("|")[0]).strip(" -_|:;.,")
         if not part or not part.isupper() or part.startswith("SỐ"):
             break
         if part not in lines:  # a two-column header read twice
