@@ -77,9 +77,14 @@ def extract_table_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
         cursor = 0
         for row in rows[header_count:]:
             row_name = _flat(row[0]) if row else ""
+            # A row's figures stand after its header in the text, not wherever they first occur.
+            located = _find(analyzed.text, row_name, cursor, set()) if row_name else None
+            if located is None:
+                continue
+            cursor = located.end()
             for column, cell in enumerate(row[1:], start=1):
                 match = figure.fullmatch(_flat(cell))
-                if not match or not row_name:
+                if not match:
                     continue
                 found = _find(analyzed.text, _flat(cell), cursor, taken)
                 if found is None:

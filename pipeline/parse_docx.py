@@ -41,6 +41,7 @@ def parse_docx(data: bytes, source: str = "<bytes>") -> ParsedDocument:
         text=clean_text("\n".join(lines)),
         kind="docx",
         text_source="docx",
+        tables=tables,
         title=core.title or None,
         author=core.author or None,
     )
