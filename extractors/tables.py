@@ -77,8 +77,10 @@ def extract_table_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
         cursor = 0
         for row in rows[header_count:]:
             row_name = _flat(row[0]) if row else ""
-            # A row's figures stand after its header in the text, not wherever they first occur.
-            located = _find(analyzed.text, row_name, cursor, set()) if row_name else None
+            # A row's figures stand after its header in the text, not wherever they first occur;
+            # a header wrapped over lines ("Đắk\nNông") has its figures after its first line.
+            first_line = _flat(row[0].strip().split("\n")[0]) if row_name else ""
+            located = _find(analyzed.text, first_line, cursor, set()) if first_line else None
             if located is None:
                 continue
             cursor = located.end()
