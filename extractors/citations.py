@@ -9,17 +9,20 @@ from .context import AnalyzedDocument
 from .rules import alt, load_yaml
 from .schema import CitationRow
 
-_NUMBER = r"\d+(?:\.\d+)?(?:/\d{4})?(?:[/-]\p{Lu}[\p{Lu}\p{Ll}Đđ\d.]*(?:[/-][\p{Lu}Đ\d][\p{Lu}\p{Ll}Đđ\d]*)*)?"
+# A code may wrap at a hyphen in text extracted from PDF: "2764/QĐ-\nTTg" (joined back).
+_NUMBER = r"\d+(?:\.\d+)?(?:/\d{4})?(?:[/-]\p{Lu}[\p{Lu}\p{Ll}Đđ\d.]*(?:(?:[/-]|-\n)[\p{Lu}Đ\d][\p{Lu}\p{Ll}Đđ\d]*)*)?"
 _OWN_NUMBER = regex.compile(r"^\s*Số\s*:?\s*(" + _NUMBER + ")", regex.MULTILINE)
 
 
 @lru_cache(maxsize=1)
 def _patterns():
     rules = load_yaml("citations.yaml")
+    # "Quyết\nđịnh số ...": a type word may wrap at a line break.
+    types = alt(rules["types"]).replace(r"\ ", r"\s+")
     pattern = regex.compile(
-        rf"(?<!\p{{L}})(?P<type>{alt(rules['types'])})(?: số| số:)?\s*(?P<number>{_NUMBER})(?![\d\p{{L}}])"
-        r"(?:\s*(?:năm (?P<year>\d{4})|,?\s*(?:được ban hành |ban hành )?ngày\s*"
-        r"(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})|(?P<wd>\d{1,2}) tháng (?P<wm>\d{1,2}) năm (?P<wy>\d{4}))))?")
+        rf"(?<!\p{{L}})(?P<type>{types})(?:\s+số:?)?\s*(?P<number>{_NUMBER})(?![\d\p{{L}}])"
+        r"(?:\s*(?:năm (?P<year>\d{4})|,?\s*(?:được ban hành\s+|ban hành\s+)?ngày\s*"
+        r"(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})|(?P<wd>\d{1,2})\s+tháng\s+(?P<wm>\d{1,2})\s+năm\s+(?P<wy>\d{4}))))?")
     return pattern, rules["codes"], rules["abbreviations"]
 
 
@@ -36,7 +39,7 @@ def extract_citations(analyzed: AnalyzedDocument) -> list[CitationRow]:
     own = {m.group(1) for m in _OWN_NUMBER.finditer(text[:1500])}
     rows = []
     for match in pattern.finditer(text):
-        number = match.group("number")
+        number = match.group("number").replace("\n", "")
         if number in own or regex.fullmatch(r"(?:19|20)\d{2}", number) and match.group("type") != "Luật":
             continue
         issued = None
@@ -45,7 +48,7 @@ def extract_citations(analyzed: AnalyzedDocument) -> list[CitationRow]:
             issued = dates.iso(year, month, day) if dates.check_date(year, month, day) is None else None
         sentence = analyzed.sentence_at(match.start())
         rows.append(CitationRow(
-            number=number, doc_type=_type_of(match.group("type"), number, codes, abbreviations),
+            number=number, doc_type=_type_of(regex.sub(r"\s+", " ", match.group("type")), number, codes, abbreviations),
             issued_date=issued, text=match.group(), sentence=sentence.text if sentence else match.group(),
             start=match.start(), end=match.end(),
             rule_id="cite.coded_number" if "/" in number or "-" in number else "cite.bare_number"))

@@ -22,7 +22,7 @@ def _pattern() -> regex.Pattern:
         rf"(?<!\p{{L}})(?:{cue}\s+)?(?:"
         rf"(?P<tet>tết nguyên đán(?: (?P<tety>{_YEAR}))?)"
         rf"|{time}(?:ngày\s*)?(?P<d>\d{{1,2}})(?P<sep>[/.-])(?P<m>\d{{1,2}})(?:(?P=sep)(?P<y>{_YEAR}))?(?![\d/])"
-        rf"|{time}ngày (?P<wd>\d{{1,2}}) tháng (?P<wm>\d{{1,2}})(?: năm (?P<wy>{_YEAR}))?"
+        rf"|{time}ngày\s+(?P<wd>\d{{1,2}})\s+tháng\s+(?P<wm>\d{{1,2}})(?:\s+năm\s+(?P<wy>{_YEAR}))?"
         rf"|quý (?P<q>{_ROMAN_Q})(?:\s*/\s*|\s+năm\s+)(?P<qy>{_YEAR})"
         rf"|(?P<n>\d{{1,2}}|ba|sáu|chín) tháng (?P<edge>đầu|cuối) năm(?: (?P<ny>{_YEAR}))?"
         rf"|tháng (?P<mm>\d{{1,2}})(?:\s*/\s*|\s+năm\s+)(?P<my>{_YEAR})"

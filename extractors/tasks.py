@@ -26,13 +26,20 @@ class _Label:
 @lru_cache(maxsize=1)
 def _rules() -> dict:
     rules = load_yaml("tasks.yaml")
-    compiled = [(entry["style"], entry["id"], regex.compile(_LEAD + "(?P<label>" + entry["regex"] + r")(?P<sep>[ \t]*[,:.]?[ \t]+|\*\*[ \t]*)(?=[\p{Lu}\p{N}\"“(*])"))
+    # A label is followed by a capital, a digit or a quote; word labels ("Một là,",
+    # "Thứ nhất,") also by a comma or colon and a lower-case word: "Một là, nâng cao ...".
+    lower_ok = r"|[ \t]*[,:][ \t]+(?=\p{Ll})"
+    compiled = [(entry["style"], entry["id"], regex.compile(
+                    _LEAD + "(?P<label>" + entry["regex"] + r")(?P<sep>[ \t]*[,:.]?[ \t]+(?=[\p{Lu}\p{N}\"“(*])|\*\*[ \t]*(?=[\p{Lu}\p{N}\"“(*])"
+                    + (lower_ok if entry.get("word_label") else "") + ")"))
                 for entry in rules["labels"]]
     return {
         "labels": compiled,
         "section": regex.compile(_LEAD + r"(?P<label>" + rules["section"] + r")[ \t]+(?=\p{Lu})"),
         "ordinals": rules["ordinal_words"],
         "not_item": regex.compile(rf"^{alt(rules['not_task_item_starts'])}(?!\p{{L}})", regex.IGNORECASE),
+        # "Xã An Hòa", "Phường 3": an item that is only a place name, to the end of its line.
+        "name_item": regex.compile(rf"^{alt(rules['place_words'])}(?:[ \t]+(?:\p{{Lu}}\p{{L}}*|\d+))+[ \t]*[.;,]?[ \t]*(?:\n|$)"),
         "not_section": regex.compile(rf"{alt(rules['not_task_sections'])}", regex.IGNORECASE),
         "announced": regex.compile(rf"(?<!\p{{L}})(?P<count>\d{{1,3}}|{NUMBER_WORDS}) (?:{alt(rules['announced_nouns'])})(?!\p{{L}})",
                                    regex.IGNORECASE),
@@ -111,7 +118,8 @@ def extract_tasks(analyzed: AnalyzedDocument) -> tuple[list[TaskRow], list[FlagR
         section = next((title for start, title in reversed(sections) if start < first.line_start), None)
         if section and rules["not_section"].search(section[:40]):
             continue
-        if sum(bool(rules["not_item"].match(text[label.text_start:label.text_start + 40])) for label, _ in items) * 2 >= len(items):
+        if sum(bool(rules["not_item"].match(text[label.text_start:label.text_start + 40])
+                   or rules["name_item"].match(text[label.text_start:label.text_start + 80])) for label, _ in items) * 2 >= len(items):
             continue
         for label, level in items:
             end = _item_end(text, label, level, all_items, sections)

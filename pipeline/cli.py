@@ -8,6 +8,7 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from .settings import DEFAULT_DB
 
@@ -138,9 +139,220 @@ def stats(db_path):
     console_out.print(table)
 
 
+@cli.command()
+@click.argument("query")
+@db_option
+@click.option("--province", help="Only documents of this province (before or after the 2025 merger).")
+@click.option("--since", metavar="DATE", help="Only documents published on or after this ISO date.")
+@click.option("--accents/--no-accents", default=True, show_default=True,
+              help="Match diacritics exactly, or ignore them all (đ = d).")
+@click.option("--limit", default=20, show_default=True, help="At most this many hits.")
+def search(query, db_path, province, since, accents, limit):
+    """Full-text search over documents, tasks and indicator sentences.
+
+    A query without quotes is one phrase (its syllables in a row); quoted parts are
+    phrases and other words single terms. Hits are printed best first with their context.
+
+    \b
+    Example:
+        directives search "giải ngân"
+        directives search "nong thon moi" --no-accents --province "Lạng Sơn" --since 2021-01-01
+    """
+    from . import search as library
+    from .metadata import canonical_province
+    from .store import open_db
+
+    _require_db(db_path)
+    db = open_db(db_path)
+    try:
+        hits = library.search(db, query, accents=accents, province=canonical_province(province) or province,
+                              since=since, limit=limit)
+    finally:
+        db.close()
+    out = Console(highlight=False)
+    for hit in hits:
+        snippet, spans = hit.snippet()
+        text = Text(snippet)
+        for start, end in spans:
+            text.stylize("bold black on yellow", start, end)
+        out.print(f"[bold]{hit.document}[/bold] · {hit.province or '-'} · {hit.published_date or '-'} · {hit.kind}")
+        out.print(text)
+    out.print(f"{len(hits)} hit(s)", style="dim")
+
+
+@cli.command()
+@click.argument("sql")
+@db_option
+@click.option("--csv", "fmt", flag_value="csv", help="Comma-separated values, streamed.")
+@click.option("--json", "fmt", flag_value="json", help="A JSON array of objects, streamed.")
+@click.option("--table", "fmt", flag_value="table", default=True, help="A table on the terminal (the default).")
+@click.option("--param", "params", nargs=2, multiple=True, metavar="NAME VALUE", help="A named parameter (:NAME).")
+def sql(sql, db_path, fmt, params):
+    """Run one SQL query on the database, opened read-only (writes are refused).
+
+    \b
+    Example:
+        directives sql "SELECT province, name, value, unit FROM indicators_by_province_year WHERE kind = 'target'"
+        directives sql "SELECT * FROM deadlines_due WHERE end_date < :as_of" --param as_of 2022-01-01 --csv
+    """
+    from . import sqlquery
+
+    try:
+        columns, rows = sqlquery.run(db_path, sql, dict(params))
+        if fmt == "csv":
+            sqlquery.write_csv(columns, rows, sys.stdout)
+        elif fmt == "json":
+            sqlquery.write_json(columns, rows, sys.stdout)
+        else:
+            table = Table(*columns)
+            for row in rows:
+                table.add_row(*["" if value is None else str(value) for value in row])
+            Console().print(table)
+    except sqlquery.QueryError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8001, show_default=True, help="Port to listen on.")
+def web(db_path, host, port):
+    """Browse the database in Datasette: described tables, facets, canned queries.
+
+    Needs the optional extra: pip install -e '.[web]'.
+
+    \b
+    Example:
+        directives web --port 8001     # then open http://127.0.0.1:8001
+    """
+    from . import web as library
+    from .errors import DirectivesError
+
+    _require_db(db_path)
+    try:
+        sys.exit(library.serve(db_path, host, port))
+    except DirectivesError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@cli.command()
+@db_option
+@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default="report.html",
+              show_default=True, help="The HTML file to write.")
+def report(db_path, output):
+    """Write one offline HTML file with charts and tables of the database.
+
+    \b
+    Example:
+        directives report -o output/report.html
+    """
+    from . import report as library
+
+    _require_db(db_path)
+    library.write_report(db_path, output)
+    console.print(f"wrote {output}")
+
+
 def _require_db(db_path) -> None:
     if not Path(db_path).exists():
         raise click.ClickException(f"{db_path}: no such database; run 'directives ingest --db {db_path}' first")
+
+
+@cli.command(name="export")
+@click.argument("category", type=click.Choice(["indicators", "tasks", "deadlines", "citations"]))
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), required=True, help="CSV file to write.")
+@db_option
+@click.option("--province", help="Only documents of this province (as published, or its post-2025 province).")
+@click.option("--since", help="Only documents published on or after this ISO date.")
+@click.option("--until", help="Only documents published on or before this ISO date.")
+@click.option("--document", help="Only this document (its id, url or file name).")
+@click.option("--category", "text_category",
+              help="Only rows whose `category` column contains this text; without such a column, rows whose "
+                   "indicator name (task text, deadline text, citation type) contains it.")
+def export_command(category, out, db_path, province, since, until, document, text_category):
+    """Export rows for review as a CSV that Excel opens (UTF-8 with BOM).
+
+    One row per item: its id, document, sentence (read-only), the editable fields, and
+    `status` (blank, ok, delete) and `note` for the reviewer. Send the file back with
+    `directives import`.
+
+    \b
+    Example:
+        directives export indicators -o output/review/indicators.csv --province "Lạng Sơn" --since 2021-01-01
+    """
+    from .export import Filters, export
+
+    _require_db(db_path)
+    count = export(db_path, category, out, Filters(province, since, until, document, text_category))
+    click.echo(f"{out}: {count} {category}")
+
+
+@cli.command(name="import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--editor", required=True, help="Who made the corrections (recorded with each one).")
+@db_option
+@click.option("--dry-run", is_flag=True, help="Validate and print what would change; write nothing.")
+@click.option("--partial", is_flag=True, help="Apply the valid rows; write the others to FILE.rejects.csv.")
+def import_command(path, editor, db_path, dry_run, partial):
+    """Import a reviewed sheet: edits, deletions (status delete), added rows (empty id).
+
+    Reads UTF-8 (with or without BOM), UTF-16 and cp1258 files, comma, semicolon or tab
+    separated. The whole file is validated first; every problem names its row and column,
+    and nothing is applied unless every row is valid (or with --partial). Importing the
+    same file again changes nothing.
+
+    \b
+    Example:
+        directives import output/review/indicators.csv --editor lan --dry-run
+        directives import output/review/indicators.csv --editor lan
+    """
+    from .review_import import import_sheet
+
+    _require_db(db_path)
+    result = import_sheet(db_path, path, editor, dry_run=dry_run, partial=partial)
+    plan = result.plan
+    for problem in plan.problems:
+        click.echo(f"{path}: {problem}", err=True)
+    if dry_run:
+        for change in plan.changes:
+            click.echo(str(change))
+    verb = "applied" if result.applied else ("would apply" if dry_run and plan.valid else "not applied")
+    click.echo(f"{path}: {len(plan.changes)} changes {verb}, {len(plan.rejected_rows)} rows rejected")
+    if result.rejects_path:
+        click.echo(f"rejected rows written to {result.rejects_path}")
+    if plan.problems and not result.applied and not dry_run:
+        raise click.ClickException(f"{path}: {len(plan.problems)} problems; nothing imported "
+                                   "(fix them, or use --partial to apply the valid rows)")
+
+
+@cli.command(name="corrections")
+@db_option
+@click.option("--editor", help="Only this editor's corrections.")
+@click.option("--since", help="Only corrections imported on or after this ISO date.")
+@click.option("--orphaned", is_flag=True, help="Only corrections whose row re-extraction no longer produces.")
+@click.option("--to-gold", "gold_dir", type=click.Path(file_okay=False),
+              help="Write reviewed documents as gold JSON files into this folder instead.")
+def corrections_command(db_path, editor, since, orphaned, gold_dir):
+    """List staff corrections, or turn reviewed documents into gold files for evaluate.
+
+    \b
+    Example:
+        directives corrections --editor lan --since 2025-01-01
+        directives corrections --orphaned
+        directives corrections --to-gold output/gold && directives evaluate --gold output/gold
+    """
+    from .corrections import LOG_COLUMNS, list_corrections
+    from .gold_export import to_gold
+
+    _require_db(db_path)
+    if gold_dir:
+        written = to_gold(db_path, gold_dir)
+        click.echo(f"{gold_dir}: {len(written)} gold files")
+        return
+    rows = list_corrections(db_path, editor=editor, since=since, orphaned=orphaned)
+    click.echo("\t".join(LOG_COLUMNS))
+    for row in rows:
+        click.echo("\t".join("" if row[c] is None else " ".join(str(row[c]).split()) for c in LOG_COLUMNS))
 
 
 def main():

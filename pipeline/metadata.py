@@ -1,6 +1,7 @@
 """Title, publication date and province, read from the text when the source does not say."""
 
 import csv
+import unicodedata
 from collections import Counter
 from functools import lru_cache
 from pathlib import Path
@@ -17,7 +18,7 @@ _DATE_NUM = regex.compile(r"(?<!\d)(\d{1,2})[/\-.](\d{1,2})[/\-.]((?:19|20)\d{2}
 _DATE_WORDS = regex.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm ((?:19|20)\d{2})", regex.IGNORECASE)
 _EVENT_DAY = regex.compile(r"(?:^|[\s(-])(?:sáng|chiều|tối|trưa|ngày|hôm nay) (\d{1,2})/(\d{1,2})(?:/((?:19|20)\d{2}))?(?!\d)",
                            regex.IGNORECASE)
-_YEAR = regex.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?![\d])")
+_YEAR = regex.compile(r"(?<!\d)(?<!\d[/.-])((?:19|20)\d{2})(?!\d)")  # "quý II/2025" yes, "7/2/2025" no
 _CENTRAL_ISSUER = regex.compile(r"thủ tướng|chính phủ|văn phòng chính phủ|\bbộ [a-zđ]|trung ương|quốc hội",
                                 regex.IGNORECASE)
 
@@ -62,6 +63,22 @@ def _province_re() -> regex.Pattern:
     return regex.compile(r"(?<!\p{L})(" + "|".join(map(regex.escape, names)) + r")(?!\p{L})")
 
 
+_ALSO_PERSON_NAMES = {"Hồ Chí Minh"}
+_PORTAL_DOMAIN = regex.compile(r"(?<![\w.])([a-z]+)\.gov\.vn")
+
+
+@lru_cache(maxsize=1)
+def _province_domains() -> dict[str, str]:
+    """"binhdinh" -> "Bình Định": provincial portals are named <province>.gov.vn."""
+    return {ascii_fold(name).replace(" ", "").replace("-", ""): name for name in province_table()}
+
+
+def ascii_fold(text: str) -> str:
+    """Drop Vietnamese diacritics: "Bình Định" -> "binh dinh"."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def province_from_text(text: str, context: str = "") -> str | None:
     """The province a text is about: the most mentioned one, if named after tỉnh/thành phố
     or at least twice. None for a text issued by a central body. `context` (a page
@@ -78,7 +95,15 @@ def province_from_text(text: str, context: str = "") -> str | None:
         counts[name] += 1
         if regex.search(r"(tỉnh|thành phố|tp\.?|tỉnh ủy) $", before):
             anchored.add(name)
-    candidates = [(n, name) for name, n in counts.most_common() if name in anchored or n >= 2]
+    for domain in _PORTAL_DOMAIN.findall(folded[:600]):
+        name = _province_domains().get(domain)
+        if name:
+            counts[name] += 1
+            anchored.add(name)
+    # A lone mention counts when no other province is named, except a name that is
+    # also a person's ("tư tưởng Hồ Chí Minh").
+    candidates = [(n, name) for name, n in counts.most_common()
+                  if name in anchored or n >= 2 or len(counts) == 1 and name not in _ALSO_PERSON_NAMES]
     if not candidates:
         return None
     if _CENTRAL_ISSUER.search(head) and not anchored:
@@ -94,15 +119,15 @@ def date_from_text(text: str) -> str | None:
     """The publication date a text states near its top: a dated header line
     ("Cập nhật: 14/01/2021", "Hà Nội, ngày 10 tháng 01 năm 2026"), else the first event
     day ("Sáng 20/1", "Ngày 7/9/2025") with the year taken from the text around it."""
-    head = text[:400]
-    for pattern in (_DATE_WORDS, _DATE_NUM):
-        for match in pattern.finditer(head):
-            line_start = head.rfind("\n", 0, match.start()) + 1
-            line = head[line_start:head.find("\n", match.end()) if "\n" in head[match.end():] else len(head)]
-            if len(line) < 80 or pattern is _DATE_WORDS:
-                found = _valid(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-                if found:
-                    return found
+    for line in text.split("\n")[:5]:
+        match = _DATE_NUM.search(line) if len(line) < 60 else None
+        found = match and _valid(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if found:
+            return found
+    for match in _DATE_WORDS.finditer(text[:400]):
+        found = _valid(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        if found:
+            return found
     lead = text[:1200]
     match = _EVENT_DAY.search(lead)
     if match:
@@ -131,7 +156,21 @@ def title_from_text(text: str) -> str | None:
     return None
 
 
+_BYLINE = regex.compile(r"^\p{Lu}[\p{L}.]*(?:[ \t]+\p{Lu}[\p{L}.]*){1,4}(?:[ \t]*[–-][ \t]*\p{Lu}[\p{L}.]*(?:[ \t]+\p{Lu}[\p{L}.]*){1,4})?$")
+
+
+def byline_from_text(text: str) -> str | None:
+    """News items end with the reporter's name on a line of its own ("Bích Huệ",
+    "TRÍ DŨNG – PHƯƠNG DUNG"): the last line, if it is two to five capitalized words."""
+    lines = [line.strip() for line in text.strip().split("\n") if line.strip()]
+    for line in reversed(lines[-2:]):
+        if len(line) <= 50 and _BYLINE.match(line):
+            return line
+    return None
+
+
 def complete(parsed: ParsedDocument) -> None:
     """Fill in what the parser could not read from the text."""
     parsed.title = parsed.title or title_from_text(parsed.text)
     parsed.published_date = parsed.published_date or date_from_text(parsed.text)
+    parsed.author = parsed.author or byline_from_text(parsed.text)

@@ -12,6 +12,9 @@ from .errors import ParseError
 from .legacy_fonts import encoding_of_font, to_unicode
 from .normalize import clean_text
 
+# Authors that tools and templates write into every file: not a byline.
+_GENERIC_AUTHORS = {"python-docx", "admin", "administrator", "user", "microsoft office user", "windows user"}
+
 
 def paragraph_text(paragraph: Paragraph) -> str:
     """A paragraph's text; runs typed in .VnTime or VNI fonts are converted to Unicode."""
@@ -43,5 +46,5 @@ def parse_docx(data: bytes, source: str = "<bytes>") -> ParsedDocument:
         text_source="docx",
         tables=tables,
         title=core.title or None,
-        author=core.author or None,
+        author=core.author if core.author and core.author.lower() not in _GENERIC_AUTHORS else None,
     )

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from . import correction_schema, search, views
+
 EXTRACTED = ("tasks", "indicators", "deadlines", "citations")
 
 _COLUMNS = {
@@ -50,6 +52,19 @@ def _migration_1(db: sqlite_utils.Database) -> None:
         db.create_view(name, f"SELECT * FROM {name}_extracted")
 
 
+def _migration_research(db: sqlite_utils.Database) -> None:
+    """Researchers' views and the full-text index (pipeline/views.py, pipeline/search.py)."""
+    views.create_views(db)
+    search.create_index(db)
+
+
+def _migration_corrections(db: sqlite_utils.Database) -> None:
+    """Staff corrections: their tables, and public views that apply them (pipeline/correction_schema.py);
+    the researchers' views are rebuilt over the new public views."""
+    correction_schema.migrate(db)
+    views.create_views(db)
+
+
 def _migration_real_documents(db: sqlite_utils.Database) -> None:
     """How the text was read (OCR, per-page confidence), the document's own identity,
     links between documents, and near-duplicate signatures (docs/schema.md)."""
@@ -72,7 +87,7 @@ def _migration_real_documents(db: sqlite_utils.Database) -> None:
     documents.create_index(["doc_number"], if_not_exists=True)
 
 
-MIGRATIONS = [_migration_1, _migration_real_documents]
+MIGRATIONS = [_migration_1, _migration_research, _migration_corrections, _migration_real_documents]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -119,6 +134,7 @@ def replace_document(db: sqlite_utils.Database, document: dict, pages: list[dict
         db["pages"].insert_all(pages)
         for table, table_rows in rows.items():
             db[table].insert_all(table_rows, pk="id")
+        search.refresh_search(db, document_id)
 
 
 def record_failure(db: sqlite_utils.Database, document: dict) -> None:
@@ -131,3 +147,4 @@ def record_failure(db: sqlite_utils.Database, document: dict) -> None:
                                                     "updated_at": document["updated_at"]})
         else:
             db["documents"].insert({**document, "ingested_at": document["updated_at"]}, pk="id")
+        search.refresh_search(db, document["id"])

@@ -36,3 +36,14 @@ def analyze(segmenter):
         return AnalyzedDocument(text, segmenter, published_date)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def bundled_db(tmp_path_factory):
+    """The bundled corpus ingested once into a real SQLite file; tests only read it."""
+    from pipeline.ingest import ingest
+    from pipeline.sources import discover
+
+    db_path = tmp_path_factory.mktemp("bundled") / "directives.db"
+    ingest(discover(), db_path)
+    return db_path

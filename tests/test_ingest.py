@@ -31,6 +31,8 @@ def test_bundled_corpus_ingests(corpus_db):
     assert (seed["province"], seed["province_current"], seed["published_date"], seed["status"]) == \
         ("Vĩnh Phúc", "Phú Thọ", "2021-01-14", "ok")
     assert "Xem cỡ chữ" not in seed["text"]
+    assert [documents[name]["author"] for name in sorted(documents)] == [
+        "Ngọc Anh", "Bích Huệ", "TRÍ DŨNG – PHƯƠNG DUNG", "Kim Oanh", "Mai Trâm"]
     assert documents["001_d93671f2cbad73a6.txt"]["title"] == \
         "Tập trung thực hiện 15 nhiệm vụ trọng tâm trong 3 tháng cuối năm"
     assert "PublishingPortal" not in documents["001_d93671f2cbad73a6.txt"]["text"]

@@ -1,0 +1,154 @@
+"""Throughput of each pipeline stage and of the whole ingest, on a generated corpus.
+
+    python benchmarks/throughput.py [--docs 2000] [--json figures.json]
+
+The corpus mixes text, HTML and PDF documents made from the bundled seeds and the test
+fixtures; numbers in text and HTML are varied per copy so no two documents are alike
+(PDF copies differ by a trailing comment, so their hashes differ too).
+"""
+
+import argparse
+import json
+import random
+import resource
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import regex
+from underthesea import word_tokenize
+
+from extractors import AnalyzedDocument, extract
+from pipeline import store
+from pipeline.ingest import ingest, rows_of, segmenter
+from pipeline.parse_html import parse_html
+from pipeline.parse_pdf import parse_pdf
+from pipeline.parse import parse_document
+from pipeline.sources import discover
+
+REPO = Path(__file__).resolve().parent.parent
+SEEDS = sorted((REPO / "corpus" / "seeds").glob("*.txt"))
+FIXTURES = REPO / "tests" / "fixtures"
+
+
+def _vary(text: str, rng: random.Random) -> str:
+    return regex.sub(r"(?<=\s)\d{2,3}(?=[\s%])", lambda m: str(rng.randint(10, 999)), text)
+
+
+def build_corpus(folder: Path, count: int, seed: int = 7) -> list[Path]:
+    """`count` documents: 70% text, 20% HTML, 10% PDF."""
+    rng = random.Random(seed)
+    html_template = (FIXTURES / "kehoach-12-langson.html").read_text(encoding="utf-8")
+    pdf = (FIXTURES / "kehoach-12-langson.pdf").read_bytes()
+    texts = [path.read_text(encoding="utf-8") for path in SEEDS]
+    paths = []
+    for index in range(count):
+        kind = "pdf" if index % 10 == 9 else "html" if index % 10 >= 7 else "txt"
+        path = folder / f"doc{index:06d}.{kind}"
+        if kind == "txt":
+            path.write_text(_vary(texts[index % len(texts)], rng), encoding="utf-8")
+        elif kind == "html":
+            path.write_text(_vary(html_template, rng), encoding="utf-8")
+        else:
+            path.write_bytes(pdf + f"\n% copy {index}\n".encode())
+        paths.append(path)
+    return paths
+
+
+def _rate(count: float, seconds: float) -> float:
+    return count / seconds if seconds else float("inf")
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run(count: int) -> dict:
+    figures: dict = {"docs": count}
+    work = Path(tempfile.mkdtemp(prefix="directives-bench-"))
+    try:
+        (work / "corpus").mkdir()
+        paths = build_corpus(work / "corpus", count)
+        html = [p for p in paths if p.suffix == ".html"]
+        pdfs = [p for p in paths if p.suffix == ".pdf"]
+
+        started = time.perf_counter()
+        for path in html:
+            parse_html(path.read_bytes())
+        figures["parse_html_docs_per_s"] = _rate(len(html), time.perf_counter() - started)
+
+        started, pages = time.perf_counter(), 0
+        for path in pdfs:
+            pages += len(parse_pdf(path.read_bytes(), str(path)).pages)
+        figures["pdf_pages_per_s"] = _rate(pages, time.perf_counter() - started)
+
+        parsed = [parse_document(p.read_bytes(), str(p)) for p in paths]
+        chars = sum(len(p.text) for p in parsed)
+        segment = segmenter()
+        segment.doc(AnalyzedDocument("Khởi động 1 lần.", segment).sentences[0])  # load models outside timings
+
+        started = time.perf_counter()
+        for document in parsed:
+            word_tokenize(document.text)
+        baseline = time.perf_counter() - started
+        figures["word_tokenize_all_docs_per_s"] = _rate(count, baseline)
+
+        started = time.perf_counter()
+        analyzed = [AnalyzedDocument(p.text, segment, p.published_date) for p in parsed]
+        for document in analyzed:
+            for index, sentence in enumerate(document.sentences):
+                if segment.needs_words(sentence):
+                    document.doc(index)
+        elapsed = time.perf_counter() - started
+        figures["segment_docs_per_s"] = _rate(count, elapsed)
+        figures["segment_chars_per_s"] = _rate(chars, elapsed)
+
+        started = time.perf_counter()
+        extractions = [extract(document) for document in analyzed]
+        figures["extract_docs_per_s"] = _rate(count, time.perf_counter() - started)
+
+        db = store.open_db(work / "store.db")
+        rows = [rows_of(store.stable_id(str(i)), extraction) for i, extraction in enumerate(extractions)]
+        total_rows = sum(len(r) for table in rows for r in table.values())
+        started = time.perf_counter()
+        for i, (document, table_rows) in enumerate(zip(parsed, rows)):
+            store.replace_document(db, {"id": store.stable_id(str(i)), "url": f"bench:{i}", "text": document.text,
+                                        "status": "ok", "updated_at": store.now()}, [], table_rows)
+        figures["store_rows_per_s"] = _rate(total_rows, time.perf_counter() - started)
+        db.close()
+
+        items = discover([work / "corpus"])
+        started = time.perf_counter()
+        ingest(items, work / "ingest.db")
+        first = time.perf_counter() - started
+        figures["ingest_docs_per_s"] = _rate(count, first)
+        figures["ingest_chars_per_s"] = _rate(chars, first)
+        figures["ratio_pipeline_vs_segment_all"] = baseline / first
+
+        started = time.perf_counter()
+        ingest(items, work / "ingest.db")
+        figures["rerun_fraction"] = (time.perf_counter() - started) / first
+        figures["ratio_2_workers_vs_1"] = None  # the pipeline has one worker so far (issue 8)
+        figures["peak_rss_mb"] = peak_rss_mb()
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=2000, help="documents in the generated corpus")
+    parser.add_argument("--json", type=Path, help="write the figures to this file")
+    args = parser.parse_args()
+    figures = run(args.docs)
+    width = max(map(len, figures))
+    for key, value in figures.items():
+        shown = "n/a" if value is None else f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
+        print(f"{key:<{width}}  {shown}")
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

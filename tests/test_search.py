@@ -1,0 +1,92 @@
+"""Vietnamese full-text search: exact and accent-free, phrases, filters, kept in sync."""
+
+import shutil
+
+import pytest
+from click.testing import CliRunner
+from conftest import SEEDS
+
+from pipeline import search, store
+from pipeline.cli import cli
+from pipeline.ingest import ingest
+from pipeline.sources import discover
+
+
+@pytest.fixture(scope="module")
+def db(bundled_db):
+    database = store.open_db(bundled_db)
+    yield database
+    database.close()
+
+
+def _matched(hits):
+    return {hit.text[s:e].lower() for hit in hits for s, e in hit.spans}
+
+
+@pytest.mark.parametrize("text, folded", [("Đồng Nai", "Dong Nai"), ("tỉnh ủy", "tinh uy"),
+                                          ("Khánh Hòa", "Khanh Hoa"), ("mới môi", "moi moi")])
+def test_folding_removes_every_diacritic_and_keeps_length(text, folded):
+    assert search.fold_accents(text) == folded
+
+
+def test_exact_search_keeps_tones_apart(db):
+    tinh = search.search(db, "tỉnh", limit=100)
+    assert _matched(tinh) == {"tỉnh"}
+    assert len({hit.document for hit in tinh if hit.kind == "document"}) == 5
+    assert search.search(db, "tính", limit=100) == []
+    assert _matched(search.search(db, "mới", limit=100)) == {"mới"}
+    assert search.search(db, "môi") == []
+
+
+def test_accent_free_search_ignores_every_diacritic(db):
+    hits = search.search(db, "moi", accents=False, limit=100)
+    assert _matched(hits) == {"mới", "mọi", "mỗi"}
+    assert "tỉnh" in _matched(search.search(db, "tinh", accents=False, limit=100))
+    assert len(search.search(db, "giai ngan", accents=False)) == len(search.search(db, "giải ngân")) == 5
+
+
+def test_a_query_is_a_phrase_of_syllables_in_order(db):
+    assert _matched(search.search(db, "nông thôn mới", limit=100)) == {"nông thôn mới"}
+    assert search.search(db, "ngân giải") == []
+    both = search.search(db, '"nong thon" xa', accents=False, limit=100)
+    assert {"nong thon", "xa"} <= {search.fold_accents(m) for m in _matched(both)}
+
+
+def test_tone_placement_does_not_matter(db):
+    assert _matched(search.search(db, "hoà")) == {"hòa"}
+
+
+def test_province_and_date_filters(db):
+    hits = search.search(db, "giải ngân", province="Thái Nguyên")
+    assert {(hit.document, hit.province) for hit in hits} == {("001_d93671f2cbad73a6.txt", "Bắc Kạn")}
+    assert {hit.published_date >= "2021-01-01" for hit in search.search(db, "tỉnh", since="2021-01-01")} == {True}
+
+
+def test_index_follows_reingest_and_corrections(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seed = folder / "seed.txt"
+    shutil.copy(SEEDS / "004_779c34460cddf585.txt", seed)
+    db_path = tmp_path / "d.db"
+    ingest(discover([folder]), db_path)
+    db = store.open_db(db_path)
+    assert search.search(db, "giải ngân")
+    assert search.search(db, "xyzmới") == []
+    seed.write_text("Hội nghị giao ban.\n\nTỉnh ủy yêu cầu đẩy nhanh xyzmới.\n", encoding="utf-8")
+    ingest(discover([folder]), db_path)
+    assert search.search(db, "giải ngân") == []
+    assert [hit.kind for hit in search.search(db, "xyzmới")] == ["document"]
+    with db.conn:
+        db.execute("UPDATE documents SET title = 'Kế hoạch sửa tay'")
+        search.refresh_search(db, store.stable_id(discover([folder])[0].url))
+    assert len(search.search(db, "sửa tay")) == 1
+    db.close()
+
+
+def test_cli_prints_hits_with_context(bundled_db):
+    result = CliRunner().invoke(cli, ["search", "giai ngan", "--no-accents", "--db", str(bundled_db),
+                                      "--province", "Bắc Kạn", "--limit", "1"])
+    assert result.exit_code == 0, result.output
+    assert "001_d93671f2cbad73a6.txt · Bắc Kạn · 2020-10-09 · task" in result.output
+    assert "giải ngân số kế hoạch vốn" in result.output
+    assert result.output.rstrip().endswith("1 hit(s)")

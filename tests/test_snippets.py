@@ -1,0 +1,77 @@
+"""Table-driven snippets written from gold/GUIDELINES.md: the real extractors on short
+Vietnamese texts, with exact expected values. The cases live in tests/snippets/*.yaml."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from extractors import (AnalyzedDocument, extract_citations, extract_deadlines, extract_indicators,
+                        extract_tasks)
+from pipeline.nlp import Segmenter
+
+SNIPPETS = Path(__file__).parent / "snippets"
+DEFAULT_DATE = "2021-03-01"
+
+
+def _cases(name: str):
+    params = []
+    for case in yaml.safe_load((SNIPPETS / name).read_text(encoding="utf-8")):
+        marks = [pytest.mark.xfail(reason=case["xfail"], strict=True)] if case.get("xfail") else []
+        params.append(pytest.param(case, id=case["id"], marks=marks))
+    return params
+
+
+@pytest.fixture(scope="module")
+def segmenter():
+    return Segmenter()
+
+
+def _analyze(case, segmenter):
+    return AnalyzedDocument(case["text"], segmenter, case.get("date", DEFAULT_DATE))
+
+
+def _close(value):
+    return round(float(value), 6) if value is not None else None
+
+
+@pytest.mark.parametrize("case", _cases("indicators.yaml"))
+def test_indicators(case, segmenter):
+    rows = extract_indicators(_analyze(case, segmenter))
+    got = [{"value": _close(r.value), "value_high": _close(r.value_high), "unit": r.unit, "per": r.per,
+            "comparator": r.comparator, "kind": r.kind} for r in rows]
+    want = [{"value": _close(e["value"]), "value_high": _close(e.get("value_high")), "unit": e["unit"],
+             "per": e.get("per"), "comparator": e["comparator"], "kind": e["kind"]} for e in case["expect"]]
+    assert got == want
+
+
+@pytest.mark.parametrize("case", _cases("negatives.yaml"))
+def test_negatives(case, segmenter):
+    rows = extract_indicators(_analyze(case, segmenter))
+    assert [(r.value, r.unit, r.rule_id) for r in rows] == []
+
+
+@pytest.mark.parametrize("case", _cases("deadlines.yaml"))
+def test_deadlines(case, segmenter):
+    rows = extract_deadlines(_analyze(case, segmenter))
+    got = [{"start": r.start_date, "end": r.end_date, "granularity": r.granularity, "valid": r.valid}
+           for r in rows]
+    assert got == case["expect"]
+    for row in rows:
+        assert row.valid or row.note, "an invalid date must say why"
+
+
+@pytest.mark.parametrize("case", _cases("tasks.yaml"))
+def test_tasks(case, segmenter):
+    rows, _ = extract_tasks(_analyze(case, segmenter))
+    got = [{"label": r.label, "parent": r.parent.label if r.parent else None} for r in rows]
+    assert got == [{"label": e["label"], "parent": e["parent"]} for e in case["expect"]]
+    for row, expected in zip(rows, case["expect"]):
+        assert row.text.startswith(expected["starts"]), (row.label, row.text)
+
+
+@pytest.mark.parametrize("case", _cases("citations.yaml"))
+def test_citations(case, segmenter):
+    rows = extract_citations(_analyze(case, segmenter))
+    got = [{"number": r.number, "type": r.doc_type, "date": r.issued_date} for r in rows]
+    assert got == case["expect"]
