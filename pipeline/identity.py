@@ -39,7 +39,7 @@ class Reference:
     end: int
 
 
-def document_type(number: str | None, heading: str = "") -> str | None:
+def document_type(number: str | None) -> str | None:
     """The type a number's code names ("63/CĐ-VPCP" is a Công điện)."""
     codes = load_yaml("citations.yaml")["codes"]
     if number:

@@ -170,14 +170,14 @@ def store_batch(outcomes: list[Outcome], db_path: str | Path) -> Summary:
 
 
 def store_document(db, outcome: Outcome) -> None:
-    """Store one document with its links. A reposted copy of a stored article keeps its
+    """Store one document with its links, in one transaction. A reposted copy of a stored article keeps its
     document row (text, URL, `canonical_id` naming the original) but no extracted rows,
     so every count sees the article once."""
     canonical = links.canonical_of(db, outcome.document, outcome.signature)
     rows = {table: [] for table in outcome.rows} if canonical else outcome.rows
     store.replace_document(db, {**outcome.document, "canonical_id": canonical or outcome.document["id"]},
-                           outcome.pages, rows)
-    links.store_links(db, outcome.document["id"], outcome.links, outcome.signature, canonical)
+                           outcome.pages, rows, also=lambda db: links.store_links(
+                               db, outcome.document["id"], outcome.links, outcome.signature, canonical))
 
 
 def batches(items: list, size: int) -> list[list]:

@@ -28,17 +28,16 @@ def canonical_of(db: sqlite_utils.Database, document: dict, signature: list[int]
 
 def store_links(db: sqlite_utils.Database, document_id: str, links: list[dict], signature: list[int] | None,
                 canonical_id: str | None) -> None:
-    """Replace a document's outgoing links and its signature, in one transaction."""
-    with db.conn:
-        db.execute("DELETE FROM document_links WHERE from_document_id = ?", [document_id])
-        rows = [{**link, "from_document_id": document_id, "to_document_id": None} for link in links]
-        if canonical_id:
-            rows.append({"from_document_id": document_id, "to_number": None, "to_document_id": canonical_id,
-                         "relation": "duplicate_of", "start": None, "end": None})
-        db["document_links"].insert_all(rows)
-        db.execute("DELETE FROM document_signatures WHERE document_id = ?", [document_id])
-        if signature is not None:
-            db["document_signatures"].insert({"document_id": document_id, "minhash": duplicates.encode(signature)})
+    """Replace a document's outgoing links and its signature (inside the caller's transaction)."""
+    db.execute("DELETE FROM document_links WHERE from_document_id = ?", [document_id])
+    rows = [{**link, "from_document_id": document_id, "to_document_id": None} for link in links]
+    if canonical_id:
+        rows.append({"from_document_id": document_id, "to_number": None, "to_document_id": canonical_id,
+                     "relation": "duplicate_of", "start": None, "end": None})
+    db["document_links"].insert_all(rows)
+    db.execute("DELETE FROM document_signatures WHERE document_id = ?", [document_id])
+    if signature is not None:
+        db["document_signatures"].insert({"document_id": document_id, "minhash": duplicates.encode(signature)})
 
 
 def resolve(db: sqlite_utils.Database) -> None:

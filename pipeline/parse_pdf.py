@@ -20,7 +20,7 @@ def parse_pdf(data: bytes, source: str = "<bytes>") -> ParsedDocument:
     quality = plausibility.score(parsed.text, len(parsed.pages))
     if quality.plausible:
         return parsed
-    layer = f"no text layer" if not parsed.text.strip() else f"an implausible text layer ({quality.reason()})"
+    layer = "no text layer" if not parsed.text.strip() else f"an implausible text layer ({quality.reason()})"
     if not ocr.ocr_available():
         raise NeedsOcrError(source, f"{layer}; install tesseract-ocr and tesseract-ocr-vie to read it by OCR")
     return _ocr(data, source, layer)

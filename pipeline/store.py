@@ -122,8 +122,9 @@ def known_version(db: sqlite_utils.Database, document_id: str) -> tuple[str, str
 
 
 def replace_document(db: sqlite_utils.Database, document: dict, pages: list[dict],
-                     rows: dict[str, list[dict]]) -> None:
-    """Write a document and its extracted rows in one transaction, replacing old rows."""
+                     rows: dict[str, list[dict]], also=None) -> None:
+    """Write a document and its extracted rows in one transaction, replacing old rows;
+    `also(db)`, if given, writes more in the same transaction (links, signature)."""
     document_id = document["id"]
     with db.conn:
         for table in [f"{name}_extracted" for name in EXTRACTED] + ["quality_flags", "pages"]:
@@ -135,6 +136,8 @@ def replace_document(db: sqlite_utils.Database, document: dict, pages: list[dict
         for table, table_rows in rows.items():
             db[table].insert_all(table_rows, pk="id")
         search.refresh_search(db, document_id)
+        if also:
+            also(db)
 
 
 def record_failure(db: sqlite_utils.Database, document: dict) -> None:
