@@ -36,23 +36,50 @@ def cli():
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @db_option
 @click.option("--no-prefect", is_flag=True, help="Run the same steps without starting Prefect.")
-def ingest(paths, db_path, no_prefect):
-    """Ingest .txt, .html, .pdf and .docx files or folders (default: the bundled corpus).
+@click.option("--sources", "sources_path", type=click.Path(exists=True, dir_okay=False),
+              help="Fetch from the portals of this sources file (corpus/sources.toml) instead of PATHs.")
+@click.option("--only", multiple=True, metavar="NAME", help="With --sources: only this source (repeatable).")
+@click.option("--wait", type=float, default=0.0, show_default=True,
+              help="Seconds to wait for another run holding the database's lock.")
+@click.option("--delay", type=float, help="With --sources: seconds between requests to one host.")
+@click.option("--timeout", type=float, help="With --sources: seconds before a request times out.")
+def ingest(paths, db_path, no_prefect, sources_path, only, wait, delay, timeout):
+    """Ingest .txt, .html, .pdf and .docx files or folders (default: the bundled corpus),
+    or, with --sources, fetch what is new on the portals of a sources file.
 
     Unchanged files are skipped by content hash; changed ones are re-extracted and their
     old rows replaced. A file that cannot be parsed is stored with status 'error' and
-    the run goes on.
+    the run goes on. With --sources, pages seen before are fetched conditionally, linked
+    PDF/DOCX files are stored as documents of their own, failed URLs are retried on
+    later runs, and each source's run is listed by 'directives runs'.
 
     \b
     Example:
         directives ingest
         directives ingest ../shared/corpus/real --db output/real.db
+        directives ingest --sources corpus/sources.toml --only baolangson
     """
+    from .errors import DirectivesError
+
+    try:
+        if sources_path:
+            if paths:
+                raise click.UsageError("give PATHs or --sources, not both")
+            options = {k: v for k, v in {"delay": delay, "timeout": timeout}.items() if v is not None}
+            _ingest_portals(sources_path, list(only), db_path, no_prefect, wait, options)
+        else:
+            _ingest_files(paths, db_path, no_prefect, wait)
+    except DirectivesError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def _ingest_files(paths, db_path, no_prefect, wait) -> None:
     from . import ingest as steps
+    from .lock import exclusive
     from .sources import discover
 
     items = discover(list(paths) or None)
-    with _progress() as progress:
+    with exclusive(db_path, wait), _progress() as progress:
         bar = progress.add_task("Ingesting", total=len(items))
         advance = lambda n: progress.advance(bar, n)  # noqa: E731
         if no_prefect:
@@ -65,6 +92,42 @@ def ingest(paths, db_path, no_prefect):
     if summary.documents["failed"]:
         for error in summary.errors:
             console.print(f"[red]error[/red] {error}")
+
+
+def _ingest_portals(sources_path, only, db_path, no_prefect, wait, fetch_options) -> None:
+    from . import portal_ingest
+    from .fetch import FetchSettings
+    from .portal_sources import load_sources
+
+    sources = load_sources(sources_path, only)
+    with _progress() as progress:
+        bar = progress.add_task("Fetching portals", total=len(sources))
+        advance = lambda run: progress.advance(bar, 1)  # noqa: E731
+        if no_prefect:
+            done = portal_ingest.ingest_sources(sources, db_path, FetchSettings(**fetch_options), wait=wait,
+                                                on_source=advance)
+        else:
+            _quiet_prefect()
+            from .flows import ingest_portals
+            done = ingest_portals(sources_path=sources_path, only=only, db_path=db_path, wait=wait,
+                                  fetch_options=fetch_options, on_source=advance)
+    _print_runs([vars(run) for run in done], f"Portal ingest ({db_path})")
+    if not any(run.stored_anything for run in done):
+        Console().print("Nothing new: no document was added or changed.")
+    for run in done:
+        for error in run.errors:
+            console.print(f"[red]failed[/red] {run.source}: {error}")
+
+
+def _print_runs(rows: list[dict], title: str) -> None:
+    from .runs import COUNTS
+
+    table = Table(title=title)
+    for column in ("source", *COUNTS):
+        table.add_column(column.replace("_", " "), justify="left" if column == "source" else "right")
+    for row in rows:
+        table.add_row(row["source"], *[str(row[name] if row[name] is not None else "") for name in COUNTS])
+    Console().print(table)
 
 
 def _progress() -> Progress:
@@ -137,6 +200,60 @@ def stats(db_path):
     for row in by_province["rows"]:
         table.add_row(*[str(value) for value in row])
     console_out.print(table)
+
+
+@cli.command()
+@db_option
+@click.option("--limit", type=int, default=20, show_default=True, help="How many runs, newest first.")
+def runs(db_path, limit):
+    """List the latest portal ingest runs: one row per source, with its counts.
+
+    \b
+    Example:
+        directives runs --limit 10
+    """
+    from . import runs as library
+
+    _require_db(db_path)
+    rows = library.recent(db_path, limit)
+    _print_runs([{**row, "source": f"#{row['id']} {row['source']} {row['started']}"
+                  + ("" if row["finished"] else " (unfinished)")} for row in rows], f"Ingest runs ({db_path})")
+
+
+@cli.command()
+@click.option("--cron", required=True, help='When to run, as a cron expression ("0 2 * * *": 02:00 daily).')
+@click.option("--sources", "sources_path", type=click.Path(exists=True, dir_okay=False),
+              default="corpus/sources.toml", show_default=True, help="The sources file to ingest.")
+@click.option("--only", multiple=True, metavar="NAME", help="Only this source (repeatable).")
+@db_option
+@click.option("--name", default="nightly", show_default=True, help="The deployment's name.")
+@click.option("--register-only", is_flag=True, help="Create or update the deployment and return, without serving it.")
+def schedule(cron, sources_path, only, db_path, name, register_only):
+    """Serve the portal ingest as a Prefect deployment on a cron schedule.
+
+    Needs a Prefect server that keeps running ('prefect server start') and
+    PREFECT_API_URL pointing at it: a temporary server would forget the schedule.
+    Without --register-only the command keeps running and starts each scheduled run.
+
+    \b
+    Example:
+        prefect server start &
+        export PREFECT_API_URL=http://127.0.0.1:4200/api
+        directives schedule --cron "0 2 * * *" --sources corpus/sources.toml
+    """
+    from . import schedule as library
+    from .errors import DirectivesError
+    from .portal_sources import load_sources
+
+    try:
+        load_sources(sources_path, list(only))  # a bad sources file fails now, not at 02:00
+        if register_only:
+            deployment_id = library.register(cron, sources_path, db_path, list(only), name)
+            click.echo(f"Deployment ingest-portals/{name} ({deployment_id}) registered with cron {cron!r}.")
+        else:
+            library.serve(cron, sources_path, db_path, list(only), name)
+    except DirectivesError as error:
+        raise click.ClickException(str(error)) from None
 
 
 @cli.command()

@@ -62,7 +62,8 @@ def process(item: SourceFile, known: tuple | None, raw_dir: Path) -> Outcome:
     """Turn one input into a document row and extracted rows; never raises on bad input.
 
     `item` is anything with `url`, `name`, `source`, `province` and `read_bytes()`: a
-    local file, or a document fetched from a portal."""
+    local file, or a document fetched from a portal (which may also carry the `charset`
+    its HTTP headers declared)."""
     document_id = store.stable_id(item.url)
     stamp = store.now()
     base = {"id": document_id, "url": item.url, "name": item.name, "source": item.source,
@@ -77,7 +78,7 @@ def process(item: SourceFile, known: tuple | None, raw_dir: Path) -> Outcome:
     raw_path = archive(data, raw_dir)
     base.update(content_sha256=digest, raw_path=str(raw_path))
     try:
-        parsed = parse_document(data, _display_name(item))
+        parsed = parse_document(data, _display_name(item), getattr(item, "charset", None))
         analyzed = AnalyzedDocument(parsed.text, segmenter(), parsed.published_date, tables=parsed.tables)
         extraction = extractors.extract(analyzed)
     except DirectivesError as error:

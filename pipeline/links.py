@@ -6,6 +6,9 @@ import sqlite_utils
 
 from . import duplicates
 
+# The relations this module writes; others in document_links (attachments) are left alone.
+RELATIONS = ("replaces", "amends", "implements", "cites", "duplicate_of")
+
 
 def canonical_of(db: sqlite_utils.Database, document: dict, signature: list[int] | None) -> str | None:
     """The id of a stored document whose text this one repeats, if any.
@@ -29,7 +32,8 @@ def canonical_of(db: sqlite_utils.Database, document: dict, signature: list[int]
 def store_links(db: sqlite_utils.Database, document_id: str, links: list[dict], signature: list[int] | None,
                 canonical_id: str | None) -> None:
     """Replace a document's outgoing links and its signature (inside the caller's transaction)."""
-    db.execute("DELETE FROM document_links WHERE from_document_id = ?", [document_id])
+    db.execute(f"DELETE FROM document_links WHERE from_document_id = ? AND relation IN ({', '.join('?' * len(RELATIONS))})",
+               [document_id, *RELATIONS])
     rows = [{**link, "from_document_id": document_id, "to_document_id": None} for link in links]
     if canonical_id:
         rows.append({"from_document_id": document_id, "to_number": None, "to_document_id": canonical_id,
@@ -44,7 +48,8 @@ def resolve(db: sqlite_utils.Database) -> None:
     """Point links at the stored documents that carry their numbers, and mark replaced
     documents with the id of the one that replaces them."""
     with db.conn:
-        db.execute("""UPDATE document_links SET to_document_id = (
+        # OR IGNORE: a link that would repeat an existing (from, to, relation) stays unresolved.
+        db.execute("""UPDATE OR IGNORE document_links SET to_document_id = (
                           SELECT d.id FROM documents d WHERE upper(d.doc_number) = upper(document_links.to_number)
                           AND d.id != document_links.from_document_id ORDER BY d.ingested_at LIMIT 1)
                       WHERE to_number IS NOT NULL""")

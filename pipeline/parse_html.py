@@ -62,8 +62,8 @@ def tables_of(soup: BeautifulSoup) -> list[Table]:
     return tables
 
 
-def parse_html(data: bytes) -> ParsedDocument:
-    html = decode(data)
+def parse_html(data: bytes, charset: str | None = None) -> ParsedDocument:
+    html = decode(data, charset)
     soup = BeautifulSoup(html, "lxml")
     if _LEGACY_FONT_HINT.search(html) and convert_legacy_fonts(soup):
         html = str(soup)

@@ -20,8 +20,8 @@ def unsegment(text: str) -> str:
     return regex.sub(r"(\d) ?% ?/ ?(\p{L})", r"\1%/\2", text)
 
 
-def parse_text(data: bytes) -> ParsedDocument:
-    text = decode(data)
+def parse_text(data: bytes, charset: str | None = None) -> ParsedDocument:
+    text = decode(data, charset)
     if len(_SEGMENTED.findall(text)) > 10:
         text = unsegment(text)
     return ParsedDocument(text=clean_text(strip_furniture(clean_text(text))), kind="txt")

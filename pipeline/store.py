@@ -65,6 +65,27 @@ def _migration_corrections(db: sqlite_utils.Database) -> None:
     views.create_views(db)
 
 
+def _migration_portal_state(db: sqlite_utils.Database) -> None:
+    """What portal ingest remembers: URLs and their validators, failures to retry, links
+    from articles to their attached documents, and one row per run and source."""
+    if "fetched_urls" not in db.table_names():
+        db["fetched_urls"].create({"url": str, "source": str, "kind": str, "document_id": str, "etag": str,
+                                   "last_modified": str, "content_sha256": str, "http_status": int,
+                                   "first_seen": str, "last_fetched": str, "last_checked": str}, pk="url")
+    if "fetch_failures" not in db.table_names():
+        db["fetch_failures"].create({"url": str, "source": str, "kind": str, "parent_url": str, "reason": str,
+                                     "http_status": int, "attempts": int, "first_seen": str, "last_seen": str,
+                                     "next_retry": str}, pk="url")
+    if "document_links" not in db.table_names():
+        db["document_links"].create({"from_document_id": str, "to_document_id": str, "relation": str, "url": str},
+                                    pk=("from_document_id", "to_document_id", "relation"))
+        db["document_links"].create_index(["to_document_id"])
+    if "ingest_runs" not in db.table_names():
+        db["ingest_runs"].create({"id": int, "started": str, "finished": str, "source": str, "discovered": int,
+                                  "fetched": int, "not_modified": int, "new": int, "changed": int, "unchanged": int,
+                                  "failed": int, "errors": str}, pk="id")
+
+
 def _migration_real_documents(db: sqlite_utils.Database) -> None:
     """How the text was read (OCR, per-page confidence), the document's own identity,
     links between documents, and near-duplicate signatures (docs/schema.md)."""
@@ -75,19 +96,25 @@ def _migration_real_documents(db: sqlite_utils.Database) -> None:
             documents.add_column(column, str)
     if "confidence" not in db["pages"].columns_dict:
         db["pages"].add_column("confidence", float)
+    # document_links is shared with portal ingest (attachments): create it in the same
+    # shape if absent, then add the columns that links by number need.
     if "document_links" not in db.table_names():
-        db["document_links"].create({"from_document_id": str, "to_number": str, "to_document_id": str,
-                                     "relation": str, "start": int, "end": int},
-                                    foreign_keys=[("from_document_id", "documents", "id")])
-        db["document_links"].create_index(["from_document_id"])
-        db["document_links"].create_index(["to_number"])
+        db["document_links"].create({"from_document_id": str, "to_document_id": str, "relation": str, "url": str},
+                                    pk=("from_document_id", "to_document_id", "relation"))
+        db["document_links"].create_index(["to_document_id"])
+    links = db["document_links"]
+    for column, kind in (("to_number", str), ("start", int), ("end", int)):
+        if column not in links.columns_dict:
+            links.add_column(column, kind)
+    links.create_index(["to_number"], if_not_exists=True)
     if "document_signatures" not in db.table_names():
         db["document_signatures"].create({"document_id": str, "minhash": str}, pk="document_id",
                                          foreign_keys=[("document_id", "documents", "id")])
     documents.create_index(["doc_number"], if_not_exists=True)
 
 
-MIGRATIONS = [_migration_1, _migration_research, _migration_corrections, _migration_real_documents]
+MIGRATIONS = [_migration_1, _migration_research, _migration_corrections, _migration_portal_state,
+              _migration_real_documents]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
