@@ -8,9 +8,10 @@ from pipeline.normalize import fold_for_matching
 
 class AnalyzedDocument:
     def __init__(self, text: str, segmenter: Segmenter, published_date: str | None = None,
-                 title: str | None = None):
+                 title: str | None = None, tables=None):
         self.text = text
         self.title = title
+        self.tables = tables or []  # pipeline.document.Table: cells as the parser read them
         self.segmenter = segmenter
         self.published_date = published_date
         self._docs: dict[int, object] = {}

@@ -10,7 +10,7 @@ from pathlib import Path
 import extractors
 from extractors import AnalyzedDocument
 
-from . import metadata, store
+from . import duplicates, identity, links, metadata, store
 from .archive import archive, sha256
 from .errors import DirectivesError
 from .nlp import Segmenter
@@ -33,6 +33,8 @@ class Outcome:
     document: dict | None = None
     pages: list[dict] = field(default_factory=list)
     rows: dict[str, list[dict]] = field(default_factory=dict)
+    links: list[dict] = field(default_factory=list)  # references to other documents, by number
+    signature: list[int] | None = None  # MinHash of the text, to find reposted copies
 
 
 @dataclass
@@ -78,20 +80,28 @@ def process(item: SourceFile, known: tuple | None, raw_dir: Path) -> Outcome:
     base.update(content_sha256=digest, raw_path=str(raw_path))
     try:
         parsed = parse_document(data, _display_name(item), getattr(item, "charset", None))
-        analyzed = AnalyzedDocument(parsed.text, segmenter(), parsed.published_date, parsed.title)
+        analyzed = AnalyzedDocument(parsed.text, segmenter(), parsed.published_date, parsed.title,
+                                    tables=parsed.tables)
         extraction = extractors.extract(analyzed)
     except DirectivesError as error:
-        return Outcome("failed", item.url, {**base, "status": "error", "error": str(error)})
+        return Outcome("failed", item.url, {**base, "status": getattr(error, "status", "error"), "error": str(error)})
     except Exception as error:  # an extractor bug must not stop the batch; say where it happened
         return Outcome("failed", item.url, {**base, "status": "error",
                                             "error": f"{_display_name(item)}: {type(error).__name__}: {error}"})
     province = metadata.canonical_province(item.province) or metadata.province_from_text(parsed.text, parsed.context)
     document = {**base, "title": parsed.title, "published_date": parsed.published_date, "province": province,
                 "province_current": metadata.current_province(province), "author": parsed.author,
-                "kind": parsed.kind, "text": parsed.text, "status": "ok", "error": None}
-    pages = [{"document_id": document_id, "page": p.number, "start": p.start, "end": p.end} for p in parsed.pages]
+                "kind": parsed.kind, "text": parsed.text, "text_source": parsed.text_source, "status": "ok",
+                "error": None}
+    own = identity.identify(parsed.text)
+    document.update(doc_number=own.doc_number, doc_type=own.doc_type, issuer=own.issuer, signed_date=own.signed_date)
+    pages = [{"document_id": document_id, "page": p.number, "start": p.start, "end": p.end,
+              "confidence": p.confidence} for p in parsed.pages]
+    references = [{"to_number": r.number, "relation": r.relation, "start": r.start, "end": r.end}
+                  for r in identity.references(parsed.text, own.doc_number)]
     status = "changed" if known else "new"
-    return Outcome(status, item.url, document, pages, rows_of(document_id, extraction))
+    return Outcome(status, item.url, document, pages, rows_of(document_id, extraction), references,
+                   duplicates.signature(parsed.text))
 
 
 def _display_name(item) -> str:
@@ -156,11 +166,23 @@ def store_batch(outcomes: list[Outcome], db_path: str | Path) -> Summary:
             if outcome.status == "failed":
                 store.record_failure(db, outcome.document)
             elif outcome.status in ("new", "changed"):
-                store.replace_document(db, outcome.document, outcome.pages, outcome.rows)
+                store_document(db, outcome)
             summary.add(outcome)
+        links.resolve(db)
     finally:
         db.close()
     return summary
+
+
+def store_document(db, outcome: Outcome) -> None:
+    """Store one document with its links, in one transaction. A reposted copy of a stored article keeps its
+    document row (text, URL, `canonical_id` naming the original) but no extracted rows,
+    so every count sees the article once."""
+    canonical = links.canonical_of(db, outcome.document, outcome.signature)
+    rows = {table: [] for table in outcome.rows} if canonical else outcome.rows
+    store.replace_document(db, {**outcome.document, "canonical_id": canonical or outcome.document["id"]},
+                           outcome.pages, rows, also=lambda db: links.store_links(
+                               db, outcome.document["id"], outcome.links, outcome.signature, canonical))
 
 
 def batches(items: list, size: int) -> list[list]:

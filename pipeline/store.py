@@ -86,6 +86,31 @@ def _migration_portal_state(db: sqlite_utils.Database) -> None:
                                   "failed": int, "errors": str}, pk="id")
 
 
+def _migration_real_documents(db: sqlite_utils.Database) -> None:
+    """How the text was read (OCR, per-page confidence), the document's own identity,
+    links between documents, and near-duplicate signatures (docs/schema.md)."""
+    documents = db["documents"]
+    for column in ("text_source", "doc_number", "doc_type", "issuer", "signed_date", "superseded_by",
+                   "canonical_id"):
+        if column not in documents.columns_dict:
+            documents.add_column(column, str)
+    if "confidence" not in db["pages"].columns_dict:
+        db["pages"].add_column("confidence", float)
+    # document_links is shared with portal ingest (attachments): create it in the same
+    # shape if absent, then add the columns that links by number need.
+    if "document_links" not in db.table_names():
+        db["document_links"].create({"from_document_id": str, "to_document_id": str, "relation": str, "url": str},
+                                    pk=("from_document_id", "to_document_id", "relation"))
+        db["document_links"].create_index(["to_document_id"])
+    links = db["document_links"]
+    for column, kind in (("to_number", str), ("start", int), ("end", int)):
+        if column not in links.columns_dict:
+            links.add_column(column, kind)
+    links.create_index(["to_number"], if_not_exists=True)
+    if "document_signatures" not in db.table_names():
+        db["document_signatures"].create({"document_id": str, "minhash": str}, pk="document_id",
+                                         foreign_keys=[("document_id", "documents", "id")])
+    documents.create_index(["doc_number"], if_not_exists=True)
 
 
 def _migration_parties(db: sqlite_utils.Database) -> None:
@@ -107,7 +132,7 @@ def _migration_parties(db: sqlite_utils.Database) -> None:
 PARTY_COLUMNS = {"id": str, "document_id": str, "task_id": str, "party": str, "role": str, "sentence": str,
                  "start": int, "end": int, "rule_id": str, "extractor_version": str}
 MIGRATIONS = [_migration_1, _migration_research, _migration_corrections, _migration_portal_state,
-              _migration_parties]
+              _migration_real_documents, _migration_parties]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -142,8 +167,9 @@ def known_version(db: sqlite_utils.Database, document_id: str) -> tuple[str, str
 
 
 def replace_document(db: sqlite_utils.Database, document: dict, pages: list[dict],
-                     rows: dict[str, list[dict]]) -> None:
-    """Write a document and its extracted rows in one transaction, replacing old rows."""
+                     rows: dict[str, list[dict]], also=None) -> None:
+    """Write a document and its extracted rows in one transaction, replacing old rows;
+    `also(db)`, if given, writes more in the same transaction (links, signature)."""
     document_id = document["id"]
     with db.conn:
         for table in [f"{name}_extracted" for name in EXTRACTED] + ["parties_extracted", "quality_flags", "pages"]:
@@ -155,15 +181,17 @@ def replace_document(db: sqlite_utils.Database, document: dict, pages: list[dict
         for table, table_rows in rows.items():
             db[table].insert_all(table_rows, pk="id")
         search.refresh_search(db, document_id)
+        if also:
+            also(db)
 
 
 def record_failure(db: sqlite_utils.Database, document: dict) -> None:
-    """Mark a document as failed. A version stored before keeps its text and rows, and
+    """Mark a document as failed (`error`, `needs_ocr`, `no_article`). A version stored before keeps its text and rows, and
     its old hash, so the next run tries again."""
     with db.conn:
         existing = db.execute("SELECT 1 FROM documents WHERE id = ?", [document["id"]]).fetchone()
         if existing:
-            db["documents"].update(document["id"], {"status": "error", "error": document["error"],
+            db["documents"].update(document["id"], {"status": document["status"], "error": document["error"],
                                                     "updated_at": document["updated_at"]})
         else:
             db["documents"].insert({**document, "ingested_at": document["updated_at"]}, pk="id")
