@@ -4,8 +4,12 @@ from .citations import extract_citations
 from .context import AnalyzedDocument
 from .deadlines import extract_deadlines
 from .indicators import extract_indicators
+from .naming import category
+from .parties import assign, extract_parties
+from .periods import context_periods, context_texts
 from .rules import rules_digest
 from .schema import Extraction, FlagRow
+from .tables import with_table_cells
 from .tasks import extract_tasks
 
 __version__ = "0.1.0"
@@ -16,10 +20,25 @@ def extractor_version() -> str:
     return f"{__version__}+{rules_digest()}"
 
 
+def innermost_task(tasks):
+    """offset -> the innermost task whose text contains it, or None."""
+    by_size = sorted(tasks, key=lambda t: t.end - t.start)
+    return lambda offset: next((t for t in by_size if t.start <= offset < t.end), None)
+
+
 def extract(analyzed: AnalyzedDocument) -> Extraction:
     tasks, flags = extract_tasks(analyzed)
     deadlines = extract_deadlines(analyzed)
     flags += [FlagRow("invalid_date", f"{row.text!r}: {row.note}", row.start, row.end)
               for row in deadlines if not row.valid]
-    return Extraction(tasks=tasks, indicators=extract_indicators(analyzed), deadlines=deadlines,
-                      citations=extract_citations(analyzed), flags=flags)
+    task_of = innermost_task(tasks)
+    prose = extract_indicators(analyzed, lambda offset: context_periods(
+        context_texts(offset, task_of, tasks, analyzed.text), analyzed.title, analyzed.year))
+    indicators = with_table_cells(prose, analyzed)
+    for row in indicators:
+        if row.rule_id == "ind.table_cell":  # named by its row and column headers
+            row.category = category(row.name, "")
+    parties = extract_parties(analyzed)
+    assign(tasks, indicators, parties, task_of)
+    return Extraction(tasks=tasks, indicators=indicators, deadlines=deadlines,
+                      citations=extract_citations(analyzed), flags=flags, parties=parties)

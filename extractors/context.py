@@ -7,8 +7,11 @@ from pipeline.normalize import fold_for_matching
 
 
 class AnalyzedDocument:
-    def __init__(self, text: str, segmenter: Segmenter, published_date: str | None = None):
+    def __init__(self, text: str, segmenter: Segmenter, published_date: str | None = None,
+                 title: str | None = None, tables=None):
         self.text = text
+        self.title = title
+        self.tables = tables or []  # pipeline.document.Table: cells as the parser read them
         self.segmenter = segmenter
         self.published_date = published_date
         self._docs: dict[int, object] = {}
@@ -41,3 +44,16 @@ class AnalyzedDocument:
     def word_doc(self, index: int):
         """The same Doc with the segmenter's words as BIO tags: only for rules that need words."""
         return self.segmenter.add_words(self.doc(index))
+
+
+def token_offsets(doc, text: str) -> list[tuple[int, int]]:
+    """(start, end) of each token of a Doc in `text`, the sentence it was built from
+    (the Doc's own text may differ in white space)."""
+    offsets, cursor = [], 0
+    for token in doc:
+        found = text.find(token.text, cursor)
+        if found < 0:
+            found = cursor
+        cursor = found + len(token.text)
+        offsets.append((found, cursor))
+    return offsets

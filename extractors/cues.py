@@ -2,6 +2,8 @@
 
 from functools import lru_cache
 
+import regex
+
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -13,8 +15,14 @@ CUES_KEY = "cues"
 
 
 def token_pattern(phrase: str) -> list[dict]:
-    """"trở lên" -> [{"NORM": "trở"}, {"NORM": "lên"}]: one token per syllable, folded."""
-    return [{"NORM": syllable} for syllable in fold_for_matching(phrase).split()]
+    """"trở lên" -> [{"NORM": "trở"}, {"NORM": "lên"}]: one token per syllable or punctuation mark, folded."""
+    return [{"NORM": piece} for piece in regex.findall(r"[\p{L}\p{N}]+|[^\s\p{L}\p{N}]", fold_for_matching(phrase))]
+
+
+def ruler_patterns(name: str) -> list[dict]:
+    """A rule file's patterns for a SpanRuler: phrases become token patterns on NORM."""
+    return [{**p, "pattern": token_pattern(p["pattern"]) if isinstance(p["pattern"], str) else p["pattern"]}
+            for p in load_patterns(name)]
 
 
 @lru_cache(maxsize=None)
@@ -22,8 +30,7 @@ def _ruler(nlp: Language):
     ruler = nlp.add_pipe("span_ruler", name="cue_ruler", config={
         "spans_key": CUES_KEY, "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"},
         "validate": True})
-    ruler.add_patterns([{"label": p["label"], "pattern": token_pattern(p["pattern"]), "id": p["id"]}
-                        for p in load_patterns("cues.jsonl")])
+    ruler.add_patterns(ruler_patterns("cues.jsonl"))
     return ruler
 
 

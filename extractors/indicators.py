@@ -4,10 +4,11 @@ from functools import lru_cache
 
 import regex
 
-from . import dates
 from .context import AnalyzedDocument
 from .cues import cue_spans
+from .naming import category, expand_abbreviations, indicator_name, word_spans
 from .numbers import NUMBER, NUMBER_WORDS, parse_number, parse_number_words, scaled
+from .periods import period_at
 from .rules import alt, load_yaml
 from .schema import IndicatorRow
 
@@ -16,6 +17,8 @@ _COMPARATORS = {"CMP_GE": ">=", "CMP_GT": ">", "CMP_LE": "<=", "CMP_LT": "<"}
 # prepositions ("trên địa bàn"), so a far one says nothing.
 _ADJACENT_ONLY = {"CMP_GT", "CMP_LT"}
 _NEAR, _FAR = 12, 70
+_SYMBOLS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<"}  # "≥98%" in a table cell
+_COUNTED = {"ind.unit_lexicon", "ind.scaled_count", "ind.fallback_word"}
 _DEADLINE_CUE = regex.compile(r"trước ngày|chậm nhất|hạn chót|hoàn thành trước")
 
 
@@ -43,30 +46,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         "not_after": regex.compile("|".join(f"(?:{p})" for p in negatives["after"].values())),
         "not_unit": regex.compile(rf"^{alt(low(units['not_units']))}$"),
         "fallback_verb": regex.compile(rf"(?:^|\s){alt(low(units['fallback_verbs']))}\s*$"),
-        "period": regex.compile(
-            r"(?:giai đoạn|thời kỳ) (?P<y1>(?:19|20)\d{2})\s*[-–]\s*(?P<y2>(?:19|20)\d{2})"
-            r"|quý (?P<q>iv|iii|ii|i|[1-4])\s*(?:/|năm)\s*(?P<qy>(?:19|20)\d{2})"
-            r"|(?P<n>\d{1,2}) tháng (?P<edge>đầu |cuối )?năm (?P<ny>(?:19|20)\d{2})"
-            r"|năm (?P<y>(?:19|20)\d{2})"),
     }
-
-
-def _period(folded_sentence: str, position: int) -> dates.Interval | None:
-    """The period nearest before `position` in the sentence, else the first after it."""
-    found = list(_patterns()["period"].finditer(folded_sentence))
-    before = [m for m in found if m.end() <= position]
-    match = before[-1] if before else (found[0] if found else None)
-    if match is None:
-        return None
-    if match.group("y1"):
-        return dates.years(int(match.group("y1")), int(match.group("y2")))
-    if match.group("q"):
-        q = match.group("q")
-        return dates.quarter(int(match.group("qy")), int(q) if q.isdigit() else dates.ROMAN[q])
-    if match.group("n"):
-        count, year_ = int(match.group("n")), int(match.group("ny"))
-        return dates.months_of_year(year_, count, first=match.group("edge") != "cuối ")
-    return dates.year(int(match.group("y")))
 
 
 def _clause_bounds(folded: str, position: int) -> tuple[int, int]:
@@ -75,27 +55,26 @@ def _clause_bounds(folded: str, position: int) -> tuple[int, int]:
     return start, (end if end >= 0 else len(folded))
 
 
-def _name(sentence: str, clause_start: int, number_start: int, unit_end: int, unit: str) -> str:
-    """What is measured: the clause words before the number, or the unit and what follows."""
-    before = regex.sub(r"[\s,]*(?:đạt và vượt|đạt được|ước đạt|đạt|là|có thêm|có|được|khoảng|"
-                       r"ít nhất|tối thiểu|tối đa|trên|dưới|hơn|không quá|không dưới|từ|với|mức)\s*$",
-                       "", sentence[clause_start:number_start], flags=regex.IGNORECASE)
-    before = regex.split(r"[,(]", before)[-1].strip(" -–:")
-    words = before.split()
-    if len(words) >= 2:
-        return " ".join(words[-10:])
-    after = regex.split(r"[,;.()]", sentence[unit_end:])[0].split()
-    return " ".join([unit] + after[:6]).strip()
+def _fallback_name(sentence: str, unit_end: int, unit: str) -> str:
+    """With no words before the figure: its unit and the words that follow ("74 xã đạt chuẩn");
+    a share names what follows it ("100% thủ tục hành chính")."""
+    after = regex.split(r"[,;.()|]", sentence[unit_end:])[0].split()
+    if regex.match(r"so với|trở lên|trở xuống", " ".join(after)):
+        after = []
+    return expand_abbreviations(" ".join(([] if "%" in unit else [unit]) + after[:8]).strip())
 
 
-def extract_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
+def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[IndicatorRow]:
+    """Indicators of a document. For a figure whose sentence names no period,
+    `context(offset)` gives the periods around it and whether they may decide its kind
+    (a task's lead line does; a news headline does not)."""
     patterns = _patterns()
     rows: list[IndicatorRow] = []
     for index, sentence in enumerate(analyzed.sentences):
         if not analyzed.segmenter.needs_words(sentence):
             continue
         folded = analyzed.folded[sentence.start:sentence.end]
-        doc, cues = None, None
+        doc, cues, words = None, None, None
         consumed_until = -1
         for match in patterns["number"].finditer(folded):
             if match.start() < consumed_until:
@@ -113,8 +92,8 @@ def extract_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
             is_words = not raw[0].isdigit()
             value = parse_number_words(raw) if is_words else parse_number(raw)
             high = parse_number(match.group("high")) if match.group("high") else None
-            if is_words and (raw == "một" or not (unit_match and unit_match.group("unit"))):
-                continue  # "một" is as often "a" as "one": "mỗi xã một sản phẩm"
+            if is_words and (raw in ("một", "không") or not (unit_match and unit_match.group("unit"))):
+                continue  # "một" is as often "a" as "one" ("mỗi xã một sản phẩm"), "không" "not" ("không bản giấy")
             if high is not None and (value >= 1900 and high >= 1900 and not unit_match):
                 continue
             rule_id = "ind.unit_lexicon"
@@ -166,24 +145,48 @@ def extract_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
                 shift = doc.user_data["offset"] - sentence.start
                 cues = [(span.label_, span.start_char + shift, span.end_char + shift) for span in cue_spans(analyzed.segmenter.nlp, doc)]
             clause_start, clause_end = _clause_bounds(folded, match.start())
-            comparator = "range" if high is not None else _comparator(cues, folded, match.start(), clause_start)
+            comparator = "range" if high is not None else (_SYMBOLS.get(folded[match.start() - 1:match.start()])
+                                                           or _comparator(cues, folded, match.start(), clause_start))
             after = patterns["after_cmp"].match(folded[unit_end:])
             if after and high is None:
                 comparator = ">=" if after.group("cmp") == "trở lên" else "<="
                 unit_end += after.end()
             if high is not None and regex.search(r"từ\s*$", folded[:match.start()]):
                 rule_id = "ind.range"
-            period = _period(folded, match.start())
-            kind = _kind(cues, match.start(), clause_start, clause_end, period, analyzed.published_date,
-                         comparator, folded)
+            period = period_at(folded, match.start(), analyzed.year)
+            inherited, decisive = context(sentence.start + match.start()) if period is None and context else ([], False)
+            kind = _kind(cues, match.start(), clause_start, clause_end,
+                         period or (inherited[-1] if inherited and decisive else None),
+                         analyzed.published_date, comparator, folded)
+            if inherited:
+                period = inherited[-1] if kind == "target" else inherited[0]
+            if words is None:
+                words = word_spans(analyzed.word_doc(index), sentence.text)
+            name = indicator_name(sentence.text, words, clause_start, match.start())
+            if len(name.split()) <= (2 if rule_id in _COUNTED else 0):  # "kết nạp" + "đảng viên mới"
+                name = f"{name} {_fallback_name(sentence.text, unit_end, unit)}".strip()
+            if not name and index and not regex.search(r"\p{L}", folded[clause_start:match.start()]):
+                name = _name_from_previous(analyzed, index)  # a line broken before the figure
+            if not name and rows and rows[-1].sentence is sentence.text:
+                name = rows[-1].name  # "258,72 km2 (đạt 259% so với quy định)": a share of the figure before
             rows.append(IndicatorRow(
-                name=_name(sentence.text, clause_start, match.start(), unit_end, unit),
+                name=name, category=category(name, sentence.text[clause_start:match.start()]),
                 value=value, value_high=high, unit=unit, per=per, comparator=comparator, kind=kind,
                 period_start=period.start if period else None, period_end=period.end if period else None,
                 sentence=sentence.text, start=sentence.start + match.start(), end=sentence.start + unit_end,
                 rule_id=rule_id))
             consumed_until = unit_end
     return rows
+
+
+def _name_from_previous(analyzed: AnalyzedDocument, index: int) -> str:
+    """The name from the end of the sentence before, when that one does not end a sentence
+    ("... tỷ lệ hồ sơ thanh toán trực tuyến đạt" / "91,61%.")."""
+    previous = analyzed.sentences[index - 1]
+    if regex.search(r"[.;:!?]\s*$", previous.text) or previous.end < analyzed.sentences[index].start - 2:
+        return ""
+    start = max(previous.text.rfind(";"), previous.text.rfind(":")) + 1
+    return indicator_name(previous.text, word_spans(analyzed.word_doc(index - 1), previous.text), start, len(previous.text))
 
 
 def _fallback_unit(analyzed: AnalyzedDocument, index: int, position: int, folded_before: str,

@@ -41,7 +41,8 @@ _PATTERN_KEYS = {"label", "pattern", "id"}
 
 @lru_cache(maxsize=None)
 def load_patterns(name: str) -> tuple[dict, ...]:
-    """SpanRuler-shaped patterns `{"label", "pattern", "id"}`, one JSON object a line."""
+    """SpanRuler-shaped patterns `{"label", "pattern", "id"}`, one JSON object a line; a
+    pattern is a phrase or a spaCy token pattern (checked by the ruler's validation)."""
     path = RULES_DIR / name
     patterns, seen = [], set()
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -53,8 +54,10 @@ def load_patterns(name: str) -> tuple[dict, ...]:
             raise RuleError(f"{path}:{number}: {error}") from error
         if set(entry) != _PATTERN_KEYS:
             raise RuleError(f"{path}:{number}: keys must be {sorted(_PATTERN_KEYS)}, got {sorted(entry)}")
-        if not isinstance(entry["pattern"], str) or not entry["pattern"].strip():
-            raise RuleError(f"{path}:{number}: pattern must be a non-empty phrase")
+        pattern = entry["pattern"]
+        if not (isinstance(pattern, str) and pattern.strip()
+                or isinstance(pattern, list) and pattern and all(isinstance(t, dict) and t for t in pattern)):
+            raise RuleError(f"{path}:{number}: pattern must be a non-empty phrase or a list of token specs")
         if entry["id"] in seen:
             raise RuleError(f"{path}:{number}: duplicate id {entry['id']!r}")
         seen.add(entry["id"])

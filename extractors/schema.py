@@ -13,6 +13,7 @@ class TaskRow:
     rule_id: str
     level: int = 0
     section: str | None = None
+    assignee: str | None = None
     parent: "TaskRow | None" = field(default=None, repr=False)
 
 
@@ -31,6 +32,8 @@ class IndicatorRow:
     per: str | None = None
     period_start: str | None = None
     period_end: str | None = None
+    category: str | None = None
+    assignee: str | None = None
 
 
 @dataclass
@@ -74,3 +77,14 @@ class Extraction:
     deadlines: list[DeadlineRow] = field(default_factory=list)
     citations: list[CitationRow] = field(default_factory=list)
     flags: list[FlagRow] = field(default_factory=list)
+    parties: list["PartyRow"] = field(default_factory=list)
+
+
+@dataclass
+class PartyRow:
+    party: str
+    role: str
+    sentence: str
+    start: int
+    end: int
+    rule_id: str

@@ -11,6 +11,10 @@ from .rules import alt, load_yaml
 from .schema import FlagRow, TaskRow
 
 _LEAD = r"^[ \t]*(?:\*\*|#+\s*|__)?[ \t]*"
+# "2.1. Số nhiệm vụ đã hoàn thành Nhiệm vụ 45": a row of a statistics table ends in a bare
+# figure (a year ends a task's line as often: "... trong năm 2021").
+_STATISTIC_ROW = regex.compile(r"\s(?:\d[\d.,]*|%)\s*$")
+_YEAR_END = regex.compile(r"(?:năm|đến|giai đoạn|quý [IV]+/)\s*(?:19|20)\d{2}\.?\s*$", regex.IGNORECASE)
 
 
 @dataclass
@@ -84,11 +88,16 @@ def _find_labels(text: str) -> tuple[list[_Label], list[tuple[int, str]]]:
     return labels, sections
 
 
-def _build_lists(labels: list[_Label]) -> list[list[tuple[_Label, int]]]:
-    """Group labels into lists of consecutive items; each item keeps its nesting level."""
+def _build_lists(labels: list[_Label], section_starts: list[int] = ()) -> list[list[tuple[_Label, int]]]:
+    """Group labels into lists of consecutive items; each item keeps its nesting level.
+    A section heading (`II. ...`) closes every open list: lists never nest across sections."""
     lists: list[list[tuple[_Label, int]]] = []
     stack: list[list[tuple[_Label, int]]] = []  # open lists, outermost first
+    pending_sections = sorted(section_starts)
     for label in labels:
+        if pending_sections and pending_sections[0] < label.line_start:
+            stack.clear()
+            pending_sections = [start for start in pending_sections if start > label.line_start]
         for depth in range(len(stack) - 1, -1, -1):
             last = stack[depth][-1][0]
             if last.style == label.style and _successor(last.value, label.value, label.style):
@@ -109,7 +118,7 @@ def extract_tasks(analyzed: AnalyzedDocument) -> tuple[list[TaskRow], list[FlagR
     text = analyzed.text
     rules = _rules()
     labels, sections = _find_labels(text)
-    lists = _build_lists(labels)
+    lists = _build_lists(labels, [start for start, _ in sections])
     all_items = sorted((item for items in lists for item in items), key=lambda item: item[0].line_start)
     rows, flags = [], []
     by_label: dict[int, TaskRow] = {}
@@ -119,7 +128,9 @@ def extract_tasks(analyzed: AnalyzedDocument) -> tuple[list[TaskRow], list[FlagR
         if section and rules["not_section"].search(section[:40]):
             continue
         if sum(bool(rules["not_item"].match(text[label.text_start:label.text_start + 40])
-                   or rules["name_item"].match(text[label.text_start:label.text_start + 80])) for label, _ in items) * 2 >= len(items):
+                   or rules["name_item"].match(text[label.text_start:label.text_start + 80])
+                   or _STATISTIC_ROW.search(_first_line(text, label)) and not _YEAR_END.search(_first_line(text, label)))
+               for label, _ in items) * 2 >= len(items):
             continue
         for label, level in items:
             end = _item_end(text, label, level, all_items, sections)
@@ -133,6 +144,11 @@ def extract_tasks(analyzed: AnalyzedDocument) -> tuple[list[TaskRow], list[FlagR
     _link_parents(rows, all_items, by_label)
     rows.sort(key=lambda row: row.start)
     return rows, flags
+
+
+def _first_line(text: str, label: _Label) -> str:
+    end = text.find("\n", label.text_start)
+    return text[label.text_start:end if end >= 0 else len(text)]
 
 
 def _item_end(text: str, label: _Label, level: int, all_items, sections) -> int:

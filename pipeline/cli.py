@@ -375,6 +375,34 @@ def report(db_path, output):
     console.print(f"wrote {output}")
 
 
+@cli.command()
+@click.argument("document")
+@db_option
+@click.option("--html", "html_path", type=click.Path(dir_okay=False), help="Write a standalone HTML page here.")
+def explain(document, db_path, html_path):
+    """Show a document's text with every extracted span highlighted and its rule id.
+
+    DOCUMENT is a document id, URL or file name (or a unique prefix of the name).
+
+    \b
+    Example:
+        directives explain 003_lamdong-bc329-cchc-2025-nhiemvu-2026.pdf --db output/real.db
+        directives explain 003_lamdong --html output/003.html
+    """
+    from .errors import DirectivesError
+    from .explain import explain as library, to_rich, write_html
+
+    _require_db(db_path)
+    try:
+        found, spans = library(db_path, document)
+    except DirectivesError as error:
+        raise click.ClickException(str(error)) from error
+    if html_path:
+        console.print(f"wrote {write_html(found, spans, html_path)} ({len(spans)} spans)")
+    else:
+        Console().print(to_rich(found["text"], spans))
+
+
 def _require_db(db_path) -> None:
     if not Path(db_path).exists():
         raise click.ClickException(f"{db_path}: no such database; run 'directives ingest --db {db_path}' first")

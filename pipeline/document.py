@@ -8,6 +8,7 @@ class Page:
     number: int
     start: int
     end: int
+    confidence: float | None = None  # OCR: mean word confidence (0-100)
 
 
 @dataclass
@@ -28,3 +29,4 @@ class ParsedDocument:
     context: str = ""
     pages: list[Page] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    text_source: str = "text"  # how the text was obtained: text, html, docx, text_layer, ocr

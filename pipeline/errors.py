@@ -8,6 +8,8 @@ class DirectivesError(Exception):
 class ParseError(DirectivesError):
     """A document could not be turned into text."""
 
+    status = "error"  # documents.status of an input that fails this way
+
     def __init__(self, source: str, reason: str):
         super().__init__(f"{source}: {reason}")
         self.source = source
@@ -16,3 +18,15 @@ class ParseError(DirectivesError):
 
 class EmptyDocumentError(ParseError):
     """A document parsed, but holds no text."""
+
+
+class NeedsOcrError(ParseError):
+    """A scanned PDF, and no OCR engine to read it."""
+
+    status = "needs_ocr"
+
+
+class NoArticleError(ParseError):
+    """A page with no article on it (a portal home page: menus and headline lists)."""
+
+    status = "no_article"

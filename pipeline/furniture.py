@@ -25,3 +25,17 @@ def is_furniture(line: str) -> bool:
 def strip_furniture(text: str) -> str:
     """Remove furniture lines; keep every other line as it is."""
     return "\n".join(line for line in text.split("\n") if not is_furniture(line))
+
+
+_CRUMB_MARK = regex.compile(r"^[-*•]?\s*(?:[>»/›]|Trang chủ|Home)\s*$", regex.IGNORECASE)
+
+
+def strip_breadcrumb(text: str) -> str:
+    """Drop a leading breadcrumb trail ("- Trang chủ / - > / - Văn bản ... / - <title>")."""
+    lines = text.split("\n")
+    head = 0
+    while head < len(lines) and regex.match(r"^[-*•]\s|^[>»›]\s*$", lines[head]):
+        head += 1
+    if head and any(_CRUMB_MARK.match(line) for line in lines[:head]):
+        return "\n".join(lines[head:])
+    return text

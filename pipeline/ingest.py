@@ -10,7 +10,7 @@ from pathlib import Path
 import extractors
 from extractors import AnalyzedDocument
 
-from . import metadata, store
+from . import duplicates, identity, links, metadata, store
 from .archive import archive, sha256
 from .errors import DirectivesError
 from .nlp import Segmenter
@@ -20,7 +20,8 @@ from .sources import SourceFile
 
 STATUSES = ("new", "changed", "unchanged", "failed")
 ROW_TABLES = {"tasks": "tasks_extracted", "indicators": "indicators_extracted",
-              "deadlines": "deadlines_extracted", "citations": "citations_extracted", "flags": "quality_flags"}
+              "deadlines": "deadlines_extracted", "citations": "citations_extracted", "flags": "quality_flags",
+              "parties": "parties_extracted"}
 
 
 @dataclass
@@ -32,6 +33,8 @@ class Outcome:
     document: dict | None = None
     pages: list[dict] = field(default_factory=list)
     rows: dict[str, list[dict]] = field(default_factory=dict)
+    links: list[dict] = field(default_factory=list)  # references to other documents, by number
+    signature: list[int] | None = None  # MinHash of the text, to find reposted copies
 
 
 @dataclass
@@ -77,20 +80,28 @@ def process(item: SourceFile, known: tuple | None, raw_dir: Path) -> Outcome:
     base.update(content_sha256=digest, raw_path=str(raw_path))
     try:
         parsed = parse_document(data, _display_name(item), getattr(item, "charset", None))
-        analyzed = AnalyzedDocument(parsed.text, segmenter(), parsed.published_date)
+        analyzed = AnalyzedDocument(parsed.text, segmenter(), parsed.published_date, parsed.title,
+                                    tables=parsed.tables)
         extraction = extractors.extract(analyzed)
     except DirectivesError as error:
-        return Outcome("failed", item.url, {**base, "status": "error", "error": str(error)})
+        return Outcome("failed", item.url, {**base, "status": getattr(error, "status", "error"), "error": str(error)})
     except Exception as error:  # an extractor bug must not stop the batch; say where it happened
         return Outcome("failed", item.url, {**base, "status": "error",
                                             "error": f"{_display_name(item)}: {type(error).__name__}: {error}"})
     province = metadata.canonical_province(item.province) or metadata.province_from_text(parsed.text, parsed.context)
     document = {**base, "title": parsed.title, "published_date": parsed.published_date, "province": province,
                 "province_current": metadata.current_province(province), "author": parsed.author,
-                "kind": parsed.kind, "text": parsed.text, "status": "ok", "error": None}
-    pages = [{"document_id": document_id, "page": p.number, "start": p.start, "end": p.end} for p in parsed.pages]
+                "kind": parsed.kind, "text": parsed.text, "text_source": parsed.text_source, "status": "ok",
+                "error": None}
+    own = identity.identify(parsed.text)
+    document.update(doc_number=own.doc_number, doc_type=own.doc_type, issuer=own.issuer, signed_date=own.signed_date)
+    pages = [{"document_id": document_id, "page": p.number, "start": p.start, "end": p.end,
+              "confidence": p.confidence} for p in parsed.pages]
+    references = [{"to_number": r.number, "relation": r.relation, "start": r.start, "end": r.end}
+                  for r in identity.references(parsed.text, own.doc_number)]
     status = "changed" if known else "new"
-    return Outcome(status, item.url, document, pages, rows_of(document_id, extraction))
+    return Outcome(status, item.url, document, pages, rows_of(document_id, extraction), references,
+                   duplicates.signature(parsed.text))
 
 
 def _display_name(item) -> str:
@@ -109,7 +120,8 @@ def rows_of(document_id: str, extraction: extractors.Extraction) -> dict[str, li
 
     tasks = [{"id": task_ids[id(t)], "document_id": document_id,
               "parent_id": task_ids[id(t.parent)] if t.parent is not None else None,
-              "label": t.label, "ordinal": t.ordinal, "level": t.level, "section": t.section, "text": t.text,
+              "label": t.label, "ordinal": t.ordinal, "level": t.level, "section": t.section, "assignee": t.assignee,
+              "text": t.text,
               "start": t.start, "end": t.end, "rule_id": t.rule_id, "extractor_version": version}
              for t in extraction.tasks]
 
@@ -119,7 +131,7 @@ def rows_of(document_id: str, extraction: extractors.Extraction) -> dict[str, li
             row = asdict(item)
             row.update(id=store.stable_id(document_id, kind, item.start, item.end), document_id=document_id,
                        extractor_version=version)
-            if kind in ("indicator", "deadline"):
+            if kind in ("indicator", "deadline", "party"):
                 row["task_id"] = task_at(item.start)
             rows.append(row)
         return rows
@@ -131,6 +143,7 @@ def rows_of(document_id: str, extraction: extractors.Extraction) -> dict[str, li
             "indicators_extracted": with_ids("indicator", extraction.indicators),
             "deadlines_extracted": with_ids("deadline", extraction.deadlines),
             "citations_extracted": with_ids("citation", extraction.citations),
+            "parties_extracted": with_ids("party", extraction.parties),
             "quality_flags": flags}
 
 
@@ -155,11 +168,24 @@ def store_batch(outcomes: list[Outcome], db_path: str | Path) -> Summary:
         for outcome in outcomes:
             if outcome.status == "failed":
                 store.record_failure(db, outcome.document)
+            elif outcome.status in ("new", "changed"):
+                store_document(db, outcome)
             summary.add(outcome)
-        store.replace_documents(db, [(o.document, o.pages, o.rows) for o in outcomes if o.status in ("new", "changed")])
+        links.resolve(db)
     finally:
         db.close()
     return summary
+
+
+def store_document(db, outcome: Outcome) -> None:
+    """Store one document with its links, in one transaction. A reposted copy of a stored article keeps its
+    document row (text, URL, `canonical_id` naming the original) but no extracted rows,
+    so every count sees the article once."""
+    canonical = links.canonical_of(db, outcome.document, outcome.signature)
+    rows = {table: [] for table in outcome.rows} if canonical else outcome.rows
+    store.replace_document(db, {**outcome.document, "canonical_id": canonical or outcome.document["id"]},
+                           outcome.pages, rows, also=lambda db: links.store_links(
+                               db, outcome.document["id"], outcome.links, outcome.signature, canonical))
 
 
 def batches(items: list, size: int) -> list[list]:

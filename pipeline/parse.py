@@ -4,7 +4,8 @@ from pathlib import PurePath
 
 from . import metadata
 from .document import ParsedDocument
-from .errors import EmptyDocumentError, ParseError
+from .errors import EmptyDocumentError, NoArticleError, ParseError
+from .listing import listed_items
 from .parse_docx import parse_docx
 from .parse_html import parse_html
 from .parse_pdf import parse_pdf
@@ -46,5 +47,8 @@ def parse_document(data: bytes, name: str, charset: str | None = None) -> Parsed
         reason = {"pdf": "no text layer (a scanned PDF needs OCR)",
                   "html": "no article text found in the page"}.get(kind, "no text")
         raise EmptyDocumentError(name, reason)
+    if kind == "html" and listed_items(parsed.text):
+        raise NoArticleError(name, f"no article: the page lists {listed_items(parsed.text)} news items "
+                                   "(a portal home or category page)")
     metadata.complete(parsed)
     return parsed

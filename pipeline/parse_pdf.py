@@ -1,35 +1,46 @@
-"""PDF text and tables, page by page, page offsets kept: pypdfium2's fast text layer where
-a page cannot hold a table (pipeline/pdf_text.py), pdfplumber's text and tables elsewhere."""
+"""PDF text and tables, page by page, page offsets kept; OCR for scans. Pages that cannot
+hold a table take pypdfium2's fast text layer (pipeline/pdf_text.py), the others pdfplumber's."""
 
 import io
 
 import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.utils import extract_text
 
+from . import ocr, plausibility
 from .document import Page, ParsedDocument, Table
-from .errors import ParseError
+from .errors import EmptyDocumentError, NeedsOcrError, ParseError
+from .legacy_fonts import encoding_of_font, to_unicode
 from .normalize import clean_text
 from .pdf_text import fast_page_texts
+from .settings import ocr_max_pages
 
 
 def parse_pdf(data: bytes, source: str = "<bytes>") -> ParsedDocument:
+    """The text layer; OCR instead when the layer is missing or not plausible Vietnamese."""
+    parsed = _text_layer(data, source)
+    quality = plausibility.score(parsed.text, len(parsed.pages))
+    if quality.plausible:
+        return parsed
+    layer = "no text layer" if not parsed.text.strip() else f"an implausible text layer ({quality.reason()})"
+    if not ocr.ocr_available():
+        raise NeedsOcrError(source, f"{layer}; install tesseract-ocr and tesseract-ocr-vie to read it by OCR")
+    return _ocr(data, source, layer)
+
+
+def _text_layer(data: bytes, source: str) -> ParsedDocument:
     pages, tables, parts = [], [], []
-    offset = 0
-    fast = fast_page_texts(data)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if not pdf.pages:
                 raise ParseError(source, "not a readable PDF (no pages: truncated or damaged)")
+            fast = fast_page_texts(data, len(pdf.pages))
             for number, page in enumerate(pdf.pages, start=1):
-                quick = fast[number - 1] if len(fast) == len(pdf.pages) else None
-                page_text = clean_text(quick if quick is not None else page.extract_text() or "")
+                quick = fast[number - 1]
+                page_text = clean_text(quick if quick is not None else page_text_unicode(page))
                 for rows in [] if quick is not None else page.extract_tables():
                     tables.append(Table(page=number, rows=[[cell or "" for cell in row] for row in rows]))
-                if parts:
-                    offset += 2  # the blank line between pages
-                pages.append(Page(number, offset, offset + len(page_text)))
                 parts.append(page_text)
-                offset += len(page_text)
     except ParseError:
         raise
     except (PDFSyntaxError, ValueError, KeyError, TypeError) as error:
@@ -38,4 +49,39 @@ def parse_pdf(data: bytes, source: str = "<bytes>") -> ParsedDocument:
         if type(error).__module__.startswith(("pdfminer", "pdfplumber")):
             raise ParseError(source, f"not a readable PDF ({type(error).__name__}: {error})") from error
         raise
-    return ParsedDocument(text="\n\n".join(parts), kind="pdf", pages=pages, tables=tables)
+    text, pages = _join(parts)
+    return ParsedDocument(text=text, kind="pdf", pages=pages, tables=tables, text_source="text_layer")
+
+
+def page_text_unicode(page) -> str:
+    """A page's text with runs in legacy Vietnamese fonts (.VnTime, VNI-Times) converted."""
+    chars = page.chars
+    if not any(encoding_of_font(c.get("fontname")) for c in chars):
+        return page.extract_text() or ""
+    return extract_text(chars_to_unicode(chars))
+
+
+def chars_to_unicode(chars: list[dict]) -> list[dict]:
+    """pdfplumber chars with each legacy-font character replaced by its Unicode form."""
+    return [{**c, "text": to_unicode(c["text"], encoding_of_font(c.get("fontname")))} for c in chars]
+
+
+def _ocr(data: bytes, source: str, layer: str) -> ParsedDocument:
+    read = ocr.ocr_pdf(data, source, ocr_max_pages())
+    text, pages = _join([page.text for page in read])
+    if not text.strip():
+        raise EmptyDocumentError(source, f"{layer}, and OCR found no text")
+    for page, result in zip(pages, read):
+        page.confidence = result.confidence
+    return ParsedDocument(text=text, kind="pdf", pages=pages, text_source="ocr")
+
+
+def _join(parts: list[str]) -> tuple[str, list[Page]]:
+    """Pages joined by a blank line, with each page's offsets."""
+    pages, offset = [], 0
+    for number, part in enumerate(parts, start=1):
+        if number > 1:
+            offset += 2
+        pages.append(Page(number, offset, offset + len(part)))
+        offset += len(part)
+    return "\n\n".join(parts), pages

@@ -6,18 +6,25 @@ laid out the way pdfplumber lays it out: pdfium's lines that share a height are 
 left to right (a two-column header, "VĂN PHÒNG ..." | "CỘNG HOÀ ...", reads as one line).
 """
 
+import ctypes
+
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import regex
 
+from .legacy_fonts import encoding_of_font
 
-def fast_page_texts(data: bytes) -> list[str | None]:
-    """Each page's text, or None where pdfplumber must read the page; [] when pdfium
-    cannot open the file (pdfplumber then reads it, or names the error)."""
+
+def fast_page_texts(data: bytes, page_count: int) -> list[str | None]:
+    """Each page's text, or None where pdfplumber must read the page (all pages when
+    pdfium cannot open the file or counts its pages differently from pdfplumber)."""
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError:
-        return []
+        return [None] * page_count
+    if len(pdf) != page_count:
+        pdf.close()
+        return [None] * page_count
     texts: list[str | None] = []
     try:
         for page in pdf:
@@ -34,12 +41,29 @@ def fast_page_texts(data: bytes) -> list[str | None]:
 
 
 def _needs_pdfplumber(page) -> bool:
-    """A page that draws paths (ruling lines of a possible table), or whose text is an
-    invisible layer (an OCR'd scan, laid out loosely), is read by pdfplumber as before."""
+    """A page that draws paths (ruling lines of a possible table), whose text is an
+    invisible layer (an OCR'd scan, laid out loosely) or in a legacy Vietnamese font
+    (converted char by char) is read by pdfplumber as before."""
     if next(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_PATH], max_depth=2), None) is not None:
         return True
-    return any(pdfium_c.FPDFTextObj_GetTextRenderMode(text.raw) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE
-               for text in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=2))
+    fonts: dict[int | None, bool] = {}  # font handle -> legacy?
+    for text in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=2):
+        if pdfium_c.FPDFTextObj_GetTextRenderMode(text.raw) == pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE:
+            return True
+        font = pdfium_c.FPDFTextObj_GetFont(text.raw)
+        key = ctypes.cast(font, ctypes.c_void_p).value
+        if key not in fonts:
+            fonts[key] = encoding_of_font(_font_name(font)) is not None
+        if fonts[key]:
+            return True
+    return False
+
+
+def _font_name(font) -> str:
+    size = pdfium_c.FPDFFont_GetBaseFontName(font, None, 0)
+    buffer = ctypes.create_string_buffer(size)
+    pdfium_c.FPDFFont_GetBaseFontName(font, buffer, size)
+    return buffer.value.decode("utf-8", "replace")
 
 
 def _layout_text(textpage, tolerance: float = 3) -> str:

@@ -14,3 +14,9 @@ BATCH_SIZE = 16
 def raw_dir_for(db_path) -> Path:
     """The raw-bytes archive that belongs to a database: `raw/` beside it."""
     return Path(db_path).resolve().parent / "raw"
+
+
+def ocr_max_pages() -> int | None:
+    """OCR at most this many pages of a scan (DIRECTIVES_OCR_MAX_PAGES; unset: all pages)."""
+    value = os.environ.get("DIRECTIVES_OCR_MAX_PAGES")
+    return int(value) if value else None

@@ -87,7 +87,53 @@ def _migration_portal_state(db: sqlite_utils.Database) -> None:
                                   "failed": int, "errors": str}, pk="id")
 
 
-MIGRATIONS = [_migration_1, _migration_research, _migration_corrections, _migration_portal_state]
+def _migration_real_documents(db: sqlite_utils.Database) -> None:
+    """How the text was read (OCR, per-page confidence), the document's own identity,
+    links between documents, and near-duplicate signatures (docs/schema.md)."""
+    documents = db["documents"]
+    for column in ("text_source", "doc_number", "doc_type", "issuer", "signed_date", "superseded_by",
+                   "canonical_id"):
+        if column not in documents.columns_dict:
+            documents.add_column(column, str)
+    if "confidence" not in db["pages"].columns_dict:
+        db["pages"].add_column("confidence", float)
+    # document_links is shared with portal ingest (attachments): create it in the same
+    # shape if absent, then add the columns that links by number need.
+    if "document_links" not in db.table_names():
+        db["document_links"].create({"from_document_id": str, "to_document_id": str, "relation": str, "url": str},
+                                    pk=("from_document_id", "to_document_id", "relation"))
+        db["document_links"].create_index(["to_document_id"])
+    links = db["document_links"]
+    for column, kind in (("to_number", str), ("start", int), ("end", int)):
+        if column not in links.columns_dict:
+            links.add_column(column, kind)
+    links.create_index(["to_number"], if_not_exists=True)
+    if "document_signatures" not in db.table_names():
+        db["document_signatures"].create({"document_id": str, "minhash": str}, pk="document_id",
+                                         foreign_keys=[("document_id", "documents", "id")])
+    documents.create_index(["doc_number"], if_not_exists=True)
+
+
+def _migration_parties(db: sqlite_utils.Database) -> None:
+    """Indicator categories; the responsible body on tasks and indicators; the `parties` view."""
+    for table, columns in (("tasks_extracted", ("assignee",)), ("indicators_extracted", ("category", "assignee"))):
+        for column in columns:
+            if column not in db[table].columns_dict:
+                db[table].add_column(column, str)
+    if "parties_extracted" not in db.table_names():
+        db["parties_extracted"].create(PARTY_COLUMNS, pk="id", not_null={"id"},
+                                       foreign_keys=[("document_id", "documents", "id")])
+        db["parties_extracted"].create_index(["document_id"])
+    if "parties" not in db.view_names():
+        db.create_view("parties", "SELECT * FROM parties_extracted")
+    correction_schema.create_views(db)  # the public views and the researchers' views pick up the new columns
+    views.create_views(db)
+
+
+PARTY_COLUMNS = {"id": str, "document_id": str, "task_id": str, "party": str, "role": str, "sentence": str,
+                 "start": int, "end": int, "rule_id": str, "extractor_version": str}
+MIGRATIONS = [_migration_1, _migration_research, _migration_corrections, _migration_portal_state,
+              _migration_real_documents, _migration_parties]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -132,12 +178,14 @@ def known_version(db: sqlite_utils.Database, document_id: str) -> tuple[str, str
 
 
 def replace_document(db: sqlite_utils.Database, document: dict, pages: list[dict],
-                     rows: dict[str, list[dict]]) -> None:
-    """Write a document and its extracted rows in one transaction, replacing old rows."""
-    replace_documents(db, [(document, pages, rows)])
+                     rows: dict[str, list[dict]], also=None) -> None:
+    """Write a document and its extracted rows in one transaction, replacing old rows;
+    `also(db)`, if given, writes more in the same transaction (links, signature)."""
+    replace_documents(db, [(document, pages, rows)], also)
 
 
-def replace_documents(db: sqlite_utils.Database, entries: list[tuple[dict, list[dict], dict[str, list[dict]]]]) -> None:
+def replace_documents(db: sqlite_utils.Database, entries: list[tuple[dict, list[dict], dict[str, list[dict]]]],
+                      also=None) -> None:
     """Write many (document, pages, rows) in one transaction, replacing their old rows:
     one DELETE per table for the documents stored before, one executemany per table."""
     if not entries:
@@ -146,7 +194,7 @@ def replace_documents(db: sqlite_utils.Database, entries: list[tuple[dict, list[
     with db.conn:
         ingested = dict(_select_in(db, "SELECT id, ingested_at FROM documents WHERE id IN ({})", ids))
         if ingested:
-            for table in [f"{name}_extracted" for name in EXTRACTED] + ["quality_flags", "pages"]:
+            for table in [f"{name}_extracted" for name in EXTRACTED] + ["parties_extracted", "quality_flags", "pages"]:
                 _select_in(db, f"DELETE FROM [{table}] WHERE document_id IN ({{}})", list(ingested))
         _upsert(db, "documents", [{**document, "ingested_at": ingested.get(document["id"], document["updated_at"])}
                                   for document, _, _ in entries])
@@ -154,6 +202,8 @@ def replace_documents(db: sqlite_utils.Database, entries: list[tuple[dict, list[
         for table in dict.fromkeys(table for _, _, rows in entries for table in rows):
             _insert(db, table, [row for _, _, rows in entries for row in rows.get(table, [])])
         search.refresh_documents(db, ids, replace=bool(ingested))
+        if also:
+            also(db)
 
 
 def _select_in(db: sqlite_utils.Database, sql: str, values: list, chunk: int = 500) -> list[tuple]:
@@ -188,12 +238,12 @@ def _by_columns(rows: list[dict]) -> list[tuple[tuple, list[tuple]]]:
 
 
 def record_failure(db: sqlite_utils.Database, document: dict) -> None:
-    """Mark a document as failed. A version stored before keeps its text and rows, and
+    """Mark a document as failed (`error`, `needs_ocr`, `no_article`). A version stored before keeps its text and rows, and
     its old hash, so the next run tries again."""
     with db.conn:
         existing = db.execute("SELECT 1 FROM documents WHERE id = ?", [document["id"]]).fetchone()
         if existing:
-            db["documents"].update(document["id"], {"status": "error", "error": document["error"],
+            db["documents"].update(document["id"], {"status": document["status"], "error": document["error"],
                                                     "updated_at": document["updated_at"]})
         else:
             db["documents"].insert({**document, "ingested_at": document["updated_at"]}, pk="id")

@@ -130,7 +130,7 @@ def test_export_filters(db_path, tmp_path):
     out = tmp_path / "x.csv"
     assert export(db_path, "indicators", out, Filters(province="Lạng Sơn", since="2021-01-01")) == 4
     assert export(db_path, "indicators", out, Filters(until="2020-12-31")) == 0
-    assert export(db_path, "indicators", out, Filters(document="kehoach-1.txt", category="Kết nạp")) == 1
+    assert export(db_path, "indicators", out, Filters(document="kehoach-1.txt", category="xây dựng Đảng")) == 1
     assert export(db_path, "citations", out, Filters(document=URL)) == 1
 
 

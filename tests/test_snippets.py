@@ -6,8 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extractors import (AnalyzedDocument, extract_citations, extract_deadlines, extract_indicators,
-                        extract_tasks)
+from extractors import AnalyzedDocument, extract, extract_citations, extract_deadlines, extract_indicators
+from extractors import innermost_task
+from extractors.parties import extract_parties
 from pipeline.nlp import Segmenter
 
 SNIPPETS = Path(__file__).parent / "snippets"
@@ -28,21 +29,28 @@ def segmenter():
 
 
 def _analyze(case, segmenter):
-    return AnalyzedDocument(case["text"], segmenter, case.get("date", DEFAULT_DATE))
+    return AnalyzedDocument(case["text"], segmenter, case.get("date", DEFAULT_DATE), case.get("title"))
 
 
 def _close(value):
     return round(float(value), 6) if value is not None else None
 
 
+# Keys checked only where a case gives them: names, categories, periods and assignees
+# are asserted where the text makes them unambiguous.
+_OPTIONAL = ("name", "category", "period_start", "period_end", "assignee")
+
+
 @pytest.mark.parametrize("case", _cases("indicators.yaml"))
 def test_indicators(case, segmenter):
-    rows = extract_indicators(_analyze(case, segmenter))
+    rows = extract(_analyze(case, segmenter)).indicators
     got = [{"value": _close(r.value), "value_high": _close(r.value_high), "unit": r.unit, "per": r.per,
             "comparator": r.comparator, "kind": r.kind} for r in rows]
     want = [{"value": _close(e["value"]), "value_high": _close(e.get("value_high")), "unit": e["unit"],
              "per": e.get("per"), "comparator": e["comparator"], "kind": e["kind"]} for e in case["expect"]]
     assert got == want
+    for row, expected in zip(rows, case["expect"]):
+        assert {k: getattr(row, k) for k in _OPTIONAL if k in expected} == {k: expected[k] for k in _OPTIONAL if k in expected}
 
 
 @pytest.mark.parametrize("case", _cases("negatives.yaml"))
@@ -63,11 +71,26 @@ def test_deadlines(case, segmenter):
 
 @pytest.mark.parametrize("case", _cases("tasks.yaml"))
 def test_tasks(case, segmenter):
-    rows, _ = extract_tasks(_analyze(case, segmenter))
+    extraction = extract(_analyze(case, segmenter))
+    rows = extraction.tasks
     got = [{"label": r.label, "parent": r.parent.label if r.parent else None} for r in rows]
     assert got == [{"label": e["label"], "parent": e["parent"]} for e in case["expect"]]
     for row, expected in zip(rows, case["expect"]):
         assert row.text.startswith(expected["starts"]), (row.label, row.text)
+        if "assignee" in expected:
+            assert row.assignee == expected["assignee"], row.label
+        if "section" in expected:
+            assert row.section == expected["section"], row.label
+    if "deadline_tasks" in case:  # each deadline's text -> the label of the task it stands in
+        task_of = innermost_task(rows)
+        assert {d.text: task_of(d.start).label if task_of(d.start) else None
+                for d in extraction.deadlines} == case["deadline_tasks"]
+
+
+@pytest.mark.parametrize("case", _cases("parties.yaml"))
+def test_parties(case, segmenter):
+    rows = extract_parties(_analyze(case, segmenter))
+    assert [{"party": r.party, "role": r.role} for r in rows] == case["expect"]
 
 
 @pytest.mark.parametrize("case", _cases("citations.yaml"))

@@ -1,0 +1,142 @@
+"""Indicator names and categories: what a figure measures, cut on the segmenter's words,
+with abbreviations expanded and a category looked up in a lexicon (rules/*.yaml)."""
+
+from functools import lru_cache
+
+import regex
+
+from pipeline.normalize import fold_for_matching
+
+from .context import token_offsets
+from .rules import RuleError, alt, load_yaml
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    names = load_yaml("names.yaml")
+    fold = lambda words: [fold_for_matching(w) for w in words]  # noqa: E731
+    abbreviations = load_yaml("abbreviations.yaml")
+    categories = load_yaml("categories.yaml")["categories"]
+    for entry in categories:
+        if set(entry) != {"id", "label", "keywords"} or not entry["keywords"]:
+            raise RuleError(f"categories.yaml: entry {entry!r} needs id, label and keywords")
+    return {
+        "start_after": frozenset(fold(names["start_after"])),
+        "trim_end": frozenset(fold(names["trim_end"])),
+        "trim_start": frozenset(fold(names["trim_start"])),
+        "max_words": int(names["max_words"]),
+        "abbreviation": regex.compile(rf"(?<![\p{{L}}\-]){alt(abbreviations)}(?![\p{{L}}\-])"),
+        "expansions": abbreviations,
+        "categories": [(entry["label"], regex.compile(rf"(?<!\p{{L}}){alt(fold(entry['keywords']))}(?!\p{{L}})"))
+                       for entry in categories],
+    }
+
+
+def expand_abbreviations(text: str) -> str:
+    """'xã đạt chuẩn NTM' -> 'xã đạt chuẩn nông thôn mới'."""
+    rules = _rules()
+    return rules["abbreviation"].sub(lambda m: rules["expansions"][m.group()], text)
+
+
+def word_spans(doc, text: str) -> list[tuple[int, int]]:
+    """The segmenter's words of a Doc as (start, end) offsets into `text`, the sentence it was built from."""
+    spans: list[tuple[int, int]] = []
+    for token, (start, end) in zip(doc, token_offsets(doc, text)):
+        if token.tag_ == "I-W" and spans:
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
+def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, number_start: int) -> str:
+    """The segmenter's words before a figure, back to a lead-in, a punctuation mark or a number:
+    'Phấn đấu tỷ lệ giải ngân vốn ĐTC đạt 95%' -> 'tỷ lệ giải ngân vốn đầu tư công'."""
+    rules = _rules()
+    line = text[:number_start].rsplit("\n", 1)[-1]
+    if "|" in line:  # a table row
+        cell_start = number_start - len(line.rsplit("|", 1)[-1])
+        if len(regex.findall(r"\p{L}{2,}", text[cell_start:number_start])) < 2:
+            return _row_name(line)  # a bare figure in its cell: the row's first cell names it
+        clause_start = max(clause_start, cell_start)
+    chosen: list[str] = []
+    before = text[clause_start:number_start]
+    asides = [m.span() for m in regex.finditer(r"\([^()]*\)", before)]
+    # periods and dates are asides too: "kế hoạch vốn năm 2025 là ..." measures "kế hoạch vốn"
+    asides += [m.span() for m in regex.finditer(r"(?:(?:đến hết|đến|trong|vào|tính đến) )?(?:ngày )?\d{1,2}/\d{1,2}(?:/\d{4})?"
+                                                r"|(?:(?:đến hết|đến|trong|của|vào) )?(?:\d{1,2} )?(?:năm|giai đoạn|quý [IV]+/?) ?(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?",
+                                                before, flags=regex.IGNORECASE)]
+    for start, end in reversed([w for w in words if clause_start <= w[0] and w[1] <= number_start]):
+        word = text[start:end]
+        if word in "≥≤<>" or any(a <= start - clause_start < b for a, b in asides):
+            continue  # "(theo chuẩn mới)" is an aside
+        if not regex.search(r"\p{L}", word) or regex.search(r"\d", word):
+            break
+        chosen.insert(0, word)
+    chosen = _trimmed(_after_last(chosen, rules["start_after"]))
+    return _lower_first(expand_abbreviations(" ".join(" ".join(chosen[-rules["max_words"]:]).split())).strip(" -–."))
+
+
+def _row_name(line: str) -> str:
+    """The first cell with words of a table row, its last clause, at most twice `max_words` words."""
+    cells = [regex.sub(r"^\s*\d+(?:\.\d+)*\.?\s*", "", c).strip() for c in line.split("|")]
+    first = next((c for c in cells if regex.search(r"\p{L}{2}", c)), "")
+    words = regex.split(r"[;:]", first)[-1].split()[:2 * _rules()["max_words"]]
+    return _lower_first(expand_abbreviations(" ".join(words)))
+
+
+def _lower_first(name: str) -> str:
+    """'Tỷ lệ hộ nghèo' -> 'tỷ lệ hộ nghèo'; a proper name ('Quy Nhơn', 'GRDP') keeps its case."""
+    if len(name) > 1 and name[0].isupper() and name[1].islower() and not regex.match(r"\S+ \p{Lu}", name):
+        return name[0].lower() + name[1:]
+    return name
+
+
+def _trimmed(words: list[str]) -> list[str]:
+    """Without cue words at either end ('đạt', 'ít nhất', 'tăng' ...)."""
+    rules = _rules()
+    while True:
+        trimmed = _trim(_trim(words, rules["trim_end"], at_end=True), rules["trim_start"], at_end=False)
+        if trimmed == words:
+            return words
+        words = trimmed
+
+
+def _folded(words: list[str]) -> list[str]:
+    return [" ".join(fold_for_matching(w).split()) for w in words]
+
+
+def _after_last(words: list[str], phrases: frozenset[str]) -> list[str]:
+    """The words after the last lead-in phrase (one to four whole words)."""
+    folded = _folded(words)
+    for end in range(len(words), 0, -1):
+        if any(" ".join(folded[end - n:end]) in phrases for n in range(1, min(4, end) + 1)):
+            return words[end:]
+    return words
+
+
+def _trim(words: list[str], phrases: frozenset[str], *, at_end: bool) -> list[str]:
+    folded = _folded(words)
+    for n in range(min(4, len(words)), 0, -1):
+        piece = folded[-n:] if at_end else folded[:n]
+        if " ".join(piece) in phrases:
+            return words[:-n] if at_end else words[n:]
+    if at_end and words:  # the segmenter glued a cue to the word before it: "công đạt"
+        syllables, folded_syllables = words[-1].split(), folded[-1].split()
+        for n in range(len(syllables) - 1, 0, -1):
+            if " ".join(folded_syllables[-n:]) in phrases:
+                return words[:-1] + [" ".join(syllables[:-n])]
+    return words
+
+
+def category(name: str, before: str) -> str | None:
+    """The first category (in the table's order) whose keywords occur in the name; else the
+    category of the keyword nearest before the figure in its clause, after any other figure."""
+    categories = _rules()["categories"]
+    folded = fold_for_matching(expand_abbreviations(name))
+    for label, pattern in categories:
+        if pattern.search(folded):
+            return label
+    folded = fold_for_matching(expand_abbreviations(regex.split(r"\d", before)[-1]))
+    hits = [(m.end(), label) for label, pattern in categories for m in pattern.finditer(folded)]
+    return max(hits)[1] if hits else None

@@ -1,0 +1,58 @@
+"""Links between stored documents: replaces/amends/implements/cites by number, and
+duplicate_of for reposted copies; resolved again after every batch, so a target
+ingested later is found."""
+
+import sqlite_utils
+
+from . import duplicates
+
+# The relations this module writes; others in document_links (attachments) are left alone.
+RELATIONS = ("replaces", "amends", "implements", "cites", "duplicate_of")
+
+
+def canonical_of(db: sqlite_utils.Database, document: dict, signature: list[int] | None) -> str | None:
+    """The id of a stored document whose text this one repeats, if any.
+
+    Documents with different numbers of their own are different documents, however
+    alike (a Công điện and the one that replaces it)."""
+    if signature is None:
+        return None
+    rows = db.execute(
+        """SELECT s.document_id, s.minhash, d.canonical_id FROM document_signatures s
+           JOIN documents d ON d.id = s.document_id
+           WHERE coalesce(d.canonical_id, d.id) != ? AND (d.doc_number IS NULL OR ? IS NULL OR upper(d.doc_number) = upper(?))
+           ORDER BY d.ingested_at, d.id""",
+        [document["id"], document.get("doc_number"), document.get("doc_number")]).fetchall()
+    for other_id, stored, other_canonical in rows:
+        if duplicates.similarity(signature, duplicates.decode(stored)) >= duplicates.THRESHOLD:
+            return other_canonical or other_id
+    return None
+
+
+def store_links(db: sqlite_utils.Database, document_id: str, links: list[dict], signature: list[int] | None,
+                canonical_id: str | None) -> None:
+    """Replace a document's outgoing links and its signature (inside the caller's transaction)."""
+    db.execute(f"DELETE FROM document_links WHERE from_document_id = ? AND relation IN ({', '.join('?' * len(RELATIONS))})",
+               [document_id, *RELATIONS])
+    rows = [{**link, "from_document_id": document_id, "to_document_id": None} for link in links]
+    if canonical_id:
+        rows.append({"from_document_id": document_id, "to_number": None, "to_document_id": canonical_id,
+                     "relation": "duplicate_of", "start": None, "end": None})
+    db["document_links"].insert_all(rows)
+    db.execute("DELETE FROM document_signatures WHERE document_id = ?", [document_id])
+    if signature is not None:
+        db["document_signatures"].insert({"document_id": document_id, "minhash": duplicates.encode(signature)})
+
+
+def resolve(db: sqlite_utils.Database) -> None:
+    """Point links at the stored documents that carry their numbers, and mark replaced
+    documents with the id of the one that replaces them."""
+    with db.conn:
+        # OR IGNORE: a link that would repeat an existing (from, to, relation) stays unresolved.
+        db.execute("""UPDATE OR IGNORE document_links SET to_document_id = (
+                          SELECT d.id FROM documents d WHERE upper(d.doc_number) = upper(document_links.to_number)
+                          AND d.id != document_links.from_document_id ORDER BY d.ingested_at LIMIT 1)
+                      WHERE to_number IS NOT NULL""")
+        db.execute("""UPDATE documents SET superseded_by = (
+                          SELECT l.from_document_id FROM document_links l
+                          WHERE l.relation = 'replaces' AND l.to_document_id = documents.id LIMIT 1)""")
