@@ -18,6 +18,9 @@ BODIES_KEY = "bodies"
 # Sentences without one of these words name no body: they are not segmented.
 _MAY_NAME_A_BODY = regex.compile(r"sở|ban|ủy|ubnd|hđnd|bộ|công an|mttq|mặt trận|chính phủ|văn phòng|"
                                  r"huyện|địa phương|tỉnh|cơ quan|kho bạc|cục|thanh tra|hội|đoàn")
+# The generic body patterns ("Sở <Word>", "Ban <Word> ... tỉnh ủy") need the segmenter's
+# words, and need a title-case word after "sở" or "ban": only such sentences are segmented.
+_GENERIC_BODY = regex.compile(r"(?<!\w)(?i:sở|ban)\s+\p{Lu}")
 _RECIPIENT_ENTRY = regex.compile(r"^\s*;")
 _LISTED_WITH = regex.compile(r"^\s*(?:,|và|cùng|;)?\s*(?:và\s+)?$")
 
@@ -83,7 +86,7 @@ def extract_parties(analyzed: AnalyzedDocument) -> list[PartyRow]:
         folded = analyzed.folded[sentence.start:sentence.end]
         if not _MAY_NAME_A_BODY.search(folded):
             continue
-        doc = analyzed.doc(index)
+        doc = analyzed.word_doc(index) if _GENERIC_BODY.search(sentence.text) else analyzed.doc(index)
         offsets = token_offsets(doc, sentence.text)
         spans = [(offsets[span.start][0], offsets[span.end - 1][1], span.id_) for span in body_spans(nlp, doc)]
         previous = None

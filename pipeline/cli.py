@@ -90,9 +90,9 @@ def _ingest_files(paths, db_path, no_prefect, wait, workers=1) -> None:
             summary = steps.ingest(items, db_path, on_batch=advance)
         else:
             _quiet_prefect()
-            from .flows import with_workers
-            summary = with_workers(workers)(paths=[str(p) for p in paths] or None, db_path=db_path,
-                                            on_batch=advance, in_flight=2 * workers)
+            from .flows import ingest_files_with_workers
+            summary = ingest_files_with_workers(workers, paths=[str(p) for p in paths] or None, db_path=db_path,
+                                                on_batch=advance)
     _print_summary(summary, db_path)
     if summary.documents["failed"]:
         for error in summary.errors:

@@ -1,10 +1,13 @@
 """Prefect flows: orchestration only; every step is a library function in `ingest`."""
 
 from collections import deque
+from contextlib import contextmanager
 from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.server.api.server import SubprocessASGIServer
+from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner
 
 from . import ingest as steps
@@ -54,11 +57,26 @@ def ingest_files(paths: list[str] | None = None, db_path: str = "output/directiv
     return total
 
 
-def with_workers(workers: int):
-    """The ingest-files flow with `workers` processes extracting (one stores)."""
+def ingest_files_with_workers(workers: int, **parameters) -> steps.Summary:
+    """Run the ingest-files flow with `workers` processes extracting (the flow stores)."""
     if workers <= 1:
-        return ingest_files
-    return ingest_files.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers))
+        return ingest_files(**parameters)
+    flow_with_pool = ingest_files.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers))
+    with _shared_api():
+        return flow_with_pool(in_flight=2 * workers, **parameters)
+
+
+@contextmanager
+def _shared_api():
+    """Without a configured Prefect API every worker process would start a temporary
+    server of its own (seconds each): start this process's one now and point workers at it."""
+    if PREFECT_API_URL.value():
+        yield
+        return
+    server = SubprocessASGIServer()  # the instance Prefect's own ephemeral client uses
+    server.start()
+    with temporary_settings({PREFECT_API_URL: server.api_url}):
+        yield
 
 
 # Portal tasks take the run's HTTP client, which is not hashable: no input caching.

@@ -70,12 +70,13 @@ class Segmenter:
         return spacy.blank("vi")
 
     def doc(self, sentence: Sentence) -> Doc:
-        """The sentence as a Doc of syllables, without word tags."""
+        """The sentence as a Doc of syllables, without the segmenter's words."""
         text = sentence.text
         tokens = list(_TOKEN.finditer(text))
         words = [token.group() for token in tokens]
         spaces = [tokens[i].end() < tokens[i + 1].start() for i in range(len(tokens) - 1)] + [False][:len(tokens)]
-        doc = Doc(self.nlp.vocab, words=words, spaces=spaces)
+        # "W" until `add_words`: patterns asking for B-W / I-W then match nothing, without error.
+        doc = Doc(self.nlp.vocab, words=words, spaces=spaces, tags=["W"] * len(words))
         for token in doc:
             token.norm_ = fold_for_matching(token.text)
         doc.user_data["offset"] = sentence.start + (tokens[0].start() if tokens else 0)

@@ -5,7 +5,7 @@ from conftest import FIXTURES
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.testing.utilities import prefect_test_harness
 
-from pipeline.flows import ingest_files, with_workers
+from pipeline.flows import ingest_files, ingest_files_with_workers
 from pipeline.ingest import ingest
 from pipeline.sources import discover
 
@@ -34,7 +34,7 @@ def test_two_worker_processes_store_what_one_process_stores(tmp_path):
                                                "kehoach-12-langson.pdf", "empty.html")]
     ingest(discover(paths), tmp_path / "one.db")
     with prefect_test_harness(), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        summary = with_workers(2)(paths=paths, db_path=str(tmp_path / "two.db"), batch_size=1, in_flight=4)
+        summary = ingest_files_with_workers(2, paths=paths, db_path=str(tmp_path / "two.db"), batch_size=1)
     assert summary.documents == {"new": 3, "failed": 1}
     assert summary.rows["tasks"] == 15
     assert _rows(tmp_path / "two.db") == _rows(tmp_path / "one.db")
