@@ -45,7 +45,9 @@ def cli():
 @click.option("--timeout", type=float, help="With --sources: seconds before a request times out.")
 @click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
               help="Processes that parse and extract files (Prefect's process pool); one process stores.")
-def ingest(paths, db_path, no_prefect, sources_path, only, wait, delay, timeout, workers):
+@click.option("--dask-address", metavar="ADDRESS",
+              help="Parse and extract on this Dask cluster (tcp://host:8786; extra 'dask'); this process stores.")
+def ingest(paths, db_path, no_prefect, sources_path, only, wait, delay, timeout, workers, dask_address):
     """Ingest .txt, .html, .pdf and .docx files or folders (default: the bundled corpus),
     or, with --sources, fetch what is new on the portals of a sources file.
 
@@ -59,6 +61,7 @@ def ingest(paths, db_path, no_prefect, sources_path, only, wait, delay, timeout,
     Example:
         directives ingest
         directives ingest ../shared/corpus/real --db output/real.db --workers 2
+        directives ingest /shared/archive --db /shared/out/d.db --dask-address tcp://10.0.0.5:8786
         directives ingest --sources corpus/sources.toml --only baolangson
     """
     from .errors import DirectivesError
@@ -70,14 +73,14 @@ def ingest(paths, db_path, no_prefect, sources_path, only, wait, delay, timeout,
             options = {k: v for k, v in {"delay": delay, "timeout": timeout}.items() if v is not None}
             _ingest_portals(sources_path, list(only), db_path, no_prefect, wait, options)
         else:
-            if no_prefect and workers > 1:
-                raise click.UsageError("--workers runs Prefect's process pool: drop --no-prefect")
-            _ingest_files(paths, db_path, no_prefect, wait, workers)
+            if no_prefect and (workers > 1 or dask_address):
+                raise click.UsageError("--workers and --dask-address run Prefect task runners: drop --no-prefect")
+            _ingest_files(paths, db_path, no_prefect, wait, workers, dask_address)
     except DirectivesError as error:
         raise click.ClickException(str(error)) from None
 
 
-def _ingest_files(paths, db_path, no_prefect, wait, workers=1) -> None:
+def _ingest_files(paths, db_path, no_prefect, wait, workers=1, dask_address=None) -> None:
     from . import ingest as steps
     from .lock import exclusive
     from .sources import discover
@@ -91,8 +94,8 @@ def _ingest_files(paths, db_path, no_prefect, wait, workers=1) -> None:
         else:
             _quiet_prefect()
             from .flows import ingest_files_with_workers
-            summary = ingest_files_with_workers(workers, paths=[str(p) for p in paths] or None, db_path=db_path,
-                                                on_batch=advance)
+            summary = ingest_files_with_workers(workers, dask_address, paths=[str(p) for p in paths] or None,
+                                                db_path=db_path, on_batch=advance)
     _print_summary(summary, db_path)
     if summary.documents["failed"]:
         for error in summary.errors:

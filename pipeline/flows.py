@@ -57,13 +57,19 @@ def ingest_files(paths: list[str] | None = None, db_path: str = "output/directiv
     return total
 
 
-def ingest_files_with_workers(workers: int, **parameters) -> steps.Summary:
-    """Run the ingest-files flow with `workers` processes extracting (the flow stores)."""
-    if workers <= 1:
+def ingest_files_with_workers(workers: int, dask_address: str | None = None, **parameters) -> steps.Summary:
+    """Run the ingest-files flow with `workers` processes extracting, or on the Dask
+    cluster at `dask_address` (optional extra `dask`); either way this process stores."""
+    if dask_address:
+        from prefect_dask import DaskTaskRunner
+
+        runner = DaskTaskRunner(address=dask_address)
+    elif workers > 1:
+        runner = ProcessPoolTaskRunner(max_workers=workers)
+    else:
         return ingest_files(**parameters)
-    flow_with_pool = ingest_files.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers))
     with _shared_api():
-        return flow_with_pool(in_flight=2 * workers, **parameters)
+        return ingest_files.with_options(task_runner=runner)(in_flight=2 * workers, **parameters)
 
 
 @contextmanager

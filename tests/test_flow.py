@@ -1,5 +1,6 @@
-"""The Prefect flow runs the library steps: one smoke test under a test harness."""
+"""The Prefect flow runs the library steps: in one process, a process pool or a Dask cluster, with the same rows stored."""
 
+import pytest
 import sqlite_utils
 from conftest import FIXTURES
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
@@ -10,12 +11,18 @@ from pipeline.ingest import ingest
 from pipeline.sources import discover
 
 
-def test_flow_ingests_and_reports(tmp_path):
+@pytest.fixture(scope="module")
+def prefect_api():
+    """One temporary Prefect server for the module's flows."""
+    with prefect_test_harness(), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+        yield
+
+
+def test_flow_ingests_and_reports(tmp_path, prefect_api):
     db_path = tmp_path / "flow.db"
     seen = []
-    with prefect_test_harness(), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        summary = ingest_files(paths=[str(FIXTURES / "kehoach-12-langson.docx"), str(FIXTURES / "empty.html")],
-                               db_path=str(db_path), batch_size=1, on_batch=seen.append)
+    summary = ingest_files(paths=[str(FIXTURES / "kehoach-12-langson.docx"), str(FIXTURES / "empty.html")],
+                           db_path=str(db_path), batch_size=1, on_batch=seen.append)
     assert summary.documents == {"new": 1, "failed": 1}
     assert seen == [1, 1]
     db = sqlite_utils.Database(db_path)
@@ -29,12 +36,22 @@ def _rows(db_path) -> list[tuple]:
             for row in db.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()]
 
 
-def test_two_worker_processes_store_what_one_process_stores(tmp_path):
+def test_two_worker_processes_store_what_one_process_stores(tmp_path, prefect_api):
     paths = [str(FIXTURES / name) for name in ("kehoach-12-langson.docx", "kehoach-12-langson.html",
                                                "kehoach-12-langson.pdf", "empty.html")]
     ingest(discover(paths), tmp_path / "one.db")
-    with prefect_test_harness(), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
-        summary = ingest_files_with_workers(2, paths=paths, db_path=str(tmp_path / "two.db"), batch_size=1)
+    summary = ingest_files_with_workers(2, paths=paths, db_path=str(tmp_path / "two.db"), batch_size=1)
     assert summary.documents == {"new": 3, "failed": 1}
     assert summary.rows["tasks"] == 15
     assert _rows(tmp_path / "two.db") == _rows(tmp_path / "one.db")
+
+
+def test_a_dask_cluster_stores_what_one_process_stores(tmp_path, prefect_api):
+    distributed = pytest.importorskip("distributed")  # the optional extra 'dask'
+    paths = [str(FIXTURES / name) for name in ("kehoach-12-langson.docx", "kehoach-12-langson.html", "empty.html")]
+    ingest(discover(paths), tmp_path / "one.db")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        summary = ingest_files_with_workers(1, cluster.scheduler_address, paths=paths,
+                                            db_path=str(tmp_path / "dask.db"), batch_size=1)
+    assert summary.documents == {"new": 2, "failed": 1}
+    assert _rows(tmp_path / "dask.db") == _rows(tmp_path / "one.db")
