@@ -49,6 +49,8 @@ class AnalyzedDocument:
 def token_offsets(doc, text: str) -> list[tuple[int, int]]:
     """(start, end) of each token of a Doc in `text`, the sentence it was built from
     (the Doc's own text may differ in white space)."""
+    if doc.user_data.get("sentence") == text:  # kept when the Doc was built
+        return doc.user_data["token_offsets"]
     offsets, cursor = [], 0
     for token in doc:
         found = text.find(token.text, cursor)

@@ -8,7 +8,7 @@ own CRF uses. `token.norm_` is the lower-cased, tone-folded form that rule patte
 """
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 import regex
 import spacy
@@ -30,6 +30,8 @@ _NEEDS_WORDS = regex.compile(r"\d|\b(?:mười|mươi|một|hai|ba|bốn|năm|s�
 
 # Numbers stay whole ("1.250,5"), syllables are runs of letters and digits, any other mark is a token.
 _TOKEN = regex.compile(r"\d+(?:[.,]\d+)*|\w+|[^\w\s]")
+
+_fold_syllable = lru_cache(maxsize=1 << 16)(fold_for_matching)  # syllables repeat: fold each once
 
 _LABEL_ONLY = regex.compile(r"\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVX]{1,4})[.)]")
 
@@ -78,9 +80,10 @@ class Segmenter:
         # "W" until `add_words`: patterns asking for B-W / I-W then match nothing, without error.
         doc = Doc(self.nlp.vocab, words=words, spaces=spaces, tags=["W"] * len(words))
         for token in doc:
-            token.norm_ = fold_for_matching(token.text)
+            token.norm_ = _fold_syllable(token.text)
         doc.user_data["offset"] = sentence.start + (tokens[0].start() if tokens else 0)
         doc.user_data["sentence"] = text
+        doc.user_data["token_offsets"] = [token.span() for token in tokens]
         return doc
 
     @staticmethod
