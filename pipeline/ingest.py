@@ -161,7 +161,7 @@ def process_batch(items: list[SourceFile], db_path: str | Path) -> list[Outcome]
 
 
 def store_batch(outcomes: list[Outcome], db_path: str | Path) -> Summary:
-    """Write a batch's outcomes: failures one by one, the documents read in one transaction."""
+    """Write a batch's outcomes, one transaction per document, then resolve links between documents."""
     db = store.open_db(db_path)
     summary = Summary()
     try:
