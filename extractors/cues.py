@@ -35,7 +35,16 @@ def _ruler(nlp: Language):
 
 
 def cue_spans(nlp: Language, doc: Doc) -> list[Span]:
-    """The cue spans of a Doc, computed once per Doc."""
+    """The cue spans of a Doc, computed once per Doc. A capitalized cue inside a
+    sentence is part of a name ("Làng Canh Giao"), not the word "giao"."""
     if CUES_KEY not in doc.spans:
         _ruler(nlp)(doc)
-    return list(doc.spans[CUES_KEY])
+    return [span for span in doc.spans[CUES_KEY] if span.label_ != "WORD" and not _inside_name(span)]
+
+
+def _inside_name(span: Span) -> bool:
+    first = span[0]
+    if not first.text[:1].isupper() or first.i == 0:
+        return False
+    previous = span.doc[first.i - 1]
+    return not (previous.is_punct and previous.text in ".:;!?(\"“-–|")
