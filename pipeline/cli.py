@@ -99,7 +99,7 @@ def _ingest_files(paths, db_path, no_prefect, wait, workers=1, dask_address=None
     _print_summary(summary, db_path)
     if summary.documents["failed"]:
         for error in summary.errors:
-            console.print(f"[red]error[/red] {error}")
+            console.print(f"[red]not extracted[/red] {error}")
 
 
 def _ingest_portals(sources_path, only, db_path, no_prefect, wait, fetch_options) -> None:

@@ -47,8 +47,8 @@ class Summary:
         self.documents[outcome.status] += 1
         for key, table in ROW_TABLES.items():
             self.rows[key] += len(outcome.rows.get(table, []))
-        if outcome.status == "failed":
-            self.errors.append(outcome.document["error"])
+        if outcome.status == "failed":  # 'error', or a named state such as 'no_article' or 'needs_ocr'
+            self.errors.append(f"{outcome.document['status']}: {outcome.document['error']}")
 
 
 _SEGMENTER = Segmenter()
