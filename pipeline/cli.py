@@ -99,7 +99,7 @@ def _ingest_files(paths, db_path, no_prefect, wait, workers=1, dask_address=None
     _print_summary(summary, db_path)
     if summary.documents["failed"]:
         for error in summary.errors:
-            console.print(f"[red]not extracted[/red] {error}")
+            console.print(f"[red]not extracted[/red] {error}", soft_wrap=True)
 
 
 def _ingest_portals(sources_path, only, db_path, no_prefect, wait, fetch_options) -> None:
@@ -124,7 +124,7 @@ def _ingest_portals(sources_path, only, db_path, no_prefect, wait, fetch_options
         Console().print("Nothing new: no document was added or changed.")
     for run in done:
         for error in run.errors:
-            console.print(f"[red]failed[/red] {run.source}: {error}")
+            console.print(f"[red]failed[/red] {run.source}: {error}", soft_wrap=True)
 
 
 def _print_runs(rows: list[dict], title: str) -> None:
@@ -375,7 +375,7 @@ def report(db_path, output):
 
     _require_db(db_path)
     library.write_report(db_path, output)
-    console.print(f"wrote {output}")
+    console.print(f"wrote {output}", soft_wrap=True)
 
 
 @cli.command()
@@ -401,7 +401,7 @@ def explain(document, db_path, html_path):
     except DirectivesError as error:
         raise click.ClickException(str(error)) from error
     if html_path:
-        console.print(f"wrote {write_html(found, spans, html_path)} ({len(spans)} spans)")
+        console.print(f"wrote {write_html(found, spans, html_path)} ({len(spans)} spans)", soft_wrap=True)
     else:
         Console().print(to_rich(found["text"], spans))
 
