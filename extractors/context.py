@@ -2,7 +2,7 @@
 
 from functools import cached_property
 
-from pipeline.nlp import Segmenter, Sentence, split_sentences
+from pipeline.nlp import Segmenter, Sentence, split_sentences, word_spans
 from pipeline.normalize import fold_for_matching
 
 
@@ -15,6 +15,7 @@ class AnalyzedDocument:
         self.segmenter = segmenter
         self.published_date = published_date
         self._docs: dict[int, object] = {}
+        self._words: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
 
     @cached_property
     def folded(self) -> str:
@@ -45,6 +46,16 @@ class AnalyzedDocument:
         """The same Doc with the segmenter's words as BIO tags: only for rules that need words."""
         return self.segmenter.add_words(self.doc(index))
 
+    def words(self, index: int, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+        """The segmenter's words in `[start, end)` of sentence `index`, as offsets into the
+        sentence. Word segmentation is the costly step: a rule asks for the part it reads."""
+        sentence = self.sentences[index]
+        end = len(sentence.text) if end is None else end
+        key = (index, start, end)
+        if key not in self._words:
+            self._words[key] = [(start + a, start + b) for a, b in word_spans(sentence.text[start:end])]
+        return self._words[key]
+
 
 def token_offsets(doc, text: str) -> list[tuple[int, int]]:
     """(start, end) of each token of a Doc in `text`, the sentence it was built from
@@ -59,3 +70,4 @@ def token_offsets(doc, text: str) -> list[tuple[int, int]]:
         cursor = found + len(token.text)
         offsets.append((found, cursor))
     return offsets
+

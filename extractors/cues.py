@@ -1,5 +1,6 @@
 """A spaCy SpanRuler that labels cue phrases (comparators, target/result cues) in a Doc."""
 
+import warnings
 from functools import lru_cache
 
 import regex
@@ -14,24 +15,22 @@ from .rules import load_patterns
 CUES_KEY = "cues"
 
 
-def token_pattern(phrase: str) -> list[dict]:
-    """"trở lên" -> [{"NORM": "trở"}, {"NORM": "lên"}]: one token per syllable or punctuation mark, folded."""
-    return [{"NORM": piece} for piece in regex.findall(r"[\p{L}\p{N}]+|[^\s\p{L}\p{N}]", fold_for_matching(phrase))]
-
-
-def ruler_patterns(name: str) -> list[dict]:
-    """A rule file's patterns for a SpanRuler: phrases become token patterns on NORM."""
-    return [{**p, "pattern": token_pattern(p["pattern"]) if isinstance(p["pattern"], str) else p["pattern"]}
-            for p in load_patterns(name)]
+def add_ruler(nlp: Language, name: str, spans_key: str, rule_file: str, **config):
+    """A SpanRuler for a rule file's patterns: phrases go to its PhraseMatcher on NORM
+    (the folded syllable), token patterns to its Matcher."""
+    ruler = nlp.add_pipe("span_ruler", name=name, config={
+        "spans_key": spans_key, "phrase_matcher_attr": "NORM", "validate": True, **config})
+    with warnings.catch_warnings():
+        # W012: phrase Docs carry the placeholder tag "W" (see pipeline.nlp); nothing else is run.
+        warnings.filterwarnings("ignore", message=r"\[W012\]")
+        ruler.add_patterns(list(load_patterns(rule_file)))
+    return ruler
 
 
 @lru_cache(maxsize=None)
 def _ruler(nlp: Language):
-    ruler = nlp.add_pipe("span_ruler", name="cue_ruler", config={
-        "spans_key": CUES_KEY, "spans_filter": {"@misc": "spacy.first_longest_spans_filter.v1"},
-        "validate": True})
-    ruler.add_patterns(ruler_patterns("cues.jsonl"))
-    return ruler
+    return add_ruler(nlp, "cue_ruler", CUES_KEY, "cues.jsonl",
+                     spans_filter={"@misc": "spacy.first_longest_spans_filter.v1"})
 
 
 def cue_spans(nlp: Language, doc: Doc) -> list[Span]:

@@ -6,7 +6,7 @@ import regex
 
 from .context import AnalyzedDocument
 from .cues import cue_spans
-from .naming import category, expand_abbreviations, indicator_name, word_spans
+from .naming import category, expand_abbreviations, indicator_name
 from .numbers import NUMBER, NUMBER_WORDS, parse_number, parse_number_words, scaled
 from .periods import period_at
 from .rules import alt, load_yaml
@@ -49,10 +49,23 @@ def _patterns() -> dict[str, regex.Pattern]:
     }
 
 
+_NAME_SYLLABLES = 24
+
+
 def _clause_bounds(folded: str, position: int) -> tuple[int, int]:
     start = max(folded.rfind(";", 0, position), folded.rfind(":", 0, position)) + 1
     end = folded.find(";", position)
     return start, (end if end >= 0 else len(folded))
+
+
+def _name_window(text: str, clause_start: int, clause_end: int, number_start: int, unit_end: int) -> tuple[int, int]:
+    """The part of a clause whose words a figure's name is cut from: the syllables before
+    the figure (a name has at most `max_words` words after its lead-in) and a few after it
+    as the segmenter's right context. Segmenting only this part is what keeps it cheap."""
+    before = regex.search(rf"(?<!\S)(?:\S+\s+){{0,{_NAME_SYLLABLES}}}\S*$", text[clause_start:number_start])
+    after = regex.match(r"(?:\s*\S+){1,3}", text[unit_end:clause_end])
+    return (number_start - len(before.group()) if before else number_start,
+            unit_end + (after.end() if after else 0))
 
 
 def _fallback_name(sentence: str, unit_end: int, unit: str) -> str:
@@ -74,7 +87,7 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
         if not analyzed.segmenter.needs_words(sentence):
             continue
         folded = analyzed.folded[sentence.start:sentence.end]
-        doc, cues, words = None, None, None
+        doc, cues = None, None
         consumed_until = -1
         for match in patterns["number"].finditer(folded):
             if match.start() < consumed_until:
@@ -160,8 +173,7 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
                          analyzed.published_date, comparator, folded)
             if inherited:
                 period = inherited[-1] if kind == "target" else inherited[0]
-            if words is None:
-                words = word_spans(analyzed.word_doc(index), sentence.text)
+            words = analyzed.words(index, *_name_window(sentence.text, clause_start, clause_end, match.start(), unit_end))
             name = indicator_name(sentence.text, words, clause_start, match.start())
             if len(name.split()) <= (2 if rule_id in _COUNTED else 0):  # "kết nạp" + "đảng viên mới"
                 name = f"{name} {_fallback_name(sentence.text, unit_end, unit)}".strip()
@@ -186,7 +198,7 @@ def _name_from_previous(analyzed: AnalyzedDocument, index: int) -> str:
     if regex.search(r"[.;:!?]\s*$", previous.text) or previous.end < analyzed.sentences[index].start - 2:
         return ""
     start = max(previous.text.rfind(";"), previous.text.rfind(":")) + 1
-    return indicator_name(previous.text, word_spans(analyzed.word_doc(index - 1), previous.text), start, len(previous.text))
+    return indicator_name(previous.text, analyzed.words(index - 1, start), start, len(previous.text))
 
 
 def _fallback_unit(analyzed: AnalyzedDocument, index: int, position: int, folded_before: str,

@@ -7,7 +7,6 @@ import regex
 
 from pipeline.normalize import fold_for_matching
 
-from .context import token_offsets
 from .rules import RuleError, alt, load_yaml
 
 
@@ -36,17 +35,6 @@ def expand_abbreviations(text: str) -> str:
     """'xã đạt chuẩn NTM' -> 'xã đạt chuẩn nông thôn mới'."""
     rules = _rules()
     return rules["abbreviation"].sub(lambda m: rules["expansions"][m.group()], text)
-
-
-def word_spans(doc, text: str) -> list[tuple[int, int]]:
-    """The segmenter's words of a Doc as (start, end) offsets into `text`, the sentence it was built from."""
-    spans: list[tuple[int, int]] = []
-    for token, (start, end) in zip(doc, token_offsets(doc, text)):
-        if token.tag_ == "I-W" and spans:
-            spans[-1] = (spans[-1][0], end)
-        else:
-            spans.append((start, end))
-    return spans
 
 
 def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, number_start: int) -> str:

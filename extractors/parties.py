@@ -9,28 +9,31 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from .context import AnalyzedDocument, token_offsets
-from .cues import ruler_patterns
+from .cues import add_ruler
 from .naming import expand_abbreviations
 from .rules import alt, load_yaml
 from .schema import PartyRow
 
-BODIES_KEY = "bodies"
-# Sentences without one of these words name no body: they are not segmented.
+BODIES_KEY, GENERIC_KEY = "bodies", "generic_bodies"
+# Sentences without one of these words name no body: they get no Doc.
 _MAY_NAME_A_BODY = regex.compile(r"sở|ban|ủy|ubnd|hđnd|bộ|công an|mttq|mặt trận|chính phủ|văn phòng|"
                                  r"huyện|địa phương|tỉnh|cơ quan|kho bạc|cục|thanh tra|hội|đoàn")
-# The generic body patterns ("Sở <Word>", "Ban <Word> ... tỉnh ủy") need the segmenter's
-# words, and need a title-case word after "sở" or "ban": only such sentences are segmented.
+# Where a generic pattern (rules/bodies_generic.jsonl) can start, in the sentence and in its
+# folded form: the token Matcher, costly per token, runs only on such sentences.
 _GENERIC_BODY = regex.compile(r"(?<!\w)(?i:sở|ban)\s+\p{Lu}")
+_LOCAL_BODY = regex.compile(r"(?<!\w)(?:ubnd|hđnd|ủy ban nhân dân)\s+(?:huyện|xã|phường|quận|thị)(?!\w)")
 _RECIPIENT_ENTRY = regex.compile(r"^\s*;")
 _LISTED_WITH = regex.compile(r"^\s*(?:,|và|cùng|;)?\s*(?:và\s+)?$")
 
 
 @lru_cache(maxsize=None)
 def _ruler(nlp: Language):
-    ruler = nlp.add_pipe("span_ruler", name="body_ruler", config={
-        "spans_key": BODIES_KEY, "validate": True})
-    ruler.add_patterns(ruler_patterns("bodies.jsonl"))
-    return ruler
+    return add_ruler(nlp, "body_ruler", BODIES_KEY, "bodies.jsonl")
+
+
+@lru_cache(maxsize=None)
+def _generic_ruler(nlp: Language):
+    return add_ruler(nlp, "generic_body_ruler", GENERIC_KEY, "bodies_generic.jsonl")
 
 
 @lru_cache(maxsize=1)
@@ -45,14 +48,18 @@ def _cues() -> dict[str, regex.Pattern]:
     }
 
 
-def body_spans(nlp: Language, doc: Doc) -> list[Span]:
+def body_spans(nlp: Language, doc: Doc, generic: bool = True) -> list[Span]:
     """The body spans of a Doc, longest first and not overlapping; of equal spans a named
     body wins over a generic pattern ("Sở Nội vụ" over "Sở <word>")."""
     if BODIES_KEY not in doc.spans:
         _ruler(nlp)(doc)
+    spans = list(doc.spans[BODIES_KEY])
+    if generic:
+        _generic_ruler(nlp)(doc)
+        spans += doc.spans[GENERIC_KEY]
     chosen: list[Span] = []
     taken: set[int] = set()
-    for span in sorted(doc.spans[BODIES_KEY], key=lambda s: (-len(s), ".generic." in s.id_, s.start)):
+    for span in sorted(spans, key=lambda s: (-len(s), ".generic." in s.id_, s.start)):
         if not taken.intersection(range(span.start, span.end)):
             chosen.append(span)
             taken.update(range(span.start, span.end))
@@ -83,12 +90,17 @@ def extract_parties(analyzed: AnalyzedDocument) -> list[PartyRow]:
     rows = []
     nlp = analyzed.segmenter.nlp
     for index, sentence in enumerate(analyzed.sentences):
-        folded = analyzed.folded[sentence.start:sentence.end]
-        if not _MAY_NAME_A_BODY.search(folded):
+        if not _MAY_NAME_A_BODY.search(analyzed.folded, sentence.start, sentence.end):
             continue
-        doc = analyzed.word_doc(index) if _GENERIC_BODY.search(sentence.text) else analyzed.doc(index)
+        doc = analyzed.doc(index)
         offsets = token_offsets(doc, sentence.text)
-        spans = [(offsets[span.start][0], offsets[span.end - 1][1], span.id_) for span in body_spans(nlp, doc)]
+        heads = [m.start() for m in _GENERIC_BODY.finditer(sentence.text)]
+        chosen = body_spans(nlp, doc, generic=bool(heads) or bool(_LOCAL_BODY.search(analyzed.folded, sentence.start, sentence.end)))
+        named = {offsets[span.start][0] for span in chosen if ".generic." not in span.id_}
+        if not doc.user_data.get("words") and not named.issuperset(heads):
+            # a "Sở <Word>" no named body covers: the generic patterns need the segmenter's words
+            chosen = body_spans(nlp, analyzed.word_doc(index))
+        spans = [(offsets[span.start][0], offsets[span.end - 1][1], span.id_) for span in chosen]
         previous = None
         for start, end, rule_id in sorted(spans):
             absolute = sentence.start + start

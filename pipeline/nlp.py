@@ -31,8 +31,6 @@ _NEEDS_WORDS = regex.compile(r"\d|\b(?:mười|mươi|một|hai|ba|bốn|năm|s�
 # Numbers stay whole ("1.250,5"), syllables are runs of letters and digits, any other mark is a token.
 _TOKEN = regex.compile(r"\d+(?:[.,]\d+)*|\w+|[^\w\s]")
 
-_fold_syllable = lru_cache(maxsize=1 << 16)(fold_for_matching)  # syllables repeat: fold each once
-
 _LABEL_ONLY = regex.compile(r"\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVX]{1,4})[.)]")
 
 
@@ -63,27 +61,43 @@ def split_sentences(text: str) -> list[Sentence]:
     return sentences
 
 
+class SyllableTokenizer:
+    """A spaCy tokenizer: one token per syllable, number or punctuation mark (`_TOKEN`).
+    Each word's lexeme gets its folded form as NORM once, so rule patterns, phrase
+    patterns included, match on NORM without a pass over every token."""
+
+    def __init__(self, vocab):
+        self.vocab = vocab
+        self._normed: set[str] = set()
+
+    def __call__(self, text: str) -> Doc:
+        tokens = list(_TOKEN.finditer(text))
+        words = [token.group() for token in tokens]
+        for word in set(words) - self._normed:
+            self.vocab[word].norm_ = fold_for_matching(word)
+            self._normed.add(word)
+        spaces = [tokens[i].end() < tokens[i + 1].start() for i in range(len(tokens) - 1)] + [False][:len(tokens)]
+        # "W" until `add_words`: patterns asking for B-W / I-W then match nothing, without error.
+        doc = Doc(self.vocab, words=words, spaces=spaces, tags=["W"] * len(words))
+        doc.user_data["token_offsets"] = [token.span() for token in tokens]
+        return doc
+
+
 class Segmenter:
     """Loads spaCy's Vietnamese vocabulary once; turns sentences into Docs."""
 
     @cached_property
     def nlp(self) -> spacy.Language:
-        # The tokenizer (pyvi) is never called: `doc` builds Docs from a regex split.
-        return spacy.blank("vi")
+        nlp = spacy.blank("vi")
+        nlp.tokenizer = SyllableTokenizer(nlp.vocab)
+        return nlp
 
     def doc(self, sentence: Sentence) -> Doc:
         """The sentence as a Doc of syllables, without the segmenter's words."""
-        text = sentence.text
-        tokens = list(_TOKEN.finditer(text))
-        words = [token.group() for token in tokens]
-        spaces = [tokens[i].end() < tokens[i + 1].start() for i in range(len(tokens) - 1)] + [False][:len(tokens)]
-        # "W" until `add_words`: patterns asking for B-W / I-W then match nothing, without error.
-        doc = Doc(self.nlp.vocab, words=words, spaces=spaces, tags=["W"] * len(words))
-        for token in doc:
-            token.norm_ = _fold_syllable(token.text)
-        doc.user_data["offset"] = sentence.start + (tokens[0].start() if tokens else 0)
-        doc.user_data["sentence"] = text
-        doc.user_data["token_offsets"] = [token.span() for token in tokens]
+        doc = self.nlp.make_doc(sentence.text)
+        offsets = doc.user_data["token_offsets"]
+        doc.user_data["offset"] = sentence.start + (offsets[0][0] if offsets else 0)
+        doc.user_data["sentence"] = sentence.text
         return doc
 
     @staticmethod
@@ -91,20 +105,8 @@ class Segmenter:
         """Tag the Doc's tokens with underthesea's words (B-W / I-W), once per Doc."""
         if doc.user_data.get("words"):
             return doc
-        text = doc.user_data["sentence"]
-        ends, cursor = [], 0  # the end offset of each segmenter word in the sentence
-        for word in word_tokenize(text):
-            for syllable in word.split():
-                found = text.find(syllable, cursor)
-                if found >= 0:
-                    cursor = found + len(syllable)
-            ends.append(cursor)
-        word_index, previous = 0, -1
-        for token, match in zip(doc, _TOKEN.finditer(text)):
-            while word_index < len(ends) and ends[word_index] <= match.start():
-                word_index += 1
-            token.tag_ = "I-W" if word_index == previous else "B-W"
-            previous = word_index
+        for token, inside in zip(doc, _inside_word(doc.user_data["sentence"])):
+            token.tag_ = "I-W" if inside else "B-W"
         doc.user_data["words"] = True
         return doc
 
@@ -114,12 +116,30 @@ class Segmenter:
         return bool(_NEEDS_WORDS.search(sentence.text))
 
 
-def words(doc: Doc) -> list[str]:
-    """The segmenter's words, rebuilt from the BIO tags."""
-    result: list[str] = []
-    for token in doc:
-        if token.tag_ == "I-W" and result:
-            result[-1] += " " + token.text
+def _inside_word(text: str) -> list[bool]:
+    """For each `_TOKEN` of `text`: does it continue the segmenter's word of the token before?"""
+    ends, cursor = [], 0  # the end offset of each segmenter word in the text
+    for word in word_tokenize(text):
+        for syllable in word.split():
+            found = text.find(syllable, cursor)
+            if found >= 0:
+                cursor = found + len(syllable)
+        ends.append(cursor)
+    inside, word_index, previous = [], 0, -1
+    for match in _TOKEN.finditer(text):
+        while word_index < len(ends) and ends[word_index] <= match.start():
+            word_index += 1
+        inside.append(word_index == previous)
+        previous = word_index
+    return inside
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """The segmenter's words of `text` as (start, end) offsets, each a run of `_TOKEN`s."""
+    spans: list[tuple[int, int]] = []
+    for match, inside in zip(_TOKEN.finditer(text), _inside_word(text)):
+        if inside and spans:
+            spans[-1] = (spans[-1][0], match.end())
         else:
-            result.append(token.text)
-    return result
+            spans.append(match.span())
+    return spans
