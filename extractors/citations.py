@@ -10,17 +10,19 @@ from .rules import alt, load_yaml
 from .schema import CitationRow
 
 # A code may wrap at a hyphen in text extracted from PDF: "2764/QĐ-\nTTg" (joined back).
-_NUMBER = r"\d+(?:\.\d+)?(?:/\d{4})?(?:[/-]\p{Lu}[\p{Lu}\p{Ll}Đđ\d.]*(?:(?:[/-]|-\n)[\p{Lu}Đ\d][\p{Lu}\p{Ll}Đđ\d]*)*)?"
+# A dot inside a code ("QĐ.UBND") is part of it, one ending the sentence is not.
+_NUMBER = r"\d+(?:\.\d+)?(?:/\d{4})?(?:[/-]\p{Lu}(?:[\p{Lu}\p{Ll}Đđ\d]|\.(?=[\p{L}\d]))*(?:(?:[/-]|-\n)[\p{Lu}Đ\d][\p{Lu}\p{Ll}Đđ\d]*)*)?"
 _OWN_NUMBER = regex.compile(r"^\s*Số\s*:?\s*(" + _NUMBER + ")", regex.MULTILINE)
 
 
 @lru_cache(maxsize=1)
 def _patterns():
     rules = load_yaml("citations.yaml")
-    # "Quyết\nđịnh số ...": a type word may wrap at a line break.
+    # "Quyết\nđịnh số ...": a type word may wrap at a line break. A name may stand between
+    # the type and "số" ("Luật Đất đai số 31/2024/QH15") when the number is coded.
     types = alt(rules["types"]).replace(r"\ ", r"\s+")
     pattern = regex.compile(
-        rf"(?<!\p{{L}})(?P<type>{types})(?:\s+số:?)?\s*(?P<number>{_NUMBER})(?![\d\p{{L}}])"
+        rf"(?<!\p{{L}})(?P<type>{types})(?:(?P<named>(?:\s+\p{{L}}+){{1,12}}?)\s+số:?|\s+số:?)?\s*(?P<number>{_NUMBER})(?![\d\p{{L}}])"
         r"(?:\s*(?:năm (?P<year>\d{4})|,?\s*(?:được ban hành\s+|ban hành\s+)?ngày\s*"
         r"(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})|(?P<wd>\d{1,2})\s+tháng\s+(?P<wm>\d{1,2})\s+năm\s+(?P<wy>\d{4}))))?")
     return pattern, rules["codes"], rules["abbreviations"]
@@ -40,7 +42,8 @@ def extract_citations(analyzed: AnalyzedDocument) -> list[CitationRow]:
     rows = []
     for match in pattern.finditer(text):
         number = match.group("number").replace("\n", "")
-        if number in own or regex.fullmatch(r"(?:19|20)\d{2}", number) and match.group("type") != "Luật":
+        coded = "/" in number or "-" in number
+        if match.group("named") and not coded or number in own or regex.fullmatch(r"(?:19|20)\d{2}", number) and match.group("type") != "Luật":
             continue
         issued = None
         if match.group("d") or match.group("wd"):
@@ -51,7 +54,7 @@ def extract_citations(analyzed: AnalyzedDocument) -> list[CitationRow]:
             number=number, doc_type=_type_of(regex.sub(r"\s+", " ", match.group("type")), number, codes, abbreviations),
             issued_date=issued, text=match.group(), sentence=sentence.text if sentence else match.group(),
             start=match.start(), end=match.end(),
-            rule_id="cite.coded_number" if "/" in number or "-" in number else "cite.bare_number"))
+            rule_id="cite.coded_number" if coded else "cite.bare_number"))
     return _resolve_bare_numbers(rows)
 
 

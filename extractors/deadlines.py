@@ -14,19 +14,36 @@ _ROMAN_Q = r"iv|iii|ii|i|[1-4]"
 
 
 @lru_cache(maxsize=1)
+def _lunar_names() -> tuple[dict[str, int], dict[str, int]]:
+    rules = load_yaml("deadlines.yaml")
+    return tuple({name: index for index, names in enumerate(rules[key]) for name in names}
+                 for key in ("lunar_stems", "lunar_branches"))
+
+
+def _lunar_year(stem: str, branch: str, near: int) -> int | None:
+    """The year within a few of `near` whose sexagenary name is `stem branch`."""
+    stems, branches = _lunar_names()
+    for year in sorted(range(near - 2, near + 3), key=lambda y: abs(y - near)):
+        if (year - 4) % 10 == stems[stem.lower()] and (year - 4) % 12 == branches[branch.lower()]:
+            return year
+    return None
+
+
+@lru_cache(maxsize=1)
 def _pattern() -> regex.Pattern:
     rules = load_yaml("deadlines.yaml")
+    stems, branches = _lunar_names()
     cue = rf"(?P<cue>{alt(rules['end_only'] + rules['within'])})"
     time = r"(?:\d{1,2} giờ(?: \d{1,2} phút)?(?: \d{1,2})?,?\s*)?"
     return regex.compile(
         rf"(?<!\p{{L}})(?:{cue}\s+)?(?:"
-        rf"(?P<tet>tết nguyên đán(?: (?P<tety>{_YEAR}))?)"
+        rf"(?P<tet>tết nguyên đán(?: (?P<stem>{alt(list(stems))}) (?P<branch>{alt(list(branches))}))?(?: năm)?(?: (?P<tety>{_YEAR}))?)"
         rf"|{time}(?:ngày\s*)?(?P<d>\d{{1,2}})(?P<sep>[/.-])(?P<m>\d{{1,2}})(?:(?P=sep)(?P<y>{_YEAR}))?(?![\d/])"
         rf"|{time}ngày\s+(?P<wd>\d{{1,2}})\s+tháng\s+(?P<wm>\d{{1,2}})(?:\s+năm\s+(?P<wy>{_YEAR}))?"
-        rf"|quý (?P<q>{_ROMAN_Q})(?:\s*/\s*|\s+năm\s+)(?P<qy>{_YEAR})"
+        rf"|quý (?P<q>{_ROMAN_Q})(?:(?:\s*/\s*|\s+năm\s+)(?P<qy>{_YEAR}))?(?![\p{{L}}\d/])"
         rf"|(?P<n>\d{{1,2}}|ba|sáu|chín) tháng (?P<edge>đầu|cuối) năm(?: (?P<ny>{_YEAR}))?"
-        rf"|tháng (?P<mm>\d{{1,2}})(?:\s*/\s*|\s+năm\s+)(?P<my>{_YEAR})"
-        rf"|năm (?P<yy>{_YEAR})(?![\d/-]| - \d)"
+        rf"|tháng (?P<mm>\d{{1,2}})(?:(?:\s*/\s*|\s+năm\s+)(?P<my>{_YEAR}))?(?![\d/])"
+        rf"|(?:cuối\s+)?năm (?P<yy>{_YEAR})(?![\d/-]| - \d)"
         rf")", regex.IGNORECASE)
 
 
@@ -38,11 +55,16 @@ def _not_after() -> regex.Pattern:
 _COUNT_WORDS = {"ba": 3, "sáu": 6, "chín": 9}
 
 
-def _interval(match, year: int | None) -> dates.Interval | None:
+def _interval(match, year: int | None, published: str | None) -> dates.Interval | None:
     g = match.groupdict()
     if g["tet"]:
-        y = int(g["tety"]) if g["tety"] else year
-        return dates.before_tet(y) if y else None
+        if g["tety"] or not year:
+            return dates.before_tet(int(g["tety"])) if g["tety"] else None
+        if g["stem"]:
+            named = _lunar_year(g["stem"], g["branch"], year)
+            return dates.before_tet(named) if named else None
+        this_year = dates.before_tet(year)  # once this year's Tết has passed, "trước Tết" is next year's
+        return dates.before_tet(year + 1) if published and this_year.end and this_year.end < published else this_year
     if g["d"] or g["wd"]:
         d, m, y = (g["d"], g["m"], g["y"]) if g["d"] else (g["wd"], g["wm"], g["wy"])
         if g["sep"] == "." and not g["cue"]:
@@ -51,13 +73,15 @@ def _interval(match, year: int | None) -> dates.Interval | None:
         return dates.day(y, int(m), int(d)) if y else None
     if g["q"]:
         q = g["q"].lower()
-        return dates.quarter(int(g["qy"]), int(q) if q.isdigit() else dates.ROMAN[q])
+        y = int(g["qy"]) if g["qy"] else year
+        return dates.quarter(y, int(q) if q.isdigit() else dates.ROMAN[q]) if y else None
     if g["n"]:
         y = int(g["ny"]) if g["ny"] else year
         count = int(g["n"]) if g["n"].isdigit() else _COUNT_WORDS[g["n"].lower()]
         return dates.months_of_year(y, count, first=g["edge"].lower() == "đầu") if y else None
     if g["mm"]:
-        return dates.month(int(g["my"]), int(g["mm"]))
+        y = int(g["my"]) if g["my"] else year
+        return dates.month(y, int(g["mm"])) if y else None
     return dates.year(int(g["yy"]))
 
 
@@ -68,14 +92,14 @@ def extract_deadlines(analyzed: AnalyzedDocument) -> list[DeadlineRow]:
     for match in _pattern().finditer(folded):
         g = match.groupdict()
         cue = (g["cue"] or "").lower()
-        relative = bool(g["q"] or g["n"])
+        relative = bool(g["q"] and g["qy"] or g["n"])  # "quý II/2025", "3 tháng cuối năm"
         if not cue and not relative:
             continue
         if g["n"] and g["edge"] is None:
             continue
         if cue and _not_after().search(folded[max(0, match.start() - 15):match.start()]):
             continue
-        interval = _interval(match, analyzed.year)
+        interval = _interval(match, analyzed.year, published)
         if interval is None:
             continue
         if interval.valid and published and interval.end and interval.end < published:

@@ -40,6 +40,8 @@ def _patterns() -> dict[str, regex.Pattern]:
         "fraction": regex.compile(rf"^/(?P<den>{NUMBER})\s*"),
         "per_slash": regex.compile(rf"^\s*/\s*(?P<per>{alt(low(units['per_words']))}|\p{{L}}+)(?!\p{{L}})"),
         "per_every": regex.compile(r"^\s*(?:mỗi năm|hằng năm|hàng năm|/ năm)"),
+        # "mỗi năm tạo việc làm cho 20 nghìn lao động": the rate stated before the figure
+        "per_every_before": regex.compile(r"(?:mỗi năm|hằng năm|hàng năm)(?:[^\d;:]{0,40})$"),
         "per_population": regex.compile(r"^\s*(?:trên|/)\s*(?P<per>(?:1|một) vạn dân|(?:1|một) nghìn dân|[\d.]+ (?:dân|người))"),
         "after_cmp": regex.compile(r"^\s*(?P<cmp>trở lên|trở xuống)"),
         "not_before": regex.compile("|".join(f"(?:{p})" for p in negatives["before"].values())),
@@ -139,6 +141,7 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
                     continue
                 unit, unit_end = fallback[0], fallback[1] - sentence.start
                 rule_id = "ind.fallback_word"
+            clause_start, clause_end = _clause_bounds(folded, match.start())
             per = None
             tail = folded[unit_end:]
             for key in ("per_slash", "per_population"):
@@ -148,16 +151,16 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
                     unit_end += per_match.end()
                     break
             else:
-                if patterns["per_every"].match(tail):
+                lead = folded[clause_start:match.start()]
+                if patterns["per_every"].match(tail) or patterns["per_every_before"].search(lead):
                     per = "năm"
-                elif regex.search(r"bình quân đầu người|bình quân mỗi người", folded[:match.start()]):
+                elif regex.search(r"bình quân đầu người|bình quân mỗi người", lead):
                     per = "người"
             if doc is None:
                 doc = analyzed.doc(index)
             if cues is None:
                 shift = doc.user_data["offset"] - sentence.start
                 cues = [(span.label_, span.start_char + shift, span.end_char + shift) for span in cue_spans(analyzed.segmenter.nlp, doc)]
-            clause_start, clause_end = _clause_bounds(folded, match.start())
             comparator = "range" if high is not None else (_SYMBOLS.get(folded[match.start() - 1:match.start()])
                                                            or _comparator(cues, folded, match.start(), clause_start))
             after = patterns["after_cmp"].match(folded[unit_end:])
@@ -166,7 +169,7 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
                 unit_end += after.end()
             if high is not None and regex.search(r"từ\s*$", folded[:match.start()]):
                 rule_id = "ind.range"
-            period = period_at(folded, match.start(), analyzed.year)
+            period = period_at(folded, match.start(), analyzed.year, (clause_start, clause_end))
             inherited, decisive = context(sentence.start + match.start()) if period is None and context else ([], False)
             kind = _kind(cues, match.start(), clause_start, clause_end,
                          period or (inherited[-1] if inherited and decisive else None),
@@ -250,6 +253,9 @@ def _kind(cues, number_start: int, clause_start: int, clause_end: int, period, p
         return in_sentence[-1][0].lower()
     if period and period.end and published:
         return "result" if period.end < published else "target"
+    phrase_start = max(clause_start, folded.rfind(",", 0, number_start) + 1)  # "nỗ lực, quyết tâm của ..., có 22" are nouns
+    if any(label == "DIRECTIVE" and phrase_start <= start < number_start for label, start, _ in cues):
+        return "target"
     # "đạt 95% trở lên", "trước ngày ...": a bound or a deadline is set for work to come.
     if comparator in (">=", "<=") or _DEADLINE_CUE.search(folded):
         return "target"

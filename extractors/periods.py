@@ -19,7 +19,13 @@ def _pattern() -> regex.Pattern:
         rf"(?:(?:giai đoạn|thời kỳ|nhiệm kỳ|năm) )?(?P<y1>{_YEAR})\s*[-–]\s*(?P<y2>{_YEAR})"
         rf"|quý (?P<q>iv|iii|ii|i|[1-4])(?:\s*(?:/|năm)\s*(?P<qy>{_YEAR}))?(?![\p{{L}}\d/])"
         rf"|(?P<n>\d{{1,2}}|ba|sáu|chín) tháng (?P<edge>đầu |cuối )?năm(?: (?P<ny>{_YEAR})|(?P<nn> nay))?(?![\p{{L}}\d])"
+        rf"|tháng (?P<m>\d{{1,2}})\s*(?:/|năm)\s*(?P<my>{_YEAR})(?![\d/])"
         rf"|năm (?P<y>{_YEAR})(?![\d/])|(?P<this>năm nay)")
+
+
+# A comparison base ("tăng 5% so với năm 2020", "gấp 2 lần năm 2010") or an as-of date
+# ("tính đến tháng 10/2024") is not the period a figure is for.
+_NOT_A_PERIOD = regex.compile(r"(?:so với(?: cùng kỳ)?|gấp [\d.,]+ lần|tính đến(?: hết)?|tính từ)\s*$")
 
 
 _COUNT_WORDS = {"ba": 3, "sáu": 6, "chín": 9}
@@ -39,6 +45,9 @@ def _interval(match, year: int | None) -> dates.Interval | None:
         if not y or not g["edge"] and count != 12:
             return None
         return dates.months_of_year(y, count, first=g["edge"] != "cuối ")
+    if g["m"]:
+        interval = dates.month(int(g["my"]), int(g["m"]))
+        return interval if interval.valid else None
     if g["this"]:
         return dates.year(year) if year else None
     return dates.year(int(g["y"]))
@@ -48,17 +57,25 @@ def periods_in(folded: str, year: int | None) -> list[tuple[int, dates.Interval]
     """(offset, interval) of every period expression in a tone-folded text."""
     found = []
     for match in _pattern().finditer(folded):
+        if _NOT_A_PERIOD.search(folded[max(0, match.start() - 30):match.start()]):
+            continue
         interval = _interval(match, year)
         if interval is not None:
             found.append((match.start(), interval))
     return found
 
 
-def period_at(folded_sentence: str, position: int, year: int | None) -> dates.Interval | None:
-    """The period nearest before `position` in the sentence, else the first after it."""
+def period_at(folded_sentence: str, position: int, year: int | None,
+              clause: tuple[int, int] | None = None) -> dates.Interval | None:
+    """The period of the figure at `position`: the nearest before it in its clause, else
+    the first after it there; with none in the clause, the same in the whole sentence."""
     found = periods_in(folded_sentence, year)
-    before = [interval for start, interval in found if start < position]
-    return before[-1] if before else (found[0][1] if found else None)
+    for low, high in ([clause] if clause else []) + [(0, len(folded_sentence))]:
+        before = [interval for start, interval in found if low <= start < position]
+        after = [interval for start, interval in found if position <= start < high]
+        if before or after:
+            return before[-1] if before else after[0]
+    return None
 
 
 def context_periods(texts: list[str], title: str | None, year: int | None) -> tuple[list[dates.Interval], bool]:
