@@ -19,10 +19,11 @@ _OWN_NUMBER = regex.compile(r"^\s*Số\s*:?\s*(" + _NUMBER + ")", regex.MULTILIN
 def _patterns():
     rules = load_yaml("citations.yaml")
     # "Quyết\nđịnh số ...": a type word may wrap at a line break. A name may stand between
-    # the type and "số" ("Luật Đất đai số 31/2024/QH15") when the number is coded.
+    # the type and "số" ("Luật Đất đai số 31/2024/QH15") when the number is coded; another
+    # type word there starts the citation itself ("Kế hoạch thực hiện Nghị định số ...").
     types = alt(rules["types"]).replace(r"\ ", r"\s+")
     pattern = regex.compile(
-        rf"(?<!\p{{L}})(?P<type>{types})(?:(?P<named>(?:\s+\p{{L}}+){{1,12}}?)\s+số:?|\s+số:?)?\s*(?P<number>{_NUMBER})(?![\d\p{{L}}])"
+        rf"(?<!\p{{L}})(?P<type>{types})(?:(?P<named>(?:\s+(?!(?:{types})(?!\p{{L}}))\p{{L}}+){{1,12}}?)\s+số:?|\s+số:?)?\s*(?P<number>{_NUMBER})(?![\d\p{{L}}])"
         r"(?:\s*(?:năm (?P<year>\d{4})|,?\s*(?:được ban hành\s+|ban hành\s+)?ngày\s*"
         r"(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})|(?P<wd>\d{1,2})\s+tháng\s+(?P<wm>\d{1,2})\s+năm\s+(?P<wy>\d{4}))))?")
     return pattern, rules["codes"], rules["abbreviations"]

@@ -19,6 +19,7 @@ _ADJACENT_ONLY = {"CMP_GT", "CMP_LT"}
 _NEAR, _FAR = 12, 70
 _SYMBOLS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<"}  # "≥98%" in a table cell
 _COUNTED = {"ind.unit_lexicon", "ind.scaled_count", "ind.fallback_word"}
+_PART_REACH = 300  # characters from the figure a breakdown ("trong đó ...") is part of
 _DEADLINE_CUE = regex.compile(r"trước ngày|chậm nhất|hạn chót|hoàn thành trước")
 
 
@@ -41,7 +42,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         "per_slash": regex.compile(rf"^\s*/\s*(?P<per>{alt(low(units['per_words']))}|\p{{L}}+)(?!\p{{L}})"),
         "per_every": regex.compile(r"^\s*(?:mỗi năm|hằng năm|hàng năm|/ năm)"),
         # "mỗi năm tạo việc làm cho 20 nghìn lao động": the rate stated before the figure
-        "per_every_before": regex.compile(r"(?:mỗi năm|hằng năm|hàng năm)(?:[^\d;:]{0,40})$"),
+        "per_every_before": regex.compile(r"(?:mỗi năm|hằng năm|hàng năm)[^\d;:()]{0,40}$"),
         "per_population": regex.compile(r"^\s*(?:trên|/)\s*(?P<per>(?:1|một) vạn dân|(?:1|một) nghìn dân|[\d.]+ (?:dân|người))"),
         "after_cmp": regex.compile(r"^\s*(?P<cmp>trở lên|trở xuống)"),
         "not_before": regex.compile("|".join(f"(?:{p})" for p in negatives["before"].values())),
@@ -171,9 +172,10 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
                 rule_id = "ind.range"
             period = period_at(folded, match.start(), analyzed.year, (clause_start, clause_end))
             inherited, decisive = context(sentence.start + match.start()) if period is None and context else ([], False)
+            figure_before = rows[-1] if rows and 0 <= sentence.start + match.start() - rows[-1].end < _PART_REACH else None
             kind = _kind(cues, match.start(), clause_start, clause_end,
                          period or (inherited[-1] if inherited and decisive else None),
-                         analyzed.published_date, comparator, folded)
+                         analyzed.published_date, comparator, folded, figure_before.kind if figure_before else None)
             if inherited:
                 period = inherited[-1] if kind == "target" else inherited[0]
             words = analyzed.words(index, *_name_window(sentence.text, clause_start, clause_end, match.start(), unit_end))
@@ -243,11 +245,18 @@ def _comparator(cues, folded: str, number_start: int, clause_start: int) -> str:
 
 
 def _kind(cues, number_start: int, clause_start: int, clause_end: int, period, published: str | None,
-          comparator: str, folded: str) -> str:
-    kinds = [(label, start) for label, start, _ in cues if label in ("TARGET", "RESULT")]
+          comparator: str, folded: str, kind_before: str | None) -> str:
+    """`kind_before`: the kind of the figure just before this one, which a breakdown
+    ("..., trong đó 29 hợp tác xã") takes over."""
+    kinds = [(label, start) for label, start, _ in cues if label in ("TARGET", "RESULT", "PART")]
     in_clause = [k for k in kinds if clause_start <= k[1] < number_start]
+    if in_clause and in_clause[-1][0] == "PART":
+        if kind_before:
+            return kind_before
+        in_clause.pop()
     if in_clause:
         return in_clause[-1][0].lower()
+    kinds = [k for k in kinds if k[0] != "PART"]
     in_sentence = [k for k in kinds if k[1] < number_start]
     if in_sentence:
         return in_sentence[-1][0].lower()

@@ -33,12 +33,21 @@ def _rules() -> dict:
     # A label is followed by a capital, a digit or a quote; word labels ("Một là,",
     # "Thứ nhất,") also by a comma or colon and a lower-case word: "Một là, nâng cao ...".
     lower_ok = r"|[ \t]*[,:][ \t]+(?=\p{Ll})"
-    compiled = [(entry["style"], entry["id"], regex.compile(
-                    _LEAD + "(?P<label>" + entry["regex"] + r")(?P<sep>[ \t]*[,:.]?[ \t]+(?=[\p{Lu}\p{N}\"“(*])|\*\*[ \t]*(?=[\p{Lu}\p{N}\"“(*])"
-                    + (lower_ok if entry.get("word_label") else "") + ")"))
+
+    def label_and_sep(entry) -> str:
+        return ("(?P<label>" + entry["regex"] + r")(?P<sep>[ \t]*[,:.]?[ \t]+(?=[\p{Lu}\p{N}\"“(*])|\*\*[ \t]*(?=[\p{Lu}\p{N}\"“(*])"
+                + (lower_ok if entry.get("word_label") else "") + ")")
+
+    compiled = [(entry["style"], entry["id"], regex.compile(_LEAD + label_and_sep(entry)))
                 for entry in rules["labels"]]
+    # Inside a paragraph a label follows a full stop, semicolon or colon; after a semicolon
+    # or colon a word label may be lower case ("...; hai là, ...").
+    inline = [(entry["style"], entry["id"], regex.compile(
+                  r"(?:(?<=[.!?])[ \t]+|(?<=[;:])[ \t]+(?i:(?=" + entry["regex"] + ")))" + label_and_sep(entry)))
+              for entry in rules["labels"] if entry.get("inline")]
     return {
         "labels": compiled,
+        "inline_labels": inline,
         "section": regex.compile(_LEAD + r"(?P<label>" + rules["section"] + r")[ \t]+(?=\p{Lu})"),
         "ordinals": rules["ordinal_words"],
         "not_item": regex.compile(rf"^{alt(rules['not_task_item_starts'])}(?!\p{{L}})", regex.IGNORECASE),
@@ -85,6 +94,11 @@ def _find_labels(text: str) -> tuple[list[_Label], list[tuple[int, str]]]:
                 labels.append(_Label(style, _value(style, raw, rules["ordinals"]), match.group("label"),
                                      rule_id, line.start(), line.start() + match.end()))
                 break
+        inline = [(match.start("label"), style, rule_id, match) for style, rule_id, pattern in rules["inline_labels"]
+                  for match in pattern.finditer(line.group())]
+        for position, style, rule_id, match in sorted(inline, key=lambda found: found[0]):
+            labels.append(_Label(style, _value(style, match.group("n"), rules["ordinals"]), match.group("label"),
+                                 rule_id, line.start() + position, line.start() + match.end()))
     return labels, sections
 
 
