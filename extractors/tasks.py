@@ -34,8 +34,8 @@ def _rules() -> dict:
     # "Thứ nhất,") also by a comma or colon and a lower-case word: "Một là, nâng cao ...".
     lower_ok = r"|[ \t]*[,:][ \t]+(?=\p{Ll})"
 
-    def label_and_sep(entry) -> str:
-        return ("(?P<label>" + entry["regex"] + r")(?P<sep>[ \t]*[,:.]?[ \t]+(?=[\p{Lu}\p{N}\"“(*])|\*\*[ \t]*(?=[\p{Lu}\p{N}\"“(*])"
+    def label_and_sep(entry, label: str = "{}") -> str:
+        return ("(?P<label>" + label.format(entry["regex"]) + r")(?P<sep>[ \t]*[,:.]?[ \t]+(?=[\p{Lu}\p{N}\"“(*])|\*\*[ \t]*(?=[\p{Lu}\p{N}\"“(*])"
                 + (lower_ok if entry.get("word_label") else "") + ")")
 
     compiled = [(entry["style"], entry["id"], regex.compile(_LEAD + label_and_sep(entry)))
@@ -43,7 +43,7 @@ def _rules() -> dict:
     # Inside a paragraph a label follows a full stop, semicolon or colon; after a semicolon
     # or colon a word label may be lower case ("...; hai là, ...").
     inline = [(entry["style"], entry["id"], regex.compile(
-                  r"(?:(?<=[.!?])[ \t]+|(?<=[;:])[ \t]+(?i:(?=" + entry["regex"] + ")))" + label_and_sep(entry)))
+                  r"(?:(?<=[.!?])[ \t]+" + label_and_sep(entry) + r"|(?<=[;:])[ \t]+" + label_and_sep(entry, "(?i:{})") + ")"))
               for entry in rules["labels"] if entry.get("inline")]
     return {
         "labels": compiled,
