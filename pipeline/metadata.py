@@ -16,6 +16,8 @@ from .normalize import fold_for_matching
 _PROVINCES = Path(__file__).parent / "data" / "provinces.tsv"
 _DATE_NUM = regex.compile(r"(?<!\d)(\d{1,2})[/\-.](\d{1,2})[/\-.]((?:19|20)\d{2})(?!\d)")
 _DATE_WORDS = regex.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm ((?:19|20)\d{2})", regex.IGNORECASE)
+# "Lâm Đồng, ngày    tháng 12 năm 2025": a signed copy's header with the day left blank.
+_HEADER_MONTH = regex.compile(r"\p{L}, ngày\s+tháng (\d{1,2}) năm ((?:19|20)\d{2})", regex.IGNORECASE)
 _EVENT_DAY = regex.compile(r"(?:^|[\s(-])(?:sáng|chiều|tối|trưa|ngày|hôm nay) (\d{1,2})/(\d{1,2})(?:/((?:19|20)\d{2}))?(?!\d)",
                            regex.IGNORECASE)
 _YEAR = regex.compile(r"(?<!\d)(?<!\d[/.-])((?:19|20)\d{2})(?!\d)")  # "quý II/2025" yes, "7/2/2025" no
@@ -117,8 +119,9 @@ def _valid(day: int, month: int, year: int) -> str | None:
 
 def date_from_text(text: str) -> str | None:
     """The publication date a text states near its top: a dated header line
-    ("Cập nhật: 14/01/2021", "Hà Nội, ngày 10 tháng 01 năm 2026"), else the first event
-    day ("Sáng 20/1", "Ngày 7/9/2025") with the year taken from the text around it."""
+    ("Cập nhật: 14/01/2021", "Hà Nội, ngày 10 tháng 01 năm 2026"; "YYYY-MM" where the
+    header leaves the day blank), else the first event day ("Sáng 20/1", "Ngày 7/9/2025")
+    with the year taken from the text around it."""
     for line in text.split("\n")[:5]:
         match = _DATE_NUM.search(line) if len(line) < 60 else None
         found = match and _valid(int(match.group(1)), int(match.group(2)), int(match.group(3)))
@@ -128,6 +131,9 @@ def date_from_text(text: str) -> str | None:
         found = _valid(int(match.group(1)), int(match.group(2)), int(match.group(3)))
         if found:
             return found
+    header = _HEADER_MONTH.search(text[:400])
+    if header and 1 <= int(header.group(1)) <= 12:
+        return f"{header.group(2)}-{int(header.group(1)):02d}"
     lead = text[:1200]
     match = _EVENT_DAY.search(lead)
     if match:

@@ -6,7 +6,10 @@ from pathlib import Path
 
 from .settings import BUNDLED_CORPUS, SUPPORTED_SUFFIXES
 
-MANIFEST = "manifest.tsv"
+# What is known of the files in a folder, one row a file (`file` relative to the folder;
+# `url`, `source`, `province` where known). SOURCES.tsv is the same table as collections
+# of public documents ship it (its other columns are not read).
+MANIFESTS = ("manifest.tsv", "SOURCES.tsv")
 
 
 @dataclass(frozen=True)
@@ -25,12 +28,14 @@ class SourceFile:
 
 
 def _manifest_for(folder: Path) -> dict[Path, dict]:
-    """Rows of the nearest manifest.tsv at or above `folder`, by resolved file path."""
+    """Rows of the nearest manifest at or above `folder`, by resolved file path."""
     for directory in [folder, *folder.parents]:
-        manifest = directory / MANIFEST
-        if manifest.is_file():
-            with manifest.open(encoding="utf-8") as handle:
-                return {(directory / row["file"]).resolve(): row for row in csv.DictReader(handle, delimiter="\t")}
+        for name in MANIFESTS:
+            manifest = directory / name
+            if manifest.is_file():
+                with manifest.open(encoding="utf-8") as handle:
+                    return {(directory / row["file"]).resolve(): row
+                            for row in csv.DictReader(handle, delimiter="\t") if row.get("file")}
     return {}
 
 
@@ -44,7 +49,7 @@ def discover(paths: list[str | Path] | None = None) -> list[SourceFile]:
         files = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
         manifest = _manifest_for(root if root.is_dir() else root.parent)
         for path in files:
-            if path.suffix.lower() not in SUPPORTED_SUFFIXES or path.name == MANIFEST:
+            if path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 continue
             known = manifest.get(path.resolve(), {})
             found.append(SourceFile(path=path, url=known.get("url") or path.resolve().as_uri(),

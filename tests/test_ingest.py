@@ -120,3 +120,13 @@ def test_fixture_formats_extract_the_same_facts(tmp_path, name, kind, pages):
     assert {("2021-12-31", "day"), ("2021-11-30", "day"), ("2021-06-30", "quarter")} <= deadlines
     assert [(r["number"], r["doc_type"], r["issued_date"]) for r in db["citations"].rows] == [
         ("101-NQ/TU", "Nghị quyết", "2019-12-12")]
+
+
+def test_a_sources_table_beside_the_files_is_read_as_a_manifest(tmp_path):
+    (tmp_path / "a.txt").write_text("Hội nghị Ban Thường vụ.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("Hội nghị giao ban.\n", encoding="utf-8")
+    (tmp_path / "SOURCES.tsv").write_text("file\tkind\torigin\tprovince\tdate\n"
+                                          "a.txt\ttxt\tportal\tĐắk Nông\t2020-10\n", encoding="utf-8")
+    found = {item.name: item for item in discover([tmp_path])}
+    assert (found["a.txt"].province, found["b.txt"].province) == ("Đắk Nông", None)
+    assert found["a.txt"].url == (tmp_path / "a.txt").resolve().as_uri()

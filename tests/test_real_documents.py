@@ -118,3 +118,28 @@ def test_replacing_directive_is_linked_and_the_old_one_superseded(real_db):
     [implements] = db.query("SELECT * FROM document_links WHERE from_document_id = ? AND to_number = '493/TB-UBND' AND relation = 'implements'",
                             [documents["002"]["id"]])
     assert implements["start"] < 1500  # "Thực hiện Thông báo số 493/TB-UBND" in its opening
+
+
+def test_header_with_the_day_left_blank_dates_by_month(real_db):
+    # "Lâm Đồng, ngày    tháng 12 năm 2025": not the date of the first document it cites.
+    _, documents, _ = real_db
+    assert (documents["002"]["published_date"], documents["003"]["published_date"]) == ("2025-11", "2025-12")
+
+
+def test_sources_tsv_beside_the_files_gives_their_province(real_db):
+    # 024's text says only "toàn tỉnh"; SOURCES.tsv says Đắk Nông. Central documents stay null.
+    _, documents, _ = real_db
+    assert (documents["024"]["province"], documents["024"]["province_current"]) == ("Đắk Nông", "Lâm Đồng")
+    assert (documents["005"]["province"], documents["018"]["province"]) == (None, None)
+
+
+def test_long_list_of_targets_keeps_kind_and_basis_per_clause(real_db):
+    # 021 (2011-2015 plan): "a) Phấn đấu ... GDP bình quân đầu người năm 2015 là 41 triệu đồng
+    # / người / năm; ...; tỷ lệ lao động qua đào tạo năm 2015 đạt 60% (trong đó đào tạo nghề
+    # đạt 40%); ...; tỷ lệ độ che phủ rừng đạt 20%."
+    _, documents, db = real_db
+    rows = list(db.query("SELECT value, unit, per, kind FROM indicators WHERE document_id = ? AND sentence LIKE 'a) Phấn đấu%' "
+                         "ORDER BY start", [documents["021"]["id"]]))
+    assert {row["kind"] for row in rows} == {"target"}
+    assert [(row["value"], row["per"]) for row in rows[:4]] == [(13.0, "năm"), (41.0, "người"), (2100000.0, "năm"), (10.0, None)]
+    assert (rows[-1]["value"], rows[-1]["unit"], rows[-1]["per"]) == (20.0, "%", None)
