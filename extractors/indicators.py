@@ -19,6 +19,7 @@ _ADJACENT_ONLY = {"CMP_GT", "CMP_LT"}
 _NEAR, _FAR = 12, 70
 _SYMBOLS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<"}  # "≥98%" in a table cell
 _COUNTED = {"ind.unit_lexicon", "ind.scaled_count", "ind.fallback_word"}
+_KIND_CUES = {"TARGET": "target", "RESULT": "result", "MAYBE_TARGET": "target", "MAYBE_RESULT": "result", "PART": None}
 _PART_REACH = 300  # characters from the figure a breakdown ("trong đó ...") is part of
 _DEADLINE_CUE = regex.compile(r"trước ngày|chậm nhất|hạn chót|hoàn thành trước")
 
@@ -44,7 +45,8 @@ def _patterns() -> dict[str, regex.Pattern]:
         # "mỗi năm tạo việc làm cho 20 nghìn lao động": the rate stated before the figure
         "per_every_before": regex.compile(r"(?:mỗi năm|hằng năm|hàng năm)[^\d;:()]{0,40}$"),
         "per_population": regex.compile(r"^\s*(?:trên|/)\s*(?P<per>(?:1|một) vạn dân|(?:1|một) nghìn dân|[\d.]+ (?:dân|người))"),
-        "after_cmp": regex.compile(r"^\s*(?P<cmp>trở lên|trở xuống)"),
+        # "95% trở lên", "1.500 đảng viên mới trở lên"
+        "after_cmp": regex.compile(r"^(?:\s+\p{L}+){0,3}?\s*(?P<cmp>trở lên|trở xuống)"),
         "not_before": regex.compile("|".join(f"(?:{p})" for p in negatives["before"].values())),
         "not_after": regex.compile("|".join(f"(?:{p})" for p in negatives["after"].values())),
         "not_unit": regex.compile(rf"^{alt(low(units['not_units']))}$"),
@@ -248,20 +250,22 @@ def _kind(cues, number_start: int, clause_start: int, clause_end: int, period, p
           comparator: str, folded: str, kind_before: str | None) -> str:
     """`kind_before`: the kind of the figure just before this one, which a breakdown
     ("..., trong đó 29 hợp tác xã") takes over."""
-    kinds = [(label, start) for label, start, _ in cues if label in ("TARGET", "RESULT", "PART")]
+    by_period = ("result" if period.end < published else "target") if period and period.end and published else None
+    kinds = [(label, start) for label, start, _ in cues if label in _KIND_CUES]
     in_clause = [k for k in kinds if clause_start <= k[1] < number_start]
     if in_clause and in_clause[-1][0] == "PART":
         if kind_before:
             return kind_before
         in_clause.pop()
-    if in_clause:
-        return in_clause[-1][0].lower()
     kinds = [k for k in kinds if k[0] != "PART"]
     in_sentence = [k for k in kinds if k[1] < number_start]
-    if in_sentence:
-        return in_sentence[-1][0].lower()
-    if period and period.end and published:
-        return "result" if period.end < published else "target"
+    for found in (in_clause, in_sentence):
+        if found:
+            label = found[-1][0]
+            # "toàn tỉnh có thêm 7 xã": plan or report, as the period says
+            return by_period if label.startswith("MAYBE_") and by_period else _KIND_CUES[label]
+    if by_period:
+        return by_period
     phrase_start = max(clause_start, folded.rfind(",", 0, number_start) + 1)  # "nỗ lực, quyết tâm của ..., có 22" are nouns
     if any(label == "DIRECTIVE" and phrase_start <= start < number_start for label, start, _ in cues):
         return "target"

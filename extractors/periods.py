@@ -23,10 +23,10 @@ def _pattern() -> regex.Pattern:
         rf"|năm (?P<y>{_YEAR})(?![\d/])|(?P<this>năm nay)")
 
 
-# A comparison base ("tăng 5% so với năm 2020", "gấp 2 lần năm 2010"), an as-of date
-# ("tính đến tháng 10/2024") or a day ("ngày 01 tháng 7 năm 2025") is not the period a
-# figure is for.
-_NOT_A_PERIOD = regex.compile(r"(?:so với(?: cùng kỳ)?|gấp [\d.,]+ lần|tính đến(?: hết)?|tính từ|ngày \d{1,2})\s*$")
+# A comparison base ("tăng 5% so với năm 2020", "cao hơn cùng kỳ năm 2021", "gấp 2 lần
+# năm 2010"), an as-of date ("tính đến tháng 10/2024") or a day ("ngày 01 tháng 7 năm
+# 2025") is not the period a figure is for.
+_NOT_A_PERIOD = regex.compile(r"(?:so với|cùng kỳ|gấp [\d.,]+ lần|tính đến(?: hết)?|tính từ|ngày \d{1,2})\s*$")
 
 
 _COUNT_WORDS = {"ba": 3, "sáu": 6, "chín": 9}
