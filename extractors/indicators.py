@@ -195,7 +195,17 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
                 sentence=sentence.text, start=sentence.start + match.start(), end=sentence.start + unit_end,
                 rule_id=rule_id))
             consumed_until = unit_end
-    return rows
+    return _without_headline_repeats(rows, analyzed)
+
+
+def _without_headline_repeats(rows: list[IndicatorRow], analyzed: AnalyzedDocument) -> list[IndicatorRow]:
+    """A headline that repeats a figure of the body ("Phấn đấu có thêm 15 xã đạt chuẩn ...")
+    is not a second indicator: the body's sentence is kept."""
+    first_line = analyzed.text.split("\n", 1)[0]
+    if not analyzed.title or first_line.strip() != analyzed.title.strip():
+        return rows
+    in_body = {(row.value, row.unit, row.kind) for row in rows if row.start >= len(first_line)}
+    return [row for row in rows if row.start >= len(first_line) or (row.value, row.unit, row.kind) not in in_body]
 
 
 def _name_from_previous(analyzed: AnalyzedDocument, index: int) -> str:

@@ -66,12 +66,14 @@ def _province_re() -> regex.Pattern:
 
 
 _ALSO_PERSON_NAMES = {"Hồ Chí Minh"}
-_PORTAL_DOMAIN = regex.compile(r"(?<![\w.])([a-z]+)\.gov\.vn")
+# Provincial portals are <province>.gov.vn (and their departments' <unit>.<province>.gov.vn),
+# provincial newspapers bao<province>.vn.
+_PORTAL_DOMAIN = regex.compile(r"(?<![\w.])(?:[a-z0-9-]+\.)*?([a-z]+)\.gov\.vn|(?<![\w.])bao([a-z]+)\.(?:com\.|org\.)?vn")
 
 
 @lru_cache(maxsize=1)
 def _province_domains() -> dict[str, str]:
-    """"binhdinh" -> "Bình Định": provincial portals are named <province>.gov.vn."""
+    """"binhdinh" -> "Bình Định", the name a province's portal and newspaper domains use."""
     return {ascii_fold(name).replace(" ", "").replace("-", ""): name for name in province_table()}
 
 
@@ -97,8 +99,8 @@ def province_from_text(text: str, context: str = "") -> str | None:
         counts[name] += 1
         if regex.search(r"(tỉnh|thành phố|tp\.?|tỉnh ủy) $", before):
             anchored.add(name)
-    for domain in _PORTAL_DOMAIN.findall(folded[:600]):
-        name = _province_domains().get(domain)
+    for portal, newspaper in _PORTAL_DOMAIN.findall(folded[:600]):
+        name = _province_domains().get(portal or newspaper)
         if name:
             counts[name] += 1
             anchored.add(name)
