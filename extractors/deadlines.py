@@ -93,7 +93,7 @@ def extract_deadlines(analyzed: AnalyzedDocument) -> list[DeadlineRow]:
         g = match.groupdict()
         cue = (g["cue"] or "").lower()
         relative = bool(g["q"] and g["qy"] or g["n"])  # "quý II/2025", "3 tháng cuối năm"
-        if not cue and not relative:
+        if not cue and not relative and not _in_time_column(folded, match.start()):
             continue
         if g["n"] and g["edge"] is None:
             continue
@@ -114,6 +114,30 @@ def extract_deadlines(analyzed: AnalyzedDocument) -> list[DeadlineRow]:
             sentence=sentence.text if sentence else "", start=match.start(), end=match.end(),
             rule_id=f"deadline.{_kind(g)}"))
     return rows
+
+
+def _in_time_column(folded: str, position: int) -> bool:
+    """Whether `position` stands in a table cell ("a | b | Tháng 10/2025") whose column
+    header names when work is due ("Thời gian hoàn thành", "Thời hạn", "Tiến độ")."""
+    line_start = folded.rfind("\n", 0, position) + 1
+    line_end = folded.find("\n", position)
+    line = folded[line_start:line_end if line_end >= 0 else len(folded)]
+    if " | " not in line:
+        return False
+    column = folded.count(" | ", line_start, position)
+    header_start = line_start
+    while header_start > 0:
+        previous_start = folded.rfind("\n", 0, header_start - 1) + 1
+        if " | " not in folded[previous_start:header_start]:
+            break
+        header_start = previous_start
+    header = folded[header_start:folded.find("\n", header_start)].split(" | ")
+    return column < len(header) and bool(_time_header().search(header[column]))
+
+
+@lru_cache(maxsize=1)
+def _time_header() -> regex.Pattern:
+    return regex.compile(alt(load_yaml("deadlines.yaml")["time_column_headers"]))
 
 
 def _kind(groups: dict) -> str:
