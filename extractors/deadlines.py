@@ -36,7 +36,7 @@ def _pattern() -> regex.Pattern:
     cue = rf"(?P<cue>{alt(rules['end_only'] + rules['within'])})"
     time = r"(?:\d{1,2} giờ(?: \d{1,2} phút)?(?: \d{1,2})?,?\s*)?"
     return regex.compile(
-        rf"(?<!\p{{L}})(?:{cue}\s+)?(?:"
+        rf"(?<!\p{{L}})(?:{cue}:?\s+)?(?:"
         rf"(?P<tet>tết nguyên đán(?: (?P<stem>{alt(list(stems))}) (?P<branch>{alt(list(branches))}))?(?: năm)?(?: (?P<tety>{_YEAR}))?)"
         rf"|{time}(?:ngày\s*)?(?P<d>\d{{1,2}})(?P<sep>[/.-])(?P<m>\d{{1,2}})(?:(?P=sep)(?P<y>{_YEAR}))?(?![\d/])"
         rf"|{time}ngày\s+(?P<wd>\d{{1,2}})\s+tháng\s+(?P<wm>\d{{1,2}})(?:\s+năm\s+(?P<wy>{_YEAR}))?"
