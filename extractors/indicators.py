@@ -50,6 +50,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         "not_before": regex.compile("|".join(f"(?:{p})" for p in negatives["before"].values())),
         "not_after": regex.compile("|".join(f"(?:{p})" for p in negatives["after"].values())),
         "not_unit": regex.compile(rf"^{alt(low(units['not_units']))}$"),
+        "list_noun": regex.compile(rf"^{alt(low(load_yaml('tasks.yaml')['announced_nouns']))}$"),
         "fallback_verb": regex.compile(rf"(?:^|\s){alt(low(units['fallback_verbs']))}\s*$"),
     }
 
@@ -100,10 +101,10 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
             rest = folded[match.end():]
             before = folded[max(0, match.start() - 30):match.start()]
             fraction = None if match.group("high") else patterns["fraction"].match(rest)
+            if patterns["not_before"].search(before) or not fraction and patterns["not_after"].match(rest):
+                continue  # a date, an ordinal or rank ("tháng 12/2025", "xếp hạng 11/34"), a code
             if fraction:
                 rest = rest[fraction.end():]
-            elif patterns["not_after"].match(rest) or patterns["not_before"].search(before):
-                continue
             unit_match = patterns["unit"].match(rest)
             offset = match.end() + (fraction.end() if fraction else 0)
             raw = match.group("num")
@@ -139,7 +140,8 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
             else:
                 unit_end = offset
             if not unit_match:
-                fallback = _fallback_unit(analyzed, index, sentence.start + unit_end, folded[:match.start()], patterns)
+                fallback = _fallback_unit(analyzed, index, sentence.start + unit_end, folded[:match.start()], patterns,
+                                          share=bool(fraction))
                 if fallback is None:
                     continue
                 unit, unit_end = fallback[0], fallback[1] - sentence.start
@@ -219,9 +221,11 @@ def _name_from_previous(analyzed: AnalyzedDocument, index: int) -> str:
 
 
 def _fallback_unit(analyzed: AnalyzedDocument, index: int, position: int, folded_before: str,
-                   patterns) -> tuple[str, int] | None:
-    """The segmenter's word right after the number, when a cue verb precedes the number."""
-    if not patterns["fallback_verb"].search(folded_before[-25:]):
+                   patterns, share: bool = False) -> tuple[str, int] | None:
+    """The segmenter's word right after the number, when a cue verb precedes the number or
+    the number is a share of a whole ("45/45 nhiệm vụ": a list's length is never written so,
+    so the nouns that announce lists count here)."""
+    if not share and not patterns["fallback_verb"].search(folded_before[-25:]):
         return None
     doc = analyzed.word_doc(index)
     base = doc.user_data["offset"]
@@ -234,7 +238,7 @@ def _fallback_unit(analyzed: AnalyzedDocument, index: int, position: int, folded
         while end < len(doc) and doc[end].tag_ == "I-W":
             end += 1
         span = doc[i:end]
-        if patterns["not_unit"].match(span.text.lower()):
+        if patterns["not_unit"].match(span.text.lower()) and not (share and patterns["list_noun"].match(span.text.lower())):
             return None
         return span.text, base + span.end_char
     return None
