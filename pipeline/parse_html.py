@@ -9,6 +9,7 @@ from .document import ParsedDocument, Table
 from .furniture import strip_breadcrumb, strip_furniture
 from .legacy_fonts import encoding_of_font, to_unicode
 from .normalize import clean_text
+from .numbering import formatted
 
 # Publication-date meta tags, most specific first (Open Graph, Dublin Core, portal CMSs).
 _DATE_METAS = ("article:published_time", "og:published_time", "datePublished", "pubdate",
@@ -50,6 +51,43 @@ def convert_legacy_fonts(soup: BeautifulSoup) -> bool:
     return changed
 
 
+# <ol type="..."> -> the number format, and what follows the number ("a)", "1.").
+_OL_TYPES = {"1": ("decimal", "."), "a": ("lowerLetter", ")"), "A": ("upperLetter", ")"),
+             "i": ("lowerRoman", "."), "I": ("upperRoman", ".")}
+
+
+_NAVIGATION = regex.compile(r"breadcrumb|menu|nav|pagination|paging|tab", regex.IGNORECASE)
+
+
+def _is_navigation(ordered: Tag) -> bool:
+    """A breadcrumb, menu or pager (by its markup, or items that are each one link)."""
+    for tag in [ordered, *ordered.find_all("li", recursive=False), *ordered.parents]:
+        if tag.name in ("nav", "header", "footer") or _NAVIGATION.search(
+                " ".join(tag.get("class") or []) + " " + (tag.get("id") or "") + " " + (tag.get("role") or "")):
+            return True
+    items = ordered.find_all("li", recursive=False)
+    return bool(items) and all(item.find("a") and item.get_text(strip=True) == item.find("a").get_text(strip=True)
+                               for item in items)
+
+
+def number_ordered_lists(soup: BeautifulSoup) -> bool:
+    """Write out the numbers a browser shows for <ol> items ("1. ", "a) "), as paragraphs:
+    the text keeps the list's labels, which the task extractor reads."""
+    lists = [ordered for ordered in soup.find_all("ol") if not _is_navigation(ordered)]
+    for ordered in lists:
+        try:
+            number = int(ordered.get("start", 1))
+        except ValueError:
+            number = 1
+        for item in ordered.find_all("li", recursive=False):
+            fmt, after = _OL_TYPES.get(ordered.get("type", "1"), _OL_TYPES["1"])
+            item.insert(0, f"{formatted(number, fmt)}{after} ")
+            item.name = "p"
+            number += 1
+        ordered.name = "div"
+    return bool(lists)
+
+
 def tables_of(soup: BeautifulSoup) -> list[Table]:
     """Data tables (innermost <table>s: outer ones are page layout), cells as text."""
     tables = []
@@ -65,7 +103,8 @@ def tables_of(soup: BeautifulSoup) -> list[Table]:
 def parse_html(data: bytes, charset: str | None = None) -> ParsedDocument:
     html = decode(data, charset)
     soup = BeautifulSoup(html, "lxml")
-    if _LEGACY_FONT_HINT.search(html) and convert_legacy_fonts(soup):
+    legacy = _LEGACY_FONT_HINT.search(html) and convert_legacy_fonts(soup)
+    if number_ordered_lists(soup) or legacy:
         html = str(soup)
     extracted = trafilatura.bare_extraction(html, include_tables=True, include_comments=False,
                                             with_metadata=True)
