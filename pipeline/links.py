@@ -11,18 +11,21 @@ RELATIONS = ("replaces", "amends", "implements", "cites", "duplicate_of")
 
 
 def canonical_of(db: sqlite_utils.Database, document: dict, signature: list[int] | None) -> str | None:
-    """The id of a stored document whose text this one repeats, if any.
+    """The id of a stored document whose text this one repeats, if any: compared with the
+    documents that share a MinHash band with it (duplicates.band_keys), not with all.
 
     Documents with different numbers of their own are different documents, however
     alike (a Công điện and the one that replaces it)."""
     if signature is None:
         return None
+    keys = duplicates.band_keys(signature)
     rows = db.execute(
-        """SELECT s.document_id, s.minhash, d.canonical_id FROM document_signatures s
+        f"""SELECT s.document_id, s.minhash, d.canonical_id FROM document_signatures s
            JOIN documents d ON d.id = s.document_id
-           WHERE coalesce(d.canonical_id, d.id) != ? AND (d.doc_number IS NULL OR ? IS NULL OR upper(d.doc_number) = upper(?))
+           WHERE s.document_id IN (SELECT document_id FROM document_bands WHERE key IN ({', '.join('?' * len(keys))}))
+           AND coalesce(d.canonical_id, d.id) != ? AND (d.doc_number IS NULL OR ? IS NULL OR upper(d.doc_number) = upper(?))
            ORDER BY d.ingested_at, d.id""",
-        [document["id"], document.get("doc_number"), document.get("doc_number")]).fetchall()
+        [*keys, document["id"], document.get("doc_number"), document.get("doc_number")]).fetchall()
     for other_id, stored, other_canonical in rows:
         if duplicates.similarity(signature, duplicates.decode(stored)) >= duplicates.THRESHOLD:
             return other_canonical or other_id
@@ -40,8 +43,10 @@ def store_links(db: sqlite_utils.Database, document_id: str, links: list[dict], 
                      "relation": "duplicate_of", "start": None, "end": None})
     db["document_links"].insert_all(rows)
     db.execute("DELETE FROM document_signatures WHERE document_id = ?", [document_id])
+    db.execute("DELETE FROM document_bands WHERE document_id = ?", [document_id])
     if signature is not None:
         db["document_signatures"].insert({"document_id": document_id, "minhash": duplicates.encode(signature)})
+        db["document_bands"].insert_all({"document_id": document_id, "key": key} for key in duplicates.band_keys(signature))
 
 
 def resolve(db: sqlite_utils.Database) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from . import correction_schema, search, views
+from . import correction_schema, duplicates, search, views
 
 EXTRACTED = ("tasks", "indicators", "deadlines", "citations")
 
@@ -130,10 +130,25 @@ def _migration_parties(db: sqlite_utils.Database) -> None:
     views.create_views(db)
 
 
+def _migration_scaling(db: sqlite_utils.Database) -> None:
+    """Lookups that must not scan every document: MinHash bands of each signature (a new
+    document is compared with those sharing a band), document numbers as links match them."""
+    if "document_bands" not in db.table_names():
+        db["document_bands"].create({"document_id": str, "key": str},
+                                    foreign_keys=[("document_id", "documents", "id")])
+        db["document_bands"].create_index(["key"])
+        db["document_bands"].create_index(["document_id"])
+        db["document_bands"].insert_all(
+            {"document_id": document_id, "key": key}
+            for document_id, stored in db.execute("SELECT document_id, minhash FROM document_signatures").fetchall()
+            for key in duplicates.band_keys(duplicates.decode(stored)))
+    db.execute("CREATE INDEX IF NOT EXISTS documents_doc_number_upper ON documents (upper(doc_number))")
+
+
 PARTY_COLUMNS = {"id": str, "document_id": str, "task_id": str, "party": str, "role": str, "sentence": str,
                  "start": int, "end": int, "rule_id": str, "extractor_version": str}
 MIGRATIONS = [_migration_1, _migration_research, _migration_corrections, _migration_portal_state,
-              _migration_real_documents, _migration_parties]
+              _migration_real_documents, _migration_parties, _migration_scaling]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

@@ -54,6 +54,16 @@ def test_similarity_of_signatures():
     assert duplicates.signature("") is None
 
 
+def test_near_duplicates_share_a_band_and_unrelated_texts_do_not():
+    body = (SEEDS / "000_21784c90663ce49a.txt").read_text(encoding="utf-8")
+    repost = "Trang chủ > Tin tức\nCập nhật: 15/01/2021\n" + body.split("\n", 2)[2] + "\nNguồn: Báo Vĩnh Phúc"
+    other = (SEEDS / "001_d93671f2cbad73a6.txt").read_text(encoding="utf-8")
+    keys = set(duplicates.band_keys(duplicates.signature(body)))
+    assert len(keys) == duplicates.BANDS
+    assert keys & set(duplicates.band_keys(duplicates.signature(repost)))
+    assert not keys & set(duplicates.band_keys(duplicates.signature(other)))
+
+
 def test_reposted_article_is_stored_once_with_its_copy_linked(tmp_path):
     folder = tmp_path / "portals"
     folder.mkdir()
