@@ -171,8 +171,9 @@ def store_batch(outcomes: list[Outcome], db_path: str | Path) -> Summary:
             elif outcome.status in ("new", "changed"):
                 store_document(db, outcome)
             summary.add(outcome)
-        if any(outcome.status in ("new", "changed") for outcome in outcomes):
-            links.resolve(db)  # links change only when documents do: a re-run of unchanged input skips it
+        stored = [outcome.document["id"] for outcome in outcomes if outcome.status in ("new", "changed")]
+        if stored:
+            links.resolve(db, stored)  # links change only when documents do: a re-run of unchanged input skips it
     finally:
         db.close()
     return summary

@@ -49,15 +49,21 @@ def store_links(db: sqlite_utils.Database, document_id: str, links: list[dict], 
         db["document_bands"].insert_all({"document_id": document_id, "key": key} for key in duplicates.band_keys(signature))
 
 
-def resolve(db: sqlite_utils.Database) -> None:
+def resolve(db: sqlite_utils.Database, stored: list[str]) -> None:
     """Point links at the stored documents that carry their numbers, and mark replaced
-    documents with the id of the one that replaces them."""
+    documents with the id of the one that replaces them. Only links still unresolved or
+    touching the documents just `stored` can change: the others are left as they are, so
+    the work per batch does not grow with the store."""
+    marks = ", ".join("?" * len(stored))
     with db.conn:
         # OR IGNORE: a link that would repeat an existing (from, to, relation) stays unresolved.
-        db.execute("""UPDATE OR IGNORE document_links SET to_document_id = (
+        db.execute(f"""UPDATE OR IGNORE document_links SET to_document_id = (
                           SELECT d.id FROM documents d WHERE upper(d.doc_number) = upper(document_links.to_number)
                           AND d.id != document_links.from_document_id ORDER BY d.ingested_at LIMIT 1)
-                      WHERE to_number IS NOT NULL""")
+                      WHERE to_number IS NOT NULL AND (to_document_id IS NULL OR to_document_id IN ({marks})
+                                                       OR from_document_id IN ({marks}))""", [*stored, *stored])
         db.execute("""UPDATE documents SET superseded_by = (
                           SELECT l.from_document_id FROM document_links l
-                          WHERE l.relation = 'replaces' AND l.to_document_id = documents.id LIMIT 1)""")
+                          WHERE l.relation = 'replaces' AND l.to_document_id = documents.id LIMIT 1)
+                      WHERE superseded_by IS NOT NULL
+                         OR id IN (SELECT to_document_id FROM document_links WHERE relation = 'replaces')""")
