@@ -179,7 +179,8 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
             figure_before = rows[-1] if rows and 0 <= sentence.start + match.start() - rows[-1].end < _PART_REACH else None
             kind = _kind(cues, match.start(), clause_start, clause_end,
                          period or (inherited[-1] if inherited and decisive else None),
-                         analyzed.published_date, comparator, folded, figure_before.kind if figure_before else None)
+                         analyzed.published_date, comparator, folded, figure_before.kind if figure_before else None,
+                         [row.end - sentence.start for row in rows if row.start >= sentence.start])
             if inherited:
                 period = inherited[-1] if kind == "target" else inherited[0]
             words = analyzed.words(index, *_name_window(sentence.text, clause_start, clause_end, match.start(), unit_end))
@@ -261,11 +262,15 @@ def _comparator(cues, folded: str, number_start: int, clause_start: int) -> str:
 
 
 def _kind(cues, number_start: int, clause_start: int, clause_end: int, period, published: str | None,
-          comparator: str, folded: str, kind_before: str | None) -> str:
+          comparator: str, folded: str, kind_before: str | None, figure_ends: list[int]) -> str:
     """`kind_before`: the kind of the figure just before this one, which a breakdown
-    ("..., trong đó 29 hợp tác xã") takes over."""
+    ("..., trong đó 29 hợp tác xã") takes over; `figure_ends`: where the sentence's
+    figures before this one end."""
     by_period = ("result" if period.end < published else "target") if period and period.end and published else None
-    kinds = [(label, start) for label, start, _ in cues if label in _KIND_CUES]
+    # A cue after a figure in its own phrase qualifies that figure ("đạt 38,2% kế hoạch vốn
+    # giao"), not the ones that follow.
+    kinds = [(label, start) for label, start, _ in cues if label in _KIND_CUES and not any(
+             max(folded.rfind(",", 0, start), folded.rfind(";", 0, start)) < end <= start for end in figure_ends)]
     in_clause = [k for k in kinds if clause_start <= k[1] < number_start]
     if in_clause and in_clause[-1][0] == "PART":
         if kind_before:
