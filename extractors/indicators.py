@@ -19,7 +19,7 @@ _ADJACENT_ONLY = {"CMP_GT", "CMP_LT"}
 _NEAR, _FAR = 12, 70
 _SYMBOLS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<"}  # "≥98%" in a table cell
 _COUNTED = {"ind.unit_lexicon", "ind.scaled_count", "ind.fallback_word"}
-_KIND_CUES = {"TARGET": "target", "RESULT": "result", "MAYBE_TARGET": "target", "MAYBE_RESULT": "result", "PART": None}
+_KIND_OF = {"TARGET": "target", "RESULT": "result", "MAYBE_TARGET": "target", "MAYBE_RESULT": "result"}
 _PART_REACH = 300  # characters from the figure a breakdown ("trong đó ...") is part of
 _DEADLINE_CUE = regex.compile(r"trước ngày|chậm nhất|hạn chót|hoàn thành trước")
 
@@ -269,20 +269,19 @@ def _kind(cues, number_start: int, clause_start: int, clause_end: int, period, p
     by_period = ("result" if period.end < published else "target") if period and period.end and published else None
     # A cue after a figure in its own phrase qualifies that figure ("đạt 38,2% kế hoạch vốn
     # giao"), not the ones that follow.
-    kinds = [(label, start) for label, start, _ in cues if label in _KIND_CUES and not any(
+    kinds = [(label, start) for label, start, _ in cues if (label in _KIND_OF or label == "PART") and not any(
              max(folded.rfind(",", 0, start), folded.rfind(";", 0, start)) < end <= start for end in figure_ends)]
     in_clause = [k for k in kinds if clause_start <= k[1] < number_start]
-    if in_clause and in_clause[-1][0] == "PART":
-        if kind_before:
-            return kind_before
-        in_clause.pop()
+    if in_clause and in_clause[-1][0] == "PART" and kind_before:
+        return kind_before
     kinds = [k for k in kinds if k[0] != "PART"]
+    in_clause = [k for k in in_clause if k[0] != "PART"]
     in_sentence = [k for k in kinds if k[1] < number_start]
     for found in (in_clause, in_sentence):
         if found:
             label = found[-1][0]
             # "toàn tỉnh có thêm 7 xã": plan or report, as the period says
-            return by_period if label.startswith("MAYBE_") and by_period else _KIND_CUES[label]
+            return by_period if label.startswith("MAYBE_") and by_period else _KIND_OF[label]
     if by_period:
         return by_period
     phrase_start = max(clause_start, folded.rfind(",", 0, number_start) + 1)  # "nỗ lực, quyết tâm của ..., có 22" are nouns
