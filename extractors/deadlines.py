@@ -131,7 +131,8 @@ def _in_time_column(folded: str, position: int) -> bool:
         if " | " not in folded[previous_start:header_start]:
             break
         header_start = previous_start
-    header = folded[header_start:folded.find("\n", header_start)].split(" | ")
+    header_end = folded.find("\n", header_start)
+    header = folded[header_start:header_end if header_end >= 0 else len(folded)].split(" | ")
     return column < len(header) and bool(_time_header().search(header[column]))
 
 

@@ -20,6 +20,7 @@ _NEAR, _FAR = 12, 70
 _SYMBOLS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<"}  # "≥98%" in a table cell
 _COUNTED = {"ind.unit_lexicon", "ind.scaled_count", "ind.fallback_word"}
 _KIND_OF = {"TARGET": "target", "RESULT": "result", "MAYBE_TARGET": "target", "MAYBE_RESULT": "result"}
+_EVERY_YEAR = "(?:mỗi năm|hằng năm|hàng năm)"
 _PART_REACH = 300  # characters from the figure a breakdown ("trong đó ...") is part of
 _DEADLINE_CUE = regex.compile(r"trước ngày|chậm nhất|hạn chót|hoàn thành trước")
 
@@ -41,9 +42,9 @@ def _patterns() -> dict[str, regex.Pattern]:
         "unit": regex.compile(rf"^\s*(?:{unit_re})(?!\p{{L}})"),
         "fraction": regex.compile(rf"^/(?P<den>{NUMBER})\s*"),
         "per_slash": regex.compile(rf"^\s*/\s*(?P<per>{alt(low(units['per_words']))}|\p{{L}}+)(?!\p{{L}})"),
-        "per_every": regex.compile(r"^\s*(?:mỗi năm|hằng năm|hàng năm|/ năm)"),
+        "per_every": regex.compile(rf"^\s*(?:{_EVERY_YEAR}|/ năm)"),
         # "mỗi năm tạo việc làm cho 20 nghìn lao động": the rate stated before the figure
-        "per_every_before": regex.compile(r"(?:mỗi năm|hằng năm|hàng năm)[^\d;:()]{0,40}$"),
+        "per_every_before": regex.compile(rf"{_EVERY_YEAR}[^\d;:()]{{0,40}}$"),
         "per_population": regex.compile(r"^\s*(?:trên|/)\s*(?P<per>(?:1|một) vạn dân|(?:1|một) nghìn dân|[\d.]+ (?:dân|người))"),
         # "95% trở lên", "1.500 đảng viên mới trở lên"
         "after_cmp": regex.compile(r"^(?:\s+\p{L}+){0,3}?\s*(?P<cmp>trở lên|trở xuống)"),

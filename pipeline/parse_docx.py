@@ -41,8 +41,8 @@ class ListNumbers:
         abstract = {}
         for node in numbering.findall(qn("w:abstractNum")):
             abstract[node.get(qn("w:abstractNumId"))] = {
-                int(level.get(qn("w:ilvl"))): (_value(level, "w:numFmt", "decimal"), _value(level, "w:lvlText", ""),
-                                               int(_value(level, "w:start", "1")))
+                _int(level.get(qn("w:ilvl")), 0): (_value(level, "w:numFmt", "decimal"), _value(level, "w:lvlText", ""),
+                                                   _int(_value(level, "w:start", "1"), 1))
                 for level in node.findall(qn("w:lvl"))}
         for node in numbering.findall(qn("w:num")):
             self.levels[node.get(qn("w:numId"))] = abstract.get(_value(node, "w:abstractNumId", ""), {})
@@ -82,6 +82,14 @@ def _numbering_of(paragraph: Paragraph):
             return properties.numPr
         style = style.base_style
     return None
+
+
+def _int(value: str | None, default: int) -> int:
+    """A number attribute; a malformed one (hand-edited files) counts as the default."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
 
 
 def _value(node, tag: str, default: str) -> str:

@@ -4,6 +4,7 @@ import csv
 from dataclasses import dataclass
 from pathlib import Path
 
+from .errors import DirectivesError
 from .settings import BUNDLED_CORPUS, SUPPORTED_SUFFIXES
 
 # What is known of the files in a folder, one row a file (`file` relative to the folder;
@@ -33,9 +34,12 @@ def _manifest_for(folder: Path) -> dict[Path, dict]:
         for name in MANIFESTS:
             manifest = directory / name
             if manifest.is_file():
-                with manifest.open(encoding="utf-8") as handle:
-                    return {(directory / row["file"]).resolve(): row
-                            for row in csv.DictReader(handle, delimiter="\t") if row.get("file")}
+                try:
+                    with manifest.open(encoding="utf-8") as handle:
+                        return {(directory / row["file"]).resolve(): row
+                                for row in csv.DictReader(handle, delimiter="\t") if row.get("file")}
+                except (UnicodeDecodeError, csv.Error) as error:
+                    raise DirectivesError(f"{manifest}: not a UTF-8 tab-separated table ({error})") from error
     return {}
 
 

@@ -6,6 +6,7 @@ import pytest
 import sqlite_utils
 from conftest import FIXTURES, REPO
 
+from pipeline.errors import DirectivesError
 from pipeline.ingest import ingest
 from pipeline.sources import discover
 
@@ -130,3 +131,10 @@ def test_a_sources_table_beside_the_files_is_read_as_a_manifest(tmp_path):
     found = {item.name: item for item in discover([tmp_path])}
     assert (found["a.txt"].province, found["b.txt"].province) == ("Đắk Nông", None)
     assert found["a.txt"].url == (tmp_path / "a.txt").resolve().as_uri()
+
+
+def test_a_manifest_that_is_not_utf8_is_named(tmp_path):
+    (tmp_path / "a.txt").write_text("Hội nghị Ban Thường vụ.\n", encoding="utf-8")
+    (tmp_path / "SOURCES.tsv").write_bytes(b"file\tprovince\na.txt\tL\xe2m \xd0\xf4\xfeng\n")  # saved as windows-1258
+    with pytest.raises(DirectivesError, match="SOURCES.tsv: not a UTF-8 tab-separated table"):
+        discover([tmp_path])
