@@ -1,5 +1,6 @@
 """A document as extractors see it: text, tone-folded text, sentences, lazy spaCy Docs."""
 
+import re
 from functools import cached_property
 
 from pipeline.nlp import Segmenter, Sentence, split_sentences, word_spans
@@ -42,9 +43,10 @@ class AnalyzedDocument:
             self._docs[index] = self.segmenter.doc(self.sentences[index])
         return self._docs[index]
 
-    def word_doc(self, index: int):
-        """The same Doc with the segmenter's words as BIO tags: only for rules that need words."""
-        return self.segmenter.add_words(self.doc(index))
+    def word_doc(self, index: int, start: int = 0, end: int | None = None):
+        """The same Doc with the segmenter's words in `[start, end)` of the sentence as BIO
+        tags: only for rules that need words, and only where they read."""
+        return self.segmenter.add_words(self.doc(index), self.words(index, start, end))
 
     def words(self, index: int, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
         """The segmenter's words in `[start, end)` of sentence `index`, as offsets into the
@@ -55,6 +57,30 @@ class AnalyzedDocument:
         if key not in self._words:
             self._words[key] = [(start + a, start + b) for a, b in word_spans(sentence.text[start:end])]
         return self._words[key]
+
+
+_SYLLABLE = re.compile(r"\S+")
+
+
+def syllables_before(text: str, position: int, count: int, lower: int = 0) -> int:
+    """Where the last `count` whole syllables of `text[lower:position]` start (a syllable
+    cut by `position` comes with them)."""
+    starts = [m.start() for m in _SYLLABLE.finditer(text, lower, position)]
+    wanted = count + (1 if position > lower and not text[position - 1].isspace() else 0)
+    return starts[-min(wanted, len(starts))] if starts and wanted else position
+
+
+def syllables_after(text: str, position: int, count: int, upper: int | None = None) -> int:
+    """Where the first `count` syllables of `text[position:upper]` end."""
+    ends = [m.end() for _, m in zip(range(count), _SYLLABLE.finditer(text, position, len(text) if upper is None else upper))]
+    return ends[-1] if ends else position
+
+
+def syllable_window(text: str, position: int, before: int, after: int) -> tuple[int, int]:
+    """Offsets of up to `before` syllables before `position` and `after` from it: the part
+    of a sentence whose words decide the word at `position` (the syllables before are the
+    segmenter's left context)."""
+    return syllables_before(text, position, before), syllables_after(text, position, after)
 
 
 def token_offsets(doc, text: str) -> list[tuple[int, int]]:

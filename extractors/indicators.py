@@ -4,7 +4,7 @@ from functools import lru_cache
 
 import regex
 
-from .context import AnalyzedDocument
+from .context import AnalyzedDocument, syllable_window, syllables_after, syllables_before
 from .cues import cue_spans
 from .naming import category, expand_abbreviations, indicator_name
 from .numbers import NUMBER, NUMBER_WORDS, parse_number, parse_number_words, scaled
@@ -69,10 +69,8 @@ def _name_window(text: str, clause_start: int, clause_end: int, number_start: in
     """The part of a clause whose words a figure's name is cut from: the syllables before
     the figure (a name has at most `max_words` words after its lead-in) and a few after it
     as the segmenter's right context. Segmenting only this part is what keeps it cheap."""
-    before = regex.search(rf"(?<!\S)(?:\S+\s+){{0,{_NAME_SYLLABLES}}}\S*$", text[clause_start:number_start])
-    after = regex.match(r"(?:\s*\S+){1,3}", text[unit_end:clause_end])
-    return (number_start - len(before.group()) if before else number_start,
-            unit_end + (after.end() if after else 0))
+    return (syllables_before(text, number_start, _NAME_SYLLABLES, clause_start),
+            syllables_after(text, unit_end, 3, clause_end))
 
 
 def _fallback_name(sentence: str, unit_end: int, unit: str) -> str:
@@ -229,7 +227,8 @@ def _fallback_unit(analyzed: AnalyzedDocument, index: int, position: int, folded
     so the nouns that announce lists count here)."""
     if not share and not patterns["fallback_verb"].search(folded_before[-25:]):
         return None
-    doc = analyzed.word_doc(index)
+    sentence = analyzed.sentences[index]
+    doc = analyzed.word_doc(index, *syllable_window(sentence.text, position - sentence.start, 3, 6))
     base = doc.user_data["offset"]
     for i, token in enumerate(doc):
         if base + token.idx < position:

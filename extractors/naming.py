@@ -31,6 +31,15 @@ def _rules() -> dict:
     }
 
 
+_PARENTHESES = regex.compile(r"\([^()]*\)")
+# periods and dates are asides too: "kế hoạch vốn năm 2025 là ..." measures "kế hoạch vốn"
+_DATE_ASIDE = regex.compile(
+    r"(?:(?:đến hết|đến|trong|vào|tính đến) )?(?:ngày )?\d{1,2}/\d{1,2}(?:/\d{4})?"
+    r"|(?:(?:đến hết|đến|trong|của|vào) )?(?:\d{1,2} )?(?:năm|giai đoạn|quý [IV]+/?) ?(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?",
+    regex.IGNORECASE)
+_LETTER, _DIGIT = regex.compile(r"\p{L}"), regex.compile(r"\d")
+
+
 def expand_abbreviations(text: str) -> str:
     """'xã đạt chuẩn NTM' -> 'xã đạt chuẩn nông thôn mới'."""
     rules = _rules()
@@ -49,16 +58,12 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
         clause_start = max(clause_start, cell_start)
     chosen: list[str] = []
     before = text[clause_start:number_start]
-    asides = [m.span() for m in regex.finditer(r"\([^()]*\)", before)]
-    # periods and dates are asides too: "kế hoạch vốn năm 2025 là ..." measures "kế hoạch vốn"
-    asides += [m.span() for m in regex.finditer(r"(?:(?:đến hết|đến|trong|vào|tính đến) )?(?:ngày )?\d{1,2}/\d{1,2}(?:/\d{4})?"
-                                                r"|(?:(?:đến hết|đến|trong|của|vào) )?(?:\d{1,2} )?(?:năm|giai đoạn|quý [IV]+/?) ?(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?",
-                                                before, flags=regex.IGNORECASE)]
+    asides = [m.span() for pattern in (_PARENTHESES, _DATE_ASIDE) for m in pattern.finditer(before)]
     for start, end in reversed([w for w in words if clause_start <= w[0] and w[1] <= number_start]):
         word = text[start:end]
         if word in "≥≤<>" or any(a <= start - clause_start < b for a, b in asides):
             continue  # "(theo chuẩn mới)" is an aside
-        if not regex.search(r"\p{L}", word) or regex.search(r"\d", word):
+        if not _LETTER.search(word) or _DIGIT.search(word):
             break
         chosen.insert(0, word)
     chosen = _trimmed(_after_last(chosen, rules["start_after"]))

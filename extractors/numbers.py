@@ -7,6 +7,8 @@ import regex
 # point is not exactly three digits.
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?!\d)|\d+"
 NUMBER_RE = regex.compile(NUMBER)
+_GROUPED, _DECIMAL_COMMA, _PLAIN = (regex.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?"), regex.compile(r"\d+,\d+"),
+                                    regex.compile(r"\d+(?:\.\d+)?"))
 
 SCALES = {"nghìn": 1_000, "ngàn": 1_000, "vạn": 10_000, "triệu": 1_000_000, "tỷ": 1_000_000_000,
           "tỉ": 1_000_000_000, "nghìn tỷ": 1_000_000_000_000, "ngàn tỷ": 1_000_000_000_000}
@@ -30,11 +32,11 @@ def parse_number(text: str) -> float:
     (5835, 945.4, 8.3)
     """
     text = text.strip()
-    if regex.fullmatch(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?", text):
+    if _GROUPED.fullmatch(text):
         text = text.replace(".", "").replace(",", ".")
-    elif regex.fullmatch(r"\d+,\d+", text):
+    elif _DECIMAL_COMMA.fullmatch(text):
         text = text.replace(",", ".")
-    elif not regex.fullmatch(r"\d+(?:\.\d+)?", text):
+    elif not _PLAIN.fullmatch(text):
         raise ValueError(f"not a number: {text!r}")
     value = float(text)
     return int(value) if value.is_integer() and "." not in text else value

@@ -2,24 +2,28 @@
 SpanRuler patterns, rules/bodies.jsonl), with their role (assignee or coordinator) from
 the cue words around them (rules/parties.yaml)."""
 
+import re
+from bisect import bisect_left
 from functools import lru_cache
 
 import regex
 from spacy.language import Language
+from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from .context import AnalyzedDocument, token_offsets
+from pipeline.nlp import syllables
+from pipeline.normalize import fold_for_matching
+
+from .context import AnalyzedDocument, syllable_window, token_offsets
 from .cues import add_ruler
 from .naming import expand_abbreviations
-from .rules import alt, load_yaml
+from .rules import alt, load_patterns, load_yaml
 from .schema import PartyRow
 
-BODIES_KEY, GENERIC_KEY = "bodies", "generic_bodies"
-# Sentences without one of these words name no body: they get no Doc.
-_MAY_NAME_A_BODY = regex.compile(r"sở|ban|ủy|ubnd|hđnd|bộ|công an|mttq|mặt trận|chính phủ|văn phòng|"
-                                 r"huyện|địa phương|tỉnh|cơ quan|kho bạc|cục|thanh tra|hội|đoàn")
+BODIES_KEY = "bodies"
+_GENERIC_REACH = 20  # tokens from a generic head: longer than any body's name
 # Where a generic pattern (rules/bodies_generic.jsonl) can start, in the sentence and in its
-# folded form: the token Matcher, costly per token, runs only on such sentences.
+# folded form: the token Matcher, costly per token, runs only from such places.
 _GENERIC_BODY = regex.compile(r"(?<!\w)(?i:sở|ban)\s+\p{Lu}")
 _LOCAL_BODY = regex.compile(r"(?<!\w)(?:ubnd|hđnd|ủy ban nhân dân)\s+(?:huyện|xã|phường|quận|thị)(?!\w)")
 _RECIPIENT_ENTRY = regex.compile(r"^\s*;")
@@ -32,8 +36,13 @@ def _ruler(nlp: Language):
 
 
 @lru_cache(maxsize=None)
-def _generic_ruler(nlp: Language):
-    return add_ruler(nlp, "generic_body_ruler", GENERIC_KEY, "bodies_generic.jsonl")
+def _generic_matcher(vocab) -> Matcher:
+    """The generic patterns (bodies_generic.jsonl), keyed by their ids: they run on a few
+    tokens from each place one can start, not on the whole sentence."""
+    matcher = Matcher(vocab, validate=True)
+    for entry in load_patterns("bodies_generic.jsonl"):
+        matcher.add(entry["id"], [entry["pattern"]])
+    return matcher
 
 
 @lru_cache(maxsize=1)
@@ -48,15 +57,27 @@ def _cues() -> dict[str, regex.Pattern]:
     }
 
 
-def body_spans(nlp: Language, doc: Doc, generic: bool = True) -> list[Span]:
+@lru_cache(maxsize=1)
+def _named_body() -> re.Pattern:
+    """Where a named body (bodies.jsonl) may be in folded text: its folded syllables in
+    order. A sentence without one, or a generic head, names no body and gets no Doc.
+    (`re`, not `regex`: it scans a long alternation of literals several times faster.)"""
+    phrases = {r"\s*".join(re.escape(fold_for_matching(s)) for s in syllables(entry["pattern"]))
+               for entry in load_patterns("bodies.jsonl")}
+    return re.compile("|".join(sorted(phrases, key=len, reverse=True)))
+
+
+def body_spans(nlp: Language, doc: Doc, heads: list[int] = ()) -> list[Span]:
     """The body spans of a Doc, longest first and not overlapping; of equal spans a named
-    body wins over a generic pattern ("Sở Nội vụ" over "Sở <word>")."""
+    body wins over a generic pattern ("Sở Nội vụ" over "Sở <word>"). Generic patterns run
+    from the tokens `heads`."""
     if BODIES_KEY not in doc.spans:
         _ruler(nlp)(doc)
     spans = list(doc.spans[BODIES_KEY])
-    if generic:
-        _generic_ruler(nlp)(doc)
-        spans += doc.spans[GENERIC_KEY]
+    matcher = _generic_matcher(nlp.vocab)
+    generic = {(span.start, span.end, span.label_) for head in heads
+               for span in matcher(doc[head:head + _GENERIC_REACH], as_spans=True)}
+    spans += [Span(doc, start, end, label="BODY", span_id=rule_id) for start, end, rule_id in sorted(generic)]
     chosen: list[Span] = []
     taken: set[int] = set()
     for span in sorted(spans, key=lambda s: (-len(s), ".generic." in s.id_, s.start)):
@@ -90,16 +111,21 @@ def extract_parties(analyzed: AnalyzedDocument) -> list[PartyRow]:
     rows = []
     nlp = analyzed.segmenter.nlp
     for index, sentence in enumerate(analyzed.sentences):
-        if not _MAY_NAME_A_BODY.search(analyzed.folded, sentence.start, sentence.end):
+        heads = [m.start() for m in _GENERIC_BODY.finditer(sentence.text)]
+        local = [m.start() - sentence.start for m in _LOCAL_BODY.finditer(analyzed.folded, sentence.start, sentence.end)]
+        if not heads and not local and not _named_body().search(analyzed.folded, sentence.start, sentence.end):
             continue
         doc = analyzed.doc(index)
         offsets = token_offsets(doc, sentence.text)
-        heads = [m.start() for m in _GENERIC_BODY.finditer(sentence.text)]
-        chosen = body_spans(nlp, doc, generic=bool(heads) or bool(_LOCAL_BODY.search(analyzed.folded, sentence.start, sentence.end)))
+        starts = [start for start, _ in offsets]
+        chosen = body_spans(nlp, doc, [bisect_left(starts, head) for head in local])
         named = {offsets[span.start][0] for span in chosen if ".generic." not in span.id_}
-        if not doc.user_data.get("words") and not named.issuperset(heads):
-            # a "Sở <Word>" no named body covers: the generic patterns need the segmenter's words
-            chosen = body_spans(nlp, analyzed.word_doc(index))
+        uncovered = [head for head in heads if head not in named]
+        if uncovered:
+            # a "Sở <Word>" no named body covers: the generic patterns need the segmenter's words after it
+            for head in uncovered:
+                analyzed.word_doc(index, *syllable_window(sentence.text, head, 3, 10))
+            chosen = body_spans(nlp, doc, [bisect_left(starts, head) for head in sorted(local + uncovered)])
         spans = [(offsets[span.start][0], offsets[span.end - 1][1], span.id_) for span in chosen]
         previous = None
         for start, end, rule_id in sorted(spans):

@@ -7,6 +7,7 @@ tags in `token.tag_` ("B-W" starts a word, "I-W" continues it), the scheme under
 own CRF uses. `token.norm_` is the lower-cased, tone-folded form that rule patterns match on.
 """
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -32,6 +33,11 @@ _NEEDS_WORDS = regex.compile(r"\d|\b(?:mười|mươi|một|hai|ba|bốn|năm|s�
 _TOKEN = regex.compile(r"\d+(?:[.,]\d+)*|\w+|[^\w\s]")
 
 _LABEL_ONLY = regex.compile(r"\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVX]{1,4})[.)]")
+
+
+def syllables(text: str) -> list[str]:
+    """The tokens a Doc of `text` has: syllables, numbers, punctuation marks."""
+    return _TOKEN.findall(text)
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -101,13 +107,16 @@ class Segmenter:
         return doc
 
     @staticmethod
-    def add_words(doc: Doc) -> Doc:
-        """Tag the Doc's tokens with underthesea's words (B-W / I-W), once per Doc."""
-        if doc.user_data.get("words"):
-            return doc
-        for token, inside in zip(doc, _inside_word(doc.user_data["sentence"])):
-            token.tag_ = "I-W" if inside else "B-W"
-        doc.user_data["words"] = True
+    def add_words(doc: Doc, words: list[tuple[int, int]]) -> Doc:
+        """Tag the Doc's tokens inside `words` (the segmenter's words as offsets into the
+        sentence) B-W / I-W; tokens outside them keep their tag."""
+        offsets = doc.user_data["token_offsets"]
+        starts = [token_start for token_start, _ in offsets]
+        for start, end in words:
+            i = bisect_left(starts, start)
+            while i < len(offsets) and offsets[i][1] <= end:
+                doc[i].tag_ = "B-W" if offsets[i][0] == start else "I-W"
+                i += 1
         return doc
 
     @staticmethod
