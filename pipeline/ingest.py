@@ -10,7 +10,7 @@ from pathlib import Path
 import extractors
 from extractors import AnalyzedDocument
 
-from . import duplicates, identity, links, metadata, store
+from . import duplicates, identity, links, metadata, search, store
 from .archive import archive, sha256
 from .errors import DirectivesError
 from .nlp import Segmenter
@@ -161,33 +161,38 @@ def process_batch(items: list[SourceFile], db_path: str | Path) -> list[Outcome]
 
 
 def store_batch(outcomes: list[Outcome], db_path: str | Path) -> Summary:
-    """Write a batch's outcomes, one transaction per document, then resolve links between documents."""
+    """Write a batch's outcomes: the documents in one transaction (all or none of them),
+    failures after, then resolve links between documents."""
     db = store.open_db(db_path)
     summary = Summary()
     try:
+        stored = [outcome for outcome in outcomes if outcome.status in ("new", "changed")]
+        if stored:
+            with db.conn:
+                replaced = [store_document(db, outcome) for outcome in stored]
+                search.refresh_documents(db, [outcome.document["id"] for outcome in stored], replace=any(replaced))
         for outcome in outcomes:
             if outcome.status == "failed":
                 store.record_failure(db, outcome.document)
-            elif outcome.status in ("new", "changed"):
-                store_document(db, outcome)
             summary.add(outcome)
-        stored = [outcome.document["id"] for outcome in outcomes if outcome.status in ("new", "changed")]
         if stored:
-            links.resolve(db, stored)  # links change only when documents do: a re-run of unchanged input skips it
+            links.resolve(db, [outcome.document["id"] for outcome in stored])  # a re-run of unchanged input skips it
     finally:
         db.close()
     return summary
 
 
-def store_document(db, outcome: Outcome) -> None:
-    """Store one document with its links, in one transaction. A reposted copy of a stored article keeps its
-    document row (text, URL, `canonical_id` naming the original) but no extracted rows,
-    so every count sees the article once."""
+def store_document(db, outcome: Outcome) -> bool:
+    """Write one document with its links inside the caller's transaction (True when it was
+    stored before). A reposted copy of a stored article (one written earlier in the same
+    batch included) keeps its document row (text, URL, `canonical_id` naming the original)
+    but no extracted rows, so every count sees the article once."""
     canonical = links.canonical_of(db, outcome.document, outcome.signature)
     rows = {table: [] for table in outcome.rows} if canonical else outcome.rows
-    store.replace_document(db, {**outcome.document, "canonical_id": canonical or outcome.document["id"]},
-                           outcome.pages, rows, also=lambda db: links.store_links(
-                               db, outcome.document["id"], outcome.links, outcome.signature, canonical))
+    replaced = store.write_documents(db, [({**outcome.document, "canonical_id": canonical or outcome.document["id"]},
+                                           outcome.pages, rows)])
+    links.store_links(db, outcome.document["id"], outcome.links, outcome.signature, canonical)
+    return replaced
 
 
 def batches(items: list, size: int) -> list[list]:

@@ -8,45 +8,62 @@ from . import duplicates
 
 # The relations this module writes; others in document_links (attachments) are left alone.
 RELATIONS = ("replaces", "amends", "implements", "cites", "duplicate_of")
+# The documents of every band, oldest first: each band's rows come in that order from the
+# index on (key, ingested_at, document_id), and SQLite merges them as they are read.
+_SHARING_A_BAND = (" UNION ALL ".join(["SELECT ingested_at, document_id FROM document_bands WHERE key = ?"]
+                                      * duplicates.BANDS) + " ORDER BY 1, 2")
+_CANDIDATE = """SELECT d.canonical_id, s.minhash FROM documents d JOIN document_signatures s ON s.document_id = d.id
+                WHERE d.id = ? AND coalesce(d.canonical_id, d.id) != ?
+                AND (d.doc_number IS NULL OR ? IS NULL OR upper(d.doc_number) = upper(?))"""
 
 
 def canonical_of(db: sqlite_utils.Database, document: dict, signature: list[int] | None) -> str | None:
     """The id of a stored document whose text this one repeats, if any: compared with the
-    documents that share a MinHash band with it (duplicates.band_keys), not with all.
+    documents that share a MinHash band with it (duplicates.band_keys), not with all,
+    oldest first (ingested_at, then id); the first alike enough answers, so a copy of an
+    article reposted a thousand times reads the original, not every copy.
 
     Documents with different numbers of their own are different documents, however
     alike (a Công điện and the one that replaces it)."""
     if signature is None:
         return None
-    keys = duplicates.band_keys(signature)
-    rows = db.execute(
-        f"""SELECT s.document_id, s.minhash, d.canonical_id FROM document_signatures s
-           JOIN documents d ON d.id = s.document_id
-           WHERE s.document_id IN (SELECT document_id FROM document_bands WHERE key IN ({', '.join('?' * len(keys))}))
-           AND coalesce(d.canonical_id, d.id) != ? AND (d.doc_number IS NULL OR ? IS NULL OR upper(d.doc_number) = upper(?))
-           ORDER BY d.ingested_at, d.id""",
-        [*keys, document["id"], document.get("doc_number"), document.get("doc_number")]).fetchall()
-    for other_id, stored, other_canonical in rows:
-        if duplicates.similarity(signature, duplicates.decode(stored)) >= duplicates.THRESHOLD:
-            return other_canonical or other_id
+    number = document.get("doc_number")
+    seen = set()
+    for _, other_id in db.execute(_SHARING_A_BAND, duplicates.band_keys(signature)):
+        if other_id in seen:
+            continue
+        seen.add(other_id)
+        row = db.execute(_CANDIDATE, [other_id, document["id"], number, number]).fetchone()
+        if row and duplicates.similarity(signature, duplicates.decode(row[1])) >= duplicates.THRESHOLD:
+            return row[0] or other_id
     return None
 
 
 def store_links(db: sqlite_utils.Database, document_id: str, links: list[dict], signature: list[int] | None,
                 canonical_id: str | None) -> None:
-    """Replace a document's outgoing links and its signature (inside the caller's transaction)."""
+    """Replace a document's outgoing links and its signature (inside the caller's
+    transaction, after the document row is written: its bands carry its ingested_at)."""
     db.execute(f"DELETE FROM document_links WHERE from_document_id = ? AND relation IN ({', '.join('?' * len(RELATIONS))})",
                [document_id, *RELATIONS])
     rows = [{**link, "from_document_id": document_id, "to_document_id": None} for link in links]
     if canonical_id:
         rows.append({"from_document_id": document_id, "to_number": None, "to_document_id": canonical_id,
                      "relation": "duplicate_of", "start": None, "end": None})
-    db["document_links"].insert_all(rows)
+    groups: dict[tuple, list[tuple]] = {}
+    for row in rows:
+        groups.setdefault(tuple(row), []).append(tuple(row.values()))
+    for columns, values in groups.items():
+        db.conn.executemany(f"INSERT INTO document_links ({', '.join(f'[{c}]' for c in columns)}) "
+                            f"VALUES ({', '.join('?' * len(columns))})", values)
     db.execute("DELETE FROM document_signatures WHERE document_id = ?", [document_id])
     db.execute("DELETE FROM document_bands WHERE document_id = ?", [document_id])
     if signature is not None:
-        db["document_signatures"].insert({"document_id": document_id, "minhash": duplicates.encode(signature)})
-        db["document_bands"].insert_all({"document_id": document_id, "key": key} for key in duplicates.band_keys(signature))
+        db.execute("INSERT INTO document_signatures (document_id, minhash) VALUES (?, ?)",
+                   [document_id, duplicates.encode(signature)])
+        found = db.execute("SELECT ingested_at FROM documents WHERE id = ?", [document_id]).fetchone()
+        ingested_at = found[0] if found else None
+        db.conn.executemany("INSERT INTO document_bands (document_id, key, ingested_at) VALUES (?, ?, ?)",
+                            [(document_id, key, ingested_at) for key in duplicates.band_keys(signature)])
 
 
 def resolve(db: sqlite_utils.Database, stored: list[str]) -> None:
@@ -57,13 +74,20 @@ def resolve(db: sqlite_utils.Database, stored: list[str]) -> None:
     marks = ", ".join("?" * len(stored))
     with db.conn:
         # OR IGNORE: a link that would repeat an existing (from, to, relation) stays unresolved.
+        # An unresolved link is rewritten only if some document now carries its number: the
+        # others would stay NULL, and rewriting them all on every batch cost most of the time.
         db.execute(f"""UPDATE OR IGNORE document_links SET to_document_id = (
                           SELECT d.id FROM documents d WHERE upper(d.doc_number) = upper(document_links.to_number)
                           AND d.id != document_links.from_document_id ORDER BY d.ingested_at LIMIT 1)
-                      WHERE to_number IS NOT NULL AND (to_document_id IS NULL OR to_document_id IN ({marks})
-                                                       OR from_document_id IN ({marks}))""", [*stored, *stored])
+                      WHERE to_number IS NOT NULL AND (
+                          to_document_id IS NULL AND EXISTS (
+                              SELECT 1 FROM documents d WHERE upper(d.doc_number) = upper(document_links.to_number)
+                              AND d.id != document_links.from_document_id)
+                          OR to_document_id IN ({marks}) OR from_document_id IN ({marks}))""", [*stored, *stored])
+        # The documents marked replaced and those a 'replaces' link points at, both found
+        # by partial indexes (store.py), not by reading every document.
         db.execute("""UPDATE documents SET superseded_by = (
                           SELECT l.from_document_id FROM document_links l
                           WHERE l.relation = 'replaces' AND l.to_document_id = documents.id LIMIT 1)
-                      WHERE superseded_by IS NOT NULL
-                         OR id IN (SELECT to_document_id FROM document_links WHERE relation = 'replaces')""")
+                      WHERE id IN (SELECT id FROM documents WHERE superseded_by IS NOT NULL
+                                   UNION SELECT to_document_id FROM document_links WHERE relation = 'replaces')""")

@@ -21,9 +21,23 @@ def _build_tone_pairs() -> dict[str, str]:
 
 
 _TONE_PAIRS = _build_tone_pairs()
+
+
+def _tone_pattern() -> str:
+    """The pairs as one character class per first letter ("o[àáảãạ…]|O[…]|…"): the same
+    two-character matches as an alternation of the pairs, found many times faster."""
+    seconds: dict[str, set[str]] = {}
+    for pair in _TONE_PAIRS:
+        assert len(pair) == 2, pair
+        seconds.setdefault(pair[0], set()).add(pair[1])
+    return "|".join(f"{re.escape(first)}[{''.join(map(re.escape, sorted(chars)))}]"
+                    for first, chars in sorted(seconds.items()))
+
+
 # Only at the end of a syllable ("hoàng" is right as it is); after q the u is a glide
-# and the tone stays on y ("quý").
-_TONE_RE = re.compile(r"(?<![qQ])(" + "|".join(map(re.escape, _TONE_PAIRS)) + r")(?![\w])")
+# and the tone stays on y ("quý"). The q test looks behind the pair once it has matched
+# (a leading look-behind would be tried at every position of the text).
+_TONE_RE = re.compile(r"(" + _tone_pattern() + r")(?<![qQ]..)(?!\w)")
 
 
 def nfc(text: str) -> str:

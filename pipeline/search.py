@@ -11,7 +11,9 @@ Both columns have the length of the original, so a hit's offsets are offsets int
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
+import numpy as np
 import sqlite_utils
 
 from .normalize import fold_tones, nfc
@@ -38,9 +40,37 @@ class _FoldTable(dict):
 _FOLD = _FoldTable()
 
 
+@lru_cache(maxsize=1)
+def _fold_array() -> np.ndarray:
+    """`_FOLD` for the whole Basic Multilingual Plane, as an array indexed by code point.
+    A character without a canonical decomposition folds to itself, except đ and Đ."""
+    table = np.arange(0x10000, dtype=np.uint32)
+    plane = table[(table < 0xD800) | (table >= 0xE000)].tobytes().decode("utf-32-le")
+    for char in [*filter(unicodedata.decomposition, plane), "đ", "Đ"]:
+        table[ord(char)] = _FOLD[ord(char)]
+    return table
+
+
 def fold_accents(text: str) -> str:
     """Remove every Vietnamese diacritic and đ -> d, one character for one: "Đồng" -> "Dong"."""
     return text.translate(_FOLD)
+
+
+def fold_accents_all(texts: list[str]) -> list[str]:
+    """`fold_accents` of each text, all in one pass over their code points (a document's
+    worth of text folds several times faster than with `str.translate`)."""
+    joined = "".join(texts)
+    if joined.isascii():
+        return list(texts)
+    codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if codes.max() > 0xFFFF:  # beyond the table: rare enough for the slow way
+        return [text.translate(_FOLD) for text in texts]
+    folded = _fold_array()[codes].tobytes().decode("utf-32-le", "surrogatepass")
+    found, start = [], 0
+    for text in texts:
+        found.append(folded[start:start + len(text)])
+        start += len(text)
+    return found
 
 
 def exact_form(text: str) -> str:
@@ -51,8 +81,16 @@ def exact_form(text: str) -> str:
 def create_index(db: sqlite_utils.Database) -> None:
     """Create the index and fill it from the documents already stored."""
     db.execute(_CREATE)
+    index_document_ids(db)
     for (document_id,) in db.execute("SELECT id FROM documents").fetchall():
         refresh_search(db, document_id)
+
+
+def index_document_ids(db: sqlite_utils.Database) -> None:
+    """An index on the document ids of the entries, in the table where FTS5 keeps their
+    columns (`search_index_content`, column c2 = document_id), so re-indexing a document
+    finds its old entries without reading every entry."""
+    db.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE}_content (c2)")
 
 
 def refresh_search(db: sqlite_utils.Database, document_id: str) -> None:
@@ -62,12 +100,13 @@ def refresh_search(db: sqlite_utils.Database, document_id: str) -> None:
 
 def refresh_documents(db: sqlite_utils.Database, document_ids: list[str], replace: bool = True) -> None:
     """Re-index documents from the public views. `replace=False` skips removing old
-    entries (the ids were never indexed): that DELETE scans the whole index."""
+    entries (the ids were never indexed)."""
     for i in range(0, len(document_ids), 300):
         part = document_ids[i:i + 300]
         marks = ", ".join("?" * len(part))
-        if replace:
-            db.execute(f"DELETE FROM {TABLE} WHERE document_id IN ({marks})", part)
+        if replace:  # by rowid, found through index_document_ids (a `document_id IN` scans every entry)
+            db.execute(f"DELETE FROM {TABLE} WHERE rowid IN (SELECT id FROM {TABLE}_content WHERE c2 IN ({marks}))",
+                       part)
         rows = db.execute(f"""
             SELECT 'document', id, id, coalesce(title, '') || char(10) || coalesce(text, '')
             FROM documents WHERE id IN ({marks}) AND (title IS NOT NULL OR text IS NOT NULL)
@@ -75,9 +114,9 @@ def refresh_documents(db: sqlite_utils.Database, document_ids: list[str], replac
             UNION ALL SELECT 'indicator', min(id), document_id, sentence FROM indicators
                       WHERE document_id IN ({marks}) AND sentence IS NOT NULL GROUP BY document_id, sentence""",
                           part * 3).fetchall()
+        rows = [(kind, ref, doc, exact_form(text)) for kind, ref, doc, text in rows if text]
         db.conn.executemany(f"INSERT INTO {TABLE} (kind, ref_id, document_id, text, folded) VALUES (?, ?, ?, ?, ?)",
-                            [(kind, ref, doc, exact, fold_accents(exact))
-                             for kind, ref, doc, text in rows if text for exact in [exact_form(text)]])
+                            [(*row, folded) for row, folded in zip(rows, fold_accents_all([row[3] for row in rows]))])
 
 
 def parse_query(query: str) -> list[list[str]]:

@@ -145,10 +145,29 @@ def _migration_scaling(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX IF NOT EXISTS documents_doc_number_upper ON documents (upper(doc_number))")
 
 
+def _migration_ordered_lookups(db: sqlite_utils.Database) -> None:
+    """Lookups that do not grow with the store: each band row carries its document's
+    ingested_at, so the documents sharing a band come out of one index oldest first
+    (links.canonical_of reads the first few, not every copy of a much reposted article);
+    partial indexes find the 'replaces' links and the documents marked replaced; the
+    full-text entries of a document are found by its id (search.index_document_ids)."""
+    if "ingested_at" not in db["document_bands"].columns_dict:
+        db["document_bands"].add_column("ingested_at", str)
+    db.execute("""UPDATE document_bands SET ingested_at = (
+                      SELECT ingested_at FROM documents WHERE documents.id = document_bands.document_id)""")
+    db.execute("CREATE INDEX IF NOT EXISTS document_bands_key_order ON document_bands (key, ingested_at, document_id)")
+    db.execute("DROP INDEX IF EXISTS idx_document_bands_key")  # a prefix of the one above
+    db.execute("CREATE INDEX IF NOT EXISTS document_links_replaces ON document_links (to_document_id) "
+               "WHERE relation = 'replaces'")
+    db.execute("CREATE INDEX IF NOT EXISTS documents_superseded ON documents (superseded_by) "
+               "WHERE superseded_by IS NOT NULL")
+    search.index_document_ids(db)
+
+
 PARTY_COLUMNS = {"id": str, "document_id": str, "task_id": str, "party": str, "role": str, "sentence": str,
                  "start": int, "end": int, "rule_id": str, "extractor_version": str}
 MIGRATIONS = [_migration_1, _migration_research, _migration_corrections, _migration_portal_state,
-              _migration_real_documents, _migration_parties, _migration_scaling]
+              _migration_real_documents, _migration_parties, _migration_scaling, _migration_ordered_lookups]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -192,33 +211,31 @@ def known_version(db: sqlite_utils.Database, document_id: str) -> tuple[str, str
     return tuple(row) if row else None
 
 
-def replace_document(db: sqlite_utils.Database, document: dict, pages: list[dict],
-                     rows: dict[str, list[dict]], also=None) -> None:
-    """Write a document and its extracted rows in one transaction, replacing old rows;
-    `also(db)`, if given, writes more in the same transaction (links, signature)."""
-    replace_documents(db, [(document, pages, rows)], also)
-
-
-def replace_documents(db: sqlite_utils.Database, entries: list[tuple[dict, list[dict], dict[str, list[dict]]]],
-                      also=None) -> None:
-    """Write many (document, pages, rows) in one transaction, replacing their old rows:
-    one DELETE per table for the documents stored before, one executemany per table."""
+def replace_documents(db: sqlite_utils.Database, entries: list[tuple[dict, list[dict], dict[str, list[dict]]]]) -> None:
+    """Write many (document, pages, rows) in one transaction, replacing their old rows
+    and search entries."""
     if not entries:
         return
-    ids = [document["id"] for document, _, _ in entries]
     with db.conn:
-        ingested = dict(_select_in(db, "SELECT id, ingested_at FROM documents WHERE id IN ({})", ids))
-        if ingested:
-            for table in [f"{name}_extracted" for name in EXTRACTED] + ["parties_extracted", "quality_flags", "pages"]:
-                _select_in(db, f"DELETE FROM [{table}] WHERE document_id IN ({{}})", list(ingested))
-        _upsert(db, "documents", [{**document, "ingested_at": ingested.get(document["id"], document["updated_at"])}
-                                  for document, _, _ in entries])
-        _insert(db, "pages", [page for _, pages, _ in entries for page in pages])
-        for table in dict.fromkeys(table for _, _, rows in entries for table in rows):
-            _insert(db, table, [row for _, _, rows in entries for row in rows.get(table, [])])
-        search.refresh_documents(db, ids, replace=bool(ingested))
-        if also:
-            also(db)
+        replaced = write_documents(db, entries)
+        search.refresh_documents(db, [document["id"] for document, _, _ in entries], replace=replaced)
+
+
+def write_documents(db: sqlite_utils.Database, entries: list[tuple[dict, list[dict], dict[str, list[dict]]]]) -> bool:
+    """Write (document, pages, rows) inside the caller's transaction, replacing old rows
+    (one DELETE per table for the documents stored before, one executemany per table),
+    search entries left to the caller. True when some were stored before."""
+    ids = [document["id"] for document, _, _ in entries]
+    ingested = dict(_select_in(db, "SELECT id, ingested_at FROM documents WHERE id IN ({})", ids))
+    if ingested:
+        for table in [f"{name}_extracted" for name in EXTRACTED] + ["parties_extracted", "quality_flags", "pages"]:
+            _select_in(db, f"DELETE FROM [{table}] WHERE document_id IN ({{}})", list(ingested))
+    _upsert(db, "documents", [{**document, "ingested_at": ingested.get(document["id"], document["updated_at"])}
+                              for document, _, _ in entries])
+    _insert(db, "pages", [page for _, pages, _ in entries for page in pages])
+    for table in dict.fromkeys(table for _, _, rows in entries for table in rows):
+        _insert(db, table, [row for _, _, rows in entries for row in rows.get(table, [])])
+    return bool(ingested)
 
 
 def _select_in(db: sqlite_utils.Database, sql: str, values: list, chunk: int = 500) -> list[tuple]:

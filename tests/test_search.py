@@ -29,6 +29,17 @@ def test_folding_removes_every_diacritic_and_keeps_length(text, folded):
     assert search.fold_accents(text) == folded
 
 
+def test_folding_many_texts_at_once_is_folding_each():
+    texts = ["Đồng Nai", "", "ascii only", "Thừa Thiên Huế\n", "Ωμέγα ǅ 𝐀 ０", "tỉnh ủy"]
+    assert search.fold_accents_all(texts) == [search.fold_accents(text) for text in texts]
+
+
+@pytest.mark.parametrize("text, folded", [("hoà thuỷ quý", "hòa thủy quý"), ("Khánh Hoà, HOÀ", "Khánh Hòa, HÒA"),
+                                          ("hoàng", "hoàng"), ("qoà", "qoà")])
+def test_tones_move_to_the_old_style_place(text, folded):
+    assert search.exact_form(text) == folded
+
+
 def test_exact_search_keeps_tones_apart(db):
     tinh = search.search(db, "tỉnh", limit=100)
     assert _matched(tinh) == {"tỉnh"}

@@ -60,7 +60,7 @@ def _document(db, name, province, published, indicators=(), tasks=(), deadlines=
             "deadlines_extracted": [{**common, "id": store.stable_id(name, "d", i), "task_id": task_id, "text": text,
                                      "end_date": end, "valid": valid}
                                     for i, (task_id, text, end, valid) in enumerate(deadlines)]}
-    store.replace_document(db, document, [], {table: r for table, r in rows.items() if r})
+    store.replace_documents(db, [(document, [], {table: r for table, r in rows.items() if r})])
 
 
 @pytest.fixture
