@@ -1,5 +1,5 @@
-"""PDF text and tables, page by page, page offsets kept; OCR for scans. Pages that cannot
-hold a table take pypdfium2's fast text layer (pipeline/pdf_text.py), the others pdfplumber's."""
+"""PDF text and tables, page by page, page offsets kept; OCR for scans. Pages pypdfium2 can read
+as pdfplumber would take its fast layer (pipeline/pdf_text.py), the others pdfplumber's."""
 
 import io
 
@@ -12,7 +12,7 @@ from .document import Page, ParsedDocument, Table
 from .errors import EmptyDocumentError, NeedsOcrError, ParseError
 from .legacy_fonts import encoding_of_font, to_unicode
 from .normalize import clean_text
-from .pdf_text import fast_page_texts
+from .pdf_text import fast_pages
 from .settings import ocr_max_pages
 
 
@@ -29,18 +29,24 @@ def parse_pdf(data: bytes, source: str = "<bytes>") -> ParsedDocument:
 
 
 def _text_layer(data: bytes, source: str) -> ParsedDocument:
-    pages, tables, parts = [], [], []
+    fast = fast_pages(data)
+    read = fast if fast and all(fast) else _read_with_pdfplumber(data, source, fast)
+    tables = [Table(page=number, rows=[[cell or "" for cell in row] for row in rows])
+              for number, (_, page_tables) in enumerate(read, start=1) for rows in page_tables]
+    text, pages = _join([clean_text(page_text) for page_text, _ in read])
+    return ParsedDocument(text=text, kind="pdf", pages=pages, tables=tables, text_source="text_layer")
+
+
+def _read_with_pdfplumber(data: bytes, source: str, fast: list | None) -> list[tuple[str, list]]:
+    """(text, tables) of each page: pdfium's where it read the page (and counts the pages as
+    pdfplumber does), pdfplumber's elsewhere."""
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
             if not pdf.pages:
                 raise ParseError(source, "not a readable PDF (no pages: truncated or damaged)")
-            fast = fast_page_texts(data, len(pdf.pages))
-            for number, page in enumerate(pdf.pages, start=1):
-                quick = fast[number - 1]
-                page_text = clean_text(quick if quick is not None else page_text_unicode(page))
-                for rows in [] if quick is not None else page.extract_tables():
-                    tables.append(Table(page=number, rows=[[cell or "" for cell in row] for row in rows]))
-                parts.append(page_text)
+            if not fast or len(fast) != len(pdf.pages):
+                fast = [None] * len(pdf.pages)
+            return [quick or (page_text_unicode(page), page.extract_tables()) for quick, page in zip(fast, pdf.pages)]
     except ParseError:
         raise
     except (PDFSyntaxError, ValueError, KeyError, TypeError) as error:
@@ -49,8 +55,6 @@ def _text_layer(data: bytes, source: str) -> ParsedDocument:
         if type(error).__module__.startswith(("pdfminer", "pdfplumber")):
             raise ParseError(source, f"not a readable PDF ({type(error).__name__}: {error})") from error
         raise
-    text, pages = _join(parts)
-    return ParsedDocument(text=text, kind="pdf", pages=pages, tables=tables, text_source="text_layer")
 
 
 def page_text_unicode(page) -> str:
