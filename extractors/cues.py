@@ -1,6 +1,5 @@
 """A spaCy SpanRuler that labels cue phrases (comparators, target/result cues) in a Doc."""
 
-import warnings
 from functools import lru_cache
 
 import regex
@@ -20,10 +19,7 @@ def add_ruler(nlp: Language, name: str, spans_key: str, rule_file: str, **config
     (the folded syllable), token patterns to its Matcher."""
     ruler = nlp.add_pipe("span_ruler", name=name, config={
         "spans_key": spans_key, "phrase_matcher_attr": "NORM", "validate": True, **config})
-    with warnings.catch_warnings():
-        # W012: phrase Docs carry the placeholder tag "W" (see pipeline.nlp); nothing else is run.
-        warnings.filterwarnings("ignore", message=r"\[W012\]")
-        ruler.add_patterns(list(load_patterns(rule_file)))
+    ruler.add_patterns(list(load_patterns(rule_file)))
     return ruler
 
 

@@ -6,7 +6,7 @@ import regex
 
 from .context import AnalyzedDocument, syllable_window, syllables_after, syllables_before
 from .cues import cue_spans
-from .naming import category, expand_abbreviations, indicator_name
+from .naming import category, expand_abbreviations, indicator_name, name_reach
 from .numbers import NUMBER, NUMBER_WORDS, parse_number, parse_number_words, scaled
 from .periods import period_at
 from .rules import alt, load_yaml
@@ -69,7 +69,8 @@ def _name_window(text: str, clause_start: int, clause_end: int, number_start: in
     """The part of a clause whose words a figure's name is cut from: the syllables before
     the figure (a name has at most `max_words` words after its lead-in) and a few after it
     as the segmenter's right context. Segmenting only this part is what keeps it cheap."""
-    return (syllables_before(text, number_start, _NAME_SYLLABLES, clause_start),
+    reach = syllables_before(text, name_reach(text, clause_start, number_start), 2, clause_start)
+    return (max(reach, syllables_before(text, number_start, _NAME_SYLLABLES, clause_start)),
             syllables_after(text, unit_end, 3, clause_end))
 
 

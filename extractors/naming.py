@@ -38,6 +38,7 @@ _DATE_ASIDE = regex.compile(
     r"|(?:(?:đến hết|đến|trong|của|vào) )?(?:\d{1,2} )?(?:năm|giai đoạn|quý [IV]+/?) ?(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?",
     regex.IGNORECASE)
 _LETTER, _DIGIT = regex.compile(r"\p{L}"), regex.compile(r"\d")
+_NAME_BREAK = regex.compile(r"\w*\d\w*|[,;:!?\"“”]")  # a word with a digit, or a mark no word holds
 
 
 def expand_abbreviations(text: str) -> str:
@@ -68,6 +69,19 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
         chosen.insert(0, word)
     chosen = _trimmed(_after_last(chosen, rules["start_after"]))
     return _lower_first(expand_abbreviations(" ".join(" ".join(chosen[-rules["max_words"]:]).split())).strip(" -–."))
+
+
+def name_reach(text: str, clause_start: int, number_start: int) -> int:
+    """Where the words a figure's name may take begin: after the last number or separating
+    mark before it that is not inside an aside, where `indicator_name` stops (marks such as
+    '.' or '-' can sit inside one of the segmenter's words, 'TP.HCM': they do not count)."""
+    before = text[clause_start:number_start]
+    asides = [m.span() for pattern in (_PARENTHESES, _DATE_ASIDE) for m in pattern.finditer(before)]
+    reach = clause_start
+    for mark in _NAME_BREAK.finditer(before):
+        if not any(a <= mark.start() < b for a, b in asides):
+            reach = clause_start + mark.end()
+    return reach
 
 
 def _row_name(line: str) -> str:

@@ -75,6 +75,9 @@ def body_spans(nlp: Language, doc: Doc, heads: list[int] = ()) -> list[Span]:
         _ruler(nlp)(doc)
     spans = list(doc.spans[BODIES_KEY])
     matcher = _generic_matcher(nlp.vocab)
+    for head in heads:  # the Matcher wants tags where it reads: "W" where the segmenter's words are not
+        for token in doc[head:head + _GENERIC_REACH]:
+            token.tag_ = token.tag_ or "W"
     generic = {(span.start, span.end, span.label_) for head in heads
                for span in matcher(doc[head:head + _GENERIC_REACH], as_spans=True)}
     spans += [Span(doc, start, end, label="BODY", span_id=rule_id) for start, end, rule_id in sorted(generic)]

@@ -83,8 +83,8 @@ class SyllableTokenizer:
             self.vocab[word].norm_ = fold_for_matching(word)
             self._normed.add(word)
         spaces = [tokens[i].end() < tokens[i + 1].start() for i in range(len(tokens) - 1)] + [False][:len(tokens)]
-        # "W" until `add_words`: patterns asking for B-W / I-W then match nothing, without error.
-        doc = Doc(self.vocab, words=words, spaces=spaces, tags=["W"] * len(words))
+        # No tags until `add_words` (setting them doubles the cost of a Doc).
+        doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data["token_offsets"] = [token.span() for token in tokens]
         return doc
 
