@@ -6,7 +6,6 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.server.api.server import SubprocessASGIServer
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner
 from prefect.utilities.annotations import quote
@@ -82,6 +81,10 @@ def _shared_api():
     if PREFECT_API_URL.value():
         yield
         return
+    # imported here: worker processes import this module to run its tasks, and the server's
+    # modules cost seconds of start-up each
+    from prefect.server.api.server import SubprocessASGIServer
+
     server = SubprocessASGIServer()  # the instance Prefect's own ephemeral client uses
     server.start()
     with temporary_settings({PREFECT_API_URL: server.api_url}):

@@ -15,7 +15,7 @@ from .archive import archive, sha256
 from .errors import DirectivesError
 from .nlp import Segmenter
 from .parse import parse_document
-from .settings import raw_dir_for
+from .settings import BATCH_SIZE, raw_dir_for
 from .sources import SourceFile
 
 STATUSES = ("new", "changed", "unchanged", "failed")
@@ -199,7 +199,7 @@ def batches(items: list, size: int) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
 
-def ingest(items: list[SourceFile], db_path: str | Path, batch_size: int = 16, on_batch=None) -> Summary:
+def ingest(items: list[SourceFile], db_path: str | Path, batch_size: int = BATCH_SIZE, on_batch=None) -> Summary:
     """Ingest files without Prefect: the same steps the flow runs."""
     total = Summary()
     for batch in batches(items, batch_size):
