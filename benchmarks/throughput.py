@@ -14,12 +14,15 @@ fixtures; numbers in text and HTML are varied per copy so no two documents are a
 
 import argparse
 import json
+import os
 import random
 import resource
 import shutil
 import tempfile
 import time
 from pathlib import Path
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # as the CLI does, before Prefect loads
 
 import regex
 from underthesea import word_tokenize
