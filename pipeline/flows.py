@@ -32,7 +32,7 @@ def store_batch(outcomes: list[steps.Outcome], db_path: str) -> steps.Summary:
 
 @flow(name="ingest-files", log_prints=True)
 def ingest_files(paths: list[str] | None = None, db_path: str = "output/directives.db",
-                 batch_size: int = BATCH_SIZE, on_batch=None, in_flight: int = 4) -> steps.Summary:
+                 batch_size: int = BATCH_SIZE, in_flight: int = 4) -> steps.Summary:
     """Ingest files and folders (the bundled corpus by default) into `db_path`.
 
     Batches of documents go through one parse-and-extract task each, submitted to the
@@ -47,8 +47,7 @@ def ingest_files(paths: list[str] | None = None, db_path: str = "output/directiv
         # quote: Prefect would otherwise walk every extracted row looking for futures,
         # which took a third of the parent's time and kept a second worker from paying off.
         steps.merge(total, store_batch(quote(future.result()), str(Path(db_path))))
-        if on_batch:
-            on_batch(size)
+        steps.batch_stored(size)
 
     for batch in steps.batches(discover(paths), batch_size):
         pending.append((len(batch), process_batch.submit(batch, str(Path(db_path)))))
@@ -59,19 +58,22 @@ def ingest_files(paths: list[str] | None = None, db_path: str = "output/directiv
     return total
 
 
-def ingest_files_with_workers(workers: int, dask_address: str | None = None, **parameters) -> steps.Summary:
+def ingest_files_with_workers(workers: int, dask_address: str | None = None, on_batch=None,
+                              **parameters) -> steps.Summary:
     """Run the ingest-files flow with `workers` processes extracting, or on the Dask
-    cluster at `dask_address` (optional extra `dask`); either way this process stores."""
-    if dask_address:
-        from prefect_dask import DaskTaskRunner
+    cluster at `dask_address` (optional extra `dask`); either way this process stores,
+    calling `on_batch(size)` after each batch."""
+    with steps.reporting_batches(on_batch or (lambda size: None)):
+        if dask_address:
+            from prefect_dask import DaskTaskRunner
 
-        runner = DaskTaskRunner(address=dask_address)
-    elif workers > 1:
-        runner = ProcessPoolTaskRunner(max_workers=workers)
-    else:
-        return ingest_files(**parameters)
-    with _shared_api():
-        return ingest_files.with_options(task_runner=runner)(in_flight=2 * workers, **parameters)
+            runner = DaskTaskRunner(address=dask_address)
+        elif workers > 1:
+            runner = ProcessPoolTaskRunner(max_workers=workers)
+        else:
+            return ingest_files(**parameters)
+        with _shared_api():
+            return ingest_files.with_options(task_runner=runner)(in_flight=2 * workers, **parameters)
 
 
 @contextmanager

@@ -4,6 +4,7 @@ Plain functions over batches of files; `flows.py` composes them into a Prefect f
 """
 
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -193,6 +194,27 @@ def store_document(db, outcome: Outcome) -> bool:
                                            outcome.pages, rows)])
     links.store_links(db, outcome.document["id"], outcome.links, outcome.signature, canonical)
     return replaced
+
+
+# Who hears of each batch a flow stores (a progress bar): not a flow parameter, and not a global
+# of the flow's module, because Prefect pickles the flow's parameters, and cloudpickle a flow's
+# function with its module's globals, into every task a worker process runs.
+_BATCH_LISTENERS: list = []
+
+
+@contextmanager
+def reporting_batches(on_batch):
+    """Within this block, `on_batch(size)` is called after each batch the ingest-files flow stores."""
+    _BATCH_LISTENERS.append(on_batch)
+    try:
+        yield
+    finally:
+        _BATCH_LISTENERS.remove(on_batch)
+
+
+def batch_stored(size: int) -> None:
+    for listener in _BATCH_LISTENERS:
+        listener(size)
 
 
 def batches(items: list, size: int) -> list[list]:

@@ -1,5 +1,7 @@
 """The Prefect flow runs the library steps: in one process, a process pool or a Dask cluster, with the same rows stored."""
 
+import threading
+
 import pytest
 import sqlite_utils
 from conftest import FIXTURES
@@ -7,7 +9,7 @@ from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settin
 from prefect.testing.utilities import prefect_test_harness
 
 from pipeline.flows import ingest_files, ingest_files_with_workers
-from pipeline.ingest import ingest
+from pipeline.ingest import ingest, reporting_batches
 from pipeline.sources import discover
 
 
@@ -22,8 +24,9 @@ def prefect_api():
 def test_flow_ingests_and_reports(tmp_path, prefect_api):
     db_path = tmp_path / "flow.db"
     seen = []
-    summary = ingest_files(paths=[str(FIXTURES / "kehoach-12-langson.docx"), str(FIXTURES / "empty.html")],
-                           db_path=str(db_path), batch_size=1, on_batch=seen.append)
+    with reporting_batches(seen.append):
+        summary = ingest_files(paths=[str(FIXTURES / "kehoach-12-langson.docx"), str(FIXTURES / "empty.html")],
+                               db_path=str(db_path), batch_size=1)
     assert summary.documents == {"new": 1, "failed": 1}
     assert seen == [1, 1]
     db = sqlite_utils.Database(db_path)
@@ -41,7 +44,15 @@ def test_two_worker_processes_store_what_one_process_stores(tmp_path, prefect_ap
     paths = [str(FIXTURES / name) for name in ("kehoach-12-langson.docx", "kehoach-12-langson.html",
                                                "kehoach-12-langson.pdf", "empty.html")]
     ingest(discover(paths), tmp_path / "one.db")
-    summary = ingest_files_with_workers(2, paths=paths, db_path=str(tmp_path / "two.db"), batch_size=1)
+    seen, lock = [], threading.RLock()  # the CLI's progress bar holds locks: it cannot go to a worker
+
+    def advance(size: int) -> None:
+        with lock:
+            seen.append(size)
+
+    summary = ingest_files_with_workers(2, paths=paths, db_path=str(tmp_path / "two.db"), batch_size=1,
+                                        on_batch=advance)
+    assert seen == [1, 1, 1, 1]
     assert summary.documents == {"new": 3, "failed": 1}
     assert summary.rows["tasks"] == 15
     assert _rows(tmp_path / "two.db") == _rows(tmp_path / "one.db")
