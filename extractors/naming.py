@@ -59,7 +59,7 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
         clause_start = max(clause_start, cell_start)
     chosen: list[str] = []
     before = text[clause_start:number_start]
-    asides = [m.span() for pattern in (_PARENTHESES, _DATE_ASIDE) for m in pattern.finditer(before)]
+    asides = _asides(before)
     for start, end in reversed([w for w in words if clause_start <= w[0] and w[1] <= number_start]):
         word = text[start:end]
         if word in "≥≤<>" or any(a <= start - clause_start < b for a, b in asides):
@@ -76,12 +76,17 @@ def name_reach(text: str, clause_start: int, number_start: int) -> int:
     mark before it that is not inside an aside, where `indicator_name` stops (marks such as
     '.' or '-' can sit inside one of the segmenter's words, 'TP.HCM': they do not count)."""
     before = text[clause_start:number_start]
-    asides = [m.span() for pattern in (_PARENTHESES, _DATE_ASIDE) for m in pattern.finditer(before)]
+    asides = _asides(before)
     reach = clause_start
     for mark in _NAME_BREAK.finditer(before):
         if not any(a <= mark.start() < b for a, b in asides):
             reach = clause_start + mark.end()
     return reach
+
+
+def _asides(text: str) -> list[tuple[int, int]]:
+    """Spans a name skips: parentheses, periods and dates."""
+    return [m.span() for pattern in (_PARENTHESES, _DATE_ASIDE) for m in pattern.finditer(text)]
 
 
 def _row_name(line: str) -> str:

@@ -4,7 +4,7 @@ ingested later is found."""
 
 import sqlite_utils
 
-from . import duplicates
+from . import duplicates, store
 
 # The relations this module writes; others in document_links (attachments) are left alone.
 RELATIONS = ("replaces", "amends", "implements", "cites", "duplicate_of")
@@ -49,12 +49,7 @@ def store_links(db: sqlite_utils.Database, document_id: str, links: list[dict], 
     if canonical_id:
         rows.append({"from_document_id": document_id, "to_number": None, "to_document_id": canonical_id,
                      "relation": "duplicate_of", "start": None, "end": None})
-    groups: dict[tuple, list[tuple]] = {}
-    for row in rows:
-        groups.setdefault(tuple(row), []).append(tuple(row.values()))
-    for columns, values in groups.items():
-        db.conn.executemany(f"INSERT INTO document_links ({', '.join(f'[{c}]' for c in columns)}) "
-                            f"VALUES ({', '.join('?' * len(columns))})", values)
+    store.insert_rows(db, "document_links", rows)
     db.execute("DELETE FROM document_signatures WHERE document_id = ?", [document_id])
     db.execute("DELETE FROM document_bands WHERE document_id = ?", [document_id])
     if signature is not None:

@@ -1,6 +1,7 @@
 """Title, publication date and province, read from the text when the source does not say."""
 
 import csv
+import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
@@ -59,35 +60,12 @@ def current_province(name: str | None) -> str | None:
     return province_table().get(canonical_province(name) or "")
 
 
-_LETTER = regex.compile(r"\p{L}")
-
-
 @lru_cache(maxsize=1)
-def _names_longest_first() -> list[str]:
-    return sorted(_province_names(), key=len, reverse=True)
-
-
-def _province_mentions(folded: str) -> list[tuple[int, int, str]]:
-    """(start, end, folded name) of each name in `folded` with no letter on either side,
-    left to right, the longest where several start at one place: what one regex of all
-    names (longest first, between letter look-arounds) finds. Each name is looked for
-    with `str.find` instead (that regex, tried at every character, took most of
-    `province_from_text`'s time)."""
-    candidates = []
-    for name in _names_longest_first():
-        start = folded.find(name)
-        while start >= 0:
-            stop = start + len(name)
-            if not (start and _LETTER.match(folded, start - 1)) and not _LETTER.match(folded, stop):
-                candidates.append((start, stop, name))
-            start = folded.find(name, start + 1)
-    found: list[tuple[int, int, str]] = []
-    end = 0
-    for start, stop, name in sorted(candidates, key=lambda c: (c[0], c[0] - c[1])):  # the longest at each start
-        if start >= end:
-            found.append((start, stop, name))
-            end = stop
-    return found
+def _province_re() -> re.Pattern:
+    """Every name, longest first, with no letter on either side (stdlib `re`: `regex` tried
+    its look-behind at every character and took most of `province_from_text`'s time)."""
+    names = sorted(_province_names(), key=len, reverse=True)
+    return re.compile(r"(?<![^\W\d_])(" + "|".join(map(re.escape, names)) + r")(?![^\W\d_])")
 
 
 _ALSO_PERSON_NAMES = {"Hồ Chí Minh"}
@@ -116,8 +94,9 @@ def province_from_text(text: str, context: str = "") -> str | None:
     head = folded[:600]
     counts: Counter[str] = Counter()
     anchored: set[str] = set()
-    for start, end, found in _province_mentions(folded):
-        name = _province_names()[found]
+    for match in _province_re().finditer(folded):
+        start, end = match.span()
+        name = _province_names()[match.group(1)]
         before = folded[max(0, start - 12):start]
         if name == "Hà Nội" and regex.match(r",? ngày", folded[end:end + 7]):
             continue  # "Hà Nội, ngày ..." is where a central document was signed

@@ -232,9 +232,9 @@ def write_documents(db: sqlite_utils.Database, entries: list[tuple[dict, list[di
             _select_in(db, f"DELETE FROM [{table}] WHERE document_id IN ({{}})", list(ingested))
     _upsert(db, "documents", [{**document, "ingested_at": ingested.get(document["id"], document["updated_at"])}
                               for document, _, _ in entries])
-    _insert(db, "pages", [page for _, pages, _ in entries for page in pages])
+    insert_rows(db, "pages", [page for _, pages, _ in entries for page in pages])
     for table in dict.fromkeys(table for _, _, rows in entries for table in rows):
-        _insert(db, table, [row for _, _, rows in entries for row in rows.get(table, [])])
+        insert_rows(db, table, [row for _, _, rows in entries for row in rows.get(table, [])])
     return bool(ingested)
 
 
@@ -247,7 +247,7 @@ def _select_in(db: sqlite_utils.Database, sql: str, values: list, chunk: int = 5
     return found
 
 
-def _insert(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
+def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
     """One prepared INSERT for rows that share their keys (rows of one kind always do)."""
     for columns, group in _by_columns(rows):
         db.conn.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
