@@ -2,17 +2,20 @@
 
     python benchmarks/throughput.py [--docs 2000] [--json figures.json]
 
-Stages run alone, then the whole ingest in one process (`ratio_pipeline_vs_segment_all`:
-underthesea word_tokenize over the same texts ÷ the ingest's time), then the Prefect flow
-with a process pool of 1 and of 2 workers (`ratio_2_workers_vs_1`), after a warm-up run
-so Prefect's start-up is not counted. Peak RSS is the largest of this process and its workers.
+Parsing, segmenting and extracting run alone; then the whole ingest in one process
+(`ratio_pipeline_vs_segment_all`: underthesea word_tokenize over the same texts ÷ the
+ingest's time), whose own account gives the store stage (`store_batch`: documents,
+extracted rows, links and signatures; `store_rows_per_s` counts the extracted rows) and
+the search index built after it; a second ingest of the unchanged corpus; then the
+Prefect flow with a process pool of 1 and of 2 workers (`ratio_2_workers_vs_1`), after a
+warm-up run so Prefect's start-up is not counted. Peak RSS is the largest of this process
+and its workers.
 
-The corpus mixes text, HTML and PDF documents made from the bundled seeds and the test
-fixtures; numbers in text and HTML are varied per copy so no two documents are alike
-(PDF copies differ by a trailing comment, so their hashes differ too).
-"""
+The corpus (`build_corpus`) mixes text and HTML articles made of the seeds' clauses, numbers
+varied, with copies of the fixture PDF."""
 
 import argparse
+import html
 import json
 import os
 import random
@@ -28,18 +31,18 @@ import regex
 from underthesea import word_tokenize
 
 from extractors import AnalyzedDocument, extract
-from pipeline import store
 from pipeline.flows import ingest_files
-from pipeline.ingest import batches, ingest, rows_of, segmenter
+from pipeline.ingest import ingest, segmenter
 from pipeline.parse_html import parse_html
 from pipeline.parse_pdf import parse_pdf
 from pipeline.parse import parse_document
-from pipeline.settings import BATCH_SIZE
 from pipeline.sources import discover
 from prefect.settings import PREFECT_API_URL, temporary_settings
 from prefect.task_runners import ProcessPoolTaskRunner
 
 REPO = Path(__file__).resolve().parent.parent
+_BODY = regex.compile(r"(?:<p>.*</p>\n)+")  # the fixture article's paragraphs
+_SENTENCE_END = regex.compile(r"(?<=\D[.!?])\s+(?=\p{Lu})")
 SEEDS = sorted((REPO / "corpus" / "seeds").glob("*.txt"))
 FIXTURES = REPO / "tests" / "fixtures"
 
@@ -48,22 +51,54 @@ def _vary(text: str, rng: random.Random) -> str:
     return regex.sub(r"(?<=\s)\d{2,3}(?=[\s%])", lambda m: str(rng.randint(10, 999)), text)
 
 
+def _clauses() -> list[tuple[int, int, str]]:
+    """The seeds' clauses (parts of a sentence between semicolons), each with the numbers
+    of its paragraph and sentence."""
+    lines = [line for path in SEEDS for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    sentences = [(paragraph, sentence) for paragraph, line in enumerate(lines)
+                 for sentence in _SENTENCE_END.split(line)]
+    return [(paragraph, number, clause) for number, (paragraph, sentence) in enumerate(sentences)
+            for clause in sentence.split("; ")]
+
+
+def _article(clauses: list[tuple[int, int, str]], rng: random.Random, size: int) -> list[str]:
+    """Paragraphs of clauses drawn from all the seeds, kept in their order, until `size`
+    characters, numbers varied: two articles share a few clauses, as two articles of one
+    portal share phrases, so none is taken for a repost of another (pipeline/duplicates.py)."""
+    picked, length = [], 0
+    for index in rng.sample(range(len(clauses)), len(clauses)):
+        picked.append(index)
+        length += len(clauses[index][2])
+        if length >= size:
+            break
+    paragraphs: dict[int, dict[int, list[str]]] = {}
+    for index in sorted(picked):
+        paragraph, sentence, clause = clauses[index]
+        paragraphs.setdefault(paragraph, {}).setdefault(sentence, []).append(_vary(clause, rng))
+    return [" ".join("; ".join(parts) for parts in sentences.values()) for sentences in paragraphs.values()]
+
+
 def build_corpus(folder: Path, count: int, seed: int = 7) -> list[Path]:
-    """`count` documents: 70% text, 20% HTML, 10% PDF."""
+    """`count` documents: 70% text and 20% HTML articles of 4-8 KB, each mixed from
+    the seeds' clauses; 10% copies of the fixture PDF (one text: stored once, the copies
+    as reposts, as attachments reposted by several portals are)."""
     rng = random.Random(seed)
     html_template = (FIXTURES / "kehoach-12-langson.html").read_text(encoding="utf-8")
     pdf = (FIXTURES / "kehoach-12-langson.pdf").read_bytes()
-    texts = [path.read_text(encoding="utf-8") for path in SEEDS]
+    clauses = _clauses()
     paths = []
     for index in range(count):
         kind = "pdf" if index % 10 == 9 else "html" if index % 10 >= 7 else "txt"
         path = folder / f"doc{index:06d}.{kind}"
-        if kind == "txt":
-            path.write_text(_vary(texts[index % len(texts)], rng), encoding="utf-8")
-        elif kind == "html":
-            path.write_text(_vary(html_template, rng), encoding="utf-8")
-        else:
+        if kind == "pdf":
             path.write_bytes(pdf + f"\n% copy {index}\n".encode())
+        else:
+            article = _article(clauses, rng, rng.randint(4000, 8000))
+            if kind == "txt":
+                path.write_text("\n\n".join(article), encoding="utf-8")
+            else:
+                body = "\n".join(f"<p>{html.escape(line)}</p>" for line in article)
+                path.write_text(_BODY.sub(lambda m: body + "\n", html_template, count=1), encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -98,36 +133,24 @@ def run_flows(work: Path, sample: Path) -> tuple[float, float]:
         return flow_seconds(work / "corpus", work / "one.db", 1), flow_seconds(work / "corpus", work / "two.db", 2)
 
 
-def _stage_seconds(paths: list[Path], segment, db_path: Path) -> tuple[dict[str, float], int, int]:
-    """Seconds spent segmenting, extracting and storing, batch by batch as the ingest goes
-    (nothing kept past its batch, so memory stays flat in N); characters and rows seen."""
-    seconds = {"segment": 0.0, "extract": 0.0, "store": 0.0}
-    chars = total_rows = 0
-    db = store.open_db(db_path)
-    for batch in batches(paths, BATCH_SIZE):
-        entries = []
-        for path in batch:
-            parsed = parse_document(path.read_bytes(), str(path))
-            chars += len(parsed.text)
-            started = time.perf_counter()
-            analyzed = AnalyzedDocument(parsed.text, segment, parsed.published_date, parsed.title, parsed.tables)
-            for index, sentence in enumerate(analyzed.sentences):
-                if segment.needs_words(sentence):
-                    analyzed.doc(index)
-            segmented = time.perf_counter()
-            extraction = extract(analyzed)
-            seconds["segment"] += segmented - started
-            seconds["extract"] += time.perf_counter() - segmented
-            document_id = store.stable_id(str(path))
-            rows = rows_of(document_id, extraction)
-            total_rows += sum(len(table) for table in rows.values())
-            entries.append(({"id": document_id, "url": f"bench:{path.name}", "text": parsed.text, "status": "ok",
-                             "updated_at": store.now()}, [], rows))
+def _stage_seconds(paths: list[Path], segment) -> tuple[dict[str, float], int]:
+    """Seconds spent segmenting and extracting (each document parsed first, untimed, and
+    nothing kept past it, so memory stays flat in N); characters seen."""
+    seconds = {"segment": 0.0, "extract": 0.0}
+    chars = 0
+    for path in paths:
+        parsed = parse_document(path.read_bytes(), str(path))
+        chars += len(parsed.text)
         started = time.perf_counter()
-        store.replace_documents(db, entries)
-        seconds["store"] += time.perf_counter() - started
-    db.close()
-    return seconds, chars, total_rows
+        analyzed = AnalyzedDocument(parsed.text, segment, parsed.published_date, parsed.title, parsed.tables)
+        for index, sentence in enumerate(analyzed.sentences):
+            if segment.needs_words(sentence):
+                analyzed.doc(index)
+        segmented = time.perf_counter()
+        extract(analyzed)
+        seconds["segment"] += segmented - started
+        seconds["extract"] += time.perf_counter() - segmented
+    return seconds, chars
 
 
 def run(count: int) -> dict:
@@ -164,18 +187,20 @@ def run(count: int) -> dict:
             word_tokenize(text)
             baseline += time.perf_counter() - started
         figures["word_tokenize_all_docs_per_s"] = _rate(count, baseline)
-        seconds, chars, total_rows = _stage_seconds(paths, segment, work / "store.db")
+        seconds, chars = _stage_seconds(paths, segment)
         figures["segment_docs_per_s"] = _rate(count, seconds["segment"])
         figures["segment_chars_per_s"] = _rate(chars, seconds["segment"])
         figures["extract_docs_per_s"] = _rate(count, seconds["extract"])
         figures["extract_chars_per_s"] = _rate(chars, seconds["extract"])
-        figures["store_docs_per_s"] = _rate(count, seconds["store"])
-        figures["store_rows_per_s"] = _rate(total_rows, seconds["store"])
 
         items = discover([work / "corpus"])
         started = time.perf_counter()
-        ingest(items, work / "ingest.db")
+        summary = ingest(items, work / "ingest.db")
         first = time.perf_counter() - started
+        stored = summary.documents["new"]
+        figures["store_docs_per_s"] = _rate(stored, summary.seconds["store"])
+        figures["store_rows_per_s"] = _rate(sum(summary.rows.values()), summary.seconds["store"])
+        figures["index_docs_per_s"] = _rate(stored, summary.seconds["index"])
         figures["ingest_docs_per_s"] = _rate(count, first)
         figures["ingest_chars_per_s"] = _rate(chars, first)
         figures["ratio_pipeline_vs_segment_all"] = baseline / first

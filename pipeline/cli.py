@@ -290,6 +290,7 @@ def search(query, db_path, province, since, accents, limit):
     _require_db(db_path)
     db = open_db(db_path)
     try:
+        library.catch_up(db)  # documents an interrupted ingest stored but did not index
         hits = library.search(db, query, accents=accents, province=canonical_province(province) or province,
                               since=since, limit=limit)
     finally:

@@ -1,6 +1,5 @@
 """Near-duplicate texts (one article reposted by several portals): MinHash over word shingles."""
 
-import hashlib
 import json
 import zlib
 from functools import lru_cache
@@ -11,14 +10,20 @@ import regex
 SHINGLE = 5  # words per shingle
 PERMUTATIONS = 128
 THRESHOLD = 0.8  # estimated Jaccard similarity from which two texts are one article
-# Locality-sensitive hashing: two texts whose signatures agree on every row of any one band
-# are compared. 32 bands of 4 rows find a pair at similarity 0.8 with probability > 0.9999
-# and rarely pair texts below 0.3, so a new text is compared with a few, not all.
-BANDS, ROWS = 32, 4
-_PRIME = (1 << 61) - 1
-_RANDOM = np.random.default_rng(20240601)  # fixed: signatures must compare across runs
-_A = _RANDOM.integers(1, 1 << 31, PERMUTATIONS, dtype=np.uint64)
-_B = _RANDOM.integers(0, 1 << 31, PERMUTATIONS, dtype=np.uint64)
+# Locality-sensitive hashing: a band agrees when two signatures agree on its 4 rows (chance
+# s**4 at similarity s), and texts are compared when at least 3 of their 32 bands agree.
+# That finds a pair at similarity 0.8 with probability 0.99999 and pairs texts at 0.3 with
+# probability 0.003 (0.12: 1e-8), so a new text is compared with few, not with all the
+# articles of its genre it shares phrases with.
+BANDS, ROWS, SHARED_BANDS = 32, 4, 3
+# One hash function per permutation: h -> (a * h + b) mod p with p prime and a, b drawn
+# from [1, p): a universal family, so the chance that two texts have the same minimum under
+# one of them is the Jaccard similarity of their shingle sets.
+_PRIME = (1 << 31) - 1
+_RANDOM = np.random.default_rng(20261127)  # fixed: signatures must compare across runs
+_A = _RANDOM.integers(1, _PRIME, PERMUTATIONS, dtype=np.uint64)
+_B = _RANDOM.integers(1, _PRIME, PERMUTATIONS, dtype=np.uint64)
+_FOLD_MULTIPLIER, _MIX = np.uint64(0x9E3779B97F4A7C15), np.uint64(0xBF58476D1CE4E5B9)  # band keys
 _WORD = regex.compile(r"[\p{L}\d]+")
 _CHUNK = 256  # shingle hashes per step of the signature (128 x 256 values stay in cache)
 _MAX_SPAN = 1024  # longest run of words (bytes) hashed with the tables; longer ones by zlib
@@ -35,20 +40,21 @@ def signature(text: str) -> list[int] | None:
     hashes = _shingle_hashes(text)
     if not hashes.size:
         return None
-    # (a * h + b) mod p stays below 2**63: a, b < 2**31 and h < 2**32. With p = 2**61 - 1,
-    # x mod p is (x & p) + (x >> 61), less p if that reaches p: no division. In chunks of
-    # hashes that keep the arrays in cache.
+    # h < 2**32 is first brought below p; then a * h + b < 2**62 fits in 64 bits. x mod p
+    # for p = 2**31 - 1 is (x & p) + (x >> 31), twice, with no division; the result may
+    # still be p or p + 1 (0 or 1 mod p): the same for every text, so minima compare alike.
+    # In chunks of hashes that keep the arrays in cache.
+    prime, shift = np.uint64(_PRIME), np.uint64(31)
     hashes = hashes.astype(np.uint64)
-    prime = np.uint64(_PRIME)
+    hashes = (hashes & prime) + (hashes >> shift)
     found = np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
     for start in range(0, hashes.size, _CHUNK):
         values = np.outer(_A, hashes[start:start + _CHUNK])
         values += _B[:, None]
-        high = values >> np.uint64(61)
-        values &= prime
-        values += high
-        if values.max() >= prime:  # rare: a value in 2**59 or so
-            values %= prime
+        for _ in range(2):
+            high = values >> shift
+            values &= prime
+            values += high
         np.minimum(found, values.min(axis=1), out=found)
     return found.tolist()
 
@@ -137,16 +143,15 @@ def band_keys(sig: list[int]) -> list[str]:
 
 @lru_cache(maxsize=64)  # a document's keys are wanted twice: to find its original, to store them
 def _band_keys(sig: tuple) -> tuple[str, ...]:
-    return tuple(f"{band}:" + hashlib.blake2b(_json(sig[band * ROWS:(band + 1) * ROWS]).encode(),
-                                              digest_size=8).hexdigest()
-                 for band in range(BANDS))
-
-
-def _json(values: tuple) -> str:
-    """`json.dumps(list(values))`, written directly for plain ints."""
-    if all(type(value) is int for value in values):
-        return "[" + ", ".join(map(str, values)) + "]"
-    return json.dumps(list(values))
+    """Each band's rows folded into 64 bits (a polynomial hash, then mixed), in hex."""
+    rows = np.array(sig, dtype=np.uint64).reshape(BANDS, ROWS)
+    folded = rows[:, 0].copy()
+    for row in range(1, ROWS):  # wraps around 2**64, as intended
+        folded = folded * _FOLD_MULTIPLIER + rows[:, row]
+    folded ^= folded >> np.uint64(29)
+    folded *= _MIX
+    folded ^= folded >> np.uint64(32)
+    return tuple(f"{band}:{value:016x}" for band, value in enumerate(folded.tolist()))
 
 
 def encode(sig: list[int] | None) -> str | None:

@@ -12,6 +12,7 @@ from prefect.utilities.annotations import quote
 
 from . import ingest as steps
 from . import portal_ingest as portal
+from . import store
 from .runs import SourceRun
 from .fetch import FetchSettings
 from .fetch_state import RetryPolicy
@@ -30,6 +31,11 @@ def store_batch(outcomes: list[steps.Outcome], db_path: str) -> steps.Summary:
     return steps.store_batch(outcomes, db_path)
 
 
+@task(name="index-stored", cache_policy=NO_CACHE)
+def index_stored(db_path: str) -> steps.Summary:
+    return steps.index_stored(db_path)
+
+
 @flow(name="ingest-files", log_prints=True)
 def ingest_files(paths: list[str] | None = None, db_path: str = "output/directives.db",
                  batch_size: int = BATCH_SIZE, in_flight: int = 4) -> steps.Summary:
@@ -37,7 +43,8 @@ def ingest_files(paths: list[str] | None = None, db_path: str = "output/directiv
 
     Batches of documents go through one parse-and-extract task each, submitted to the
     flow's task runner (processes with `with_workers`), at most `in_flight` at a time so
-    memory stays flat; the flow stores each batch's results itself: one SQLite writer.
+    memory stays flat; the flow stores each batch's results itself (one SQLite writer),
+    then indexes them for search while the workers go on.
     """
     total = steps.Summary()
     pending: deque = deque()
@@ -47,14 +54,16 @@ def ingest_files(paths: list[str] | None = None, db_path: str = "output/directiv
         # quote: Prefect would otherwise walk every extracted row looking for futures,
         # which took a third of the parent's time and kept a second worker from paying off.
         steps.merge(total, store_batch(quote(future.result()), str(Path(db_path))))
+        steps.merge(total, index_stored(str(Path(db_path))))
         steps.batch_stored(size)
 
-    for batch in steps.batches(discover(paths), batch_size):
-        pending.append((len(batch), process_batch.submit(batch, str(Path(db_path)))))
-        if len(pending) >= in_flight:
+    with store.held_open(db_path):
+        for batch in steps.batches(discover(paths), batch_size):
+            pending.append((len(batch), process_batch.submit(batch, str(Path(db_path)))))
+            if len(pending) >= in_flight:
+                store_oldest()
+        while pending:
             store_oldest()
-    while pending:
-        store_oldest()
     return total
 
 
@@ -101,7 +110,7 @@ process_documents = task(steps.process_batch, name="process-batch", cache_policy
 store_documents = task(steps.store_batch, name="store-batch", cache_policy=NO_CACHE)
 record_fetches = task(portal.record_batch, name="record-fetches", cache_policy=NO_CACHE)
 PORTAL_TASKS = portal.Steps(discover=discover_urls, fetch=fetch_documents, process=process_documents,
-                            store=store_documents, record=record_fetches)
+                            store=store_documents, record=record_fetches, index=index_stored)
 
 
 @flow(name="ingest-portals", log_prints=True)

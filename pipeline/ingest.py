@@ -3,6 +3,7 @@
 Plain functions over batches of files; `flows.py` composes them into a Prefect flow.
 """
 
+import time
 from collections import Counter
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -43,6 +44,7 @@ class Summary:
     documents: Counter = field(default_factory=Counter)
     rows: Counter = field(default_factory=Counter)
     errors: list[str] = field(default_factory=list)
+    seconds: Counter = field(default_factory=Counter)  # spent storing ("store") and indexing ("index")
 
     def add(self, outcome: Outcome) -> None:
         self.documents[outcome.status] += 1
@@ -163,15 +165,17 @@ def process_batch(items: list[SourceFile], db_path: str | Path) -> list[Outcome]
 
 def store_batch(outcomes: list[Outcome], db_path: str | Path) -> Summary:
     """Write a batch's outcomes: the documents in one transaction (all or none of them),
-    failures after, then resolve links between documents."""
+    failures after, then resolve links between documents. Search entries follow at
+    `index_stored`."""
+    started = time.perf_counter()
     db = store.open_db(db_path)
     summary = Summary()
     try:
         stored = [outcome for outcome in outcomes if outcome.status in ("new", "changed")]
         if stored:
             with db.conn:
-                replaced = [store_document(db, outcome) for outcome in stored]
-                search.refresh_documents(db, [outcome.document["id"] for outcome in stored], replace=any(replaced))
+                store_documents(db, stored)
+                search.queue_documents(db, [outcome.document["id"] for outcome in stored])
         for outcome in outcomes:
             if outcome.status == "failed":
                 store.record_failure(db, outcome.document)
@@ -180,20 +184,37 @@ def store_batch(outcomes: list[Outcome], db_path: str | Path) -> Summary:
             links.resolve(db, [outcome.document["id"] for outcome in stored])  # a re-run of unchanged input skips it
     finally:
         db.close()
+    summary.seconds["store"] += time.perf_counter() - started
     return summary
 
 
-def store_document(db, outcome: Outcome) -> bool:
-    """Write one document with its links inside the caller's transaction (True when it was
-    stored before). A reposted copy of a stored article (one written earlier in the same
-    batch included) keeps its document row (text, URL, `canonical_id` naming the original)
-    but no extracted rows, so every count sees the article once."""
-    canonical = links.canonical_of(db, outcome.document, outcome.signature)
-    rows = {table: [] for table in outcome.rows} if canonical else outcome.rows
-    replaced = store.write_documents(db, [({**outcome.document, "canonical_id": canonical or outcome.document["id"]},
-                                           outcome.pages, rows)])
-    links.store_links(db, outcome.document["id"], outcome.links, outcome.signature, canonical)
-    return replaced
+def store_documents(db, outcomes: list[Outcome]) -> None:
+    """Write documents with their links inside the caller's transaction. A reposted copy
+    of a stored article (or of one before it in `outcomes`) keeps its document row (text,
+    URL, `canonical_id` naming the original) but no extracted rows, so every count sees
+    the article once; its outcome's rows are emptied to say so."""
+    canonical = links.canonical_ids(db, [(outcome.document, outcome.signature) for outcome in outcomes])
+    for outcome, original in zip(outcomes, canonical):
+        if original:
+            outcome.rows = {table: [] for table in outcome.rows}
+    ingested_at = store.write_documents(db, [({**outcome.document, "canonical_id": original or outcome.document["id"]},
+                                              outcome.pages, outcome.rows)
+                                             for outcome, original in zip(outcomes, canonical)])
+    links.store_links(db, [(outcome.document["id"], outcome.links, outcome.signature, original)
+                           for outcome, original in zip(outcomes, canonical)], ingested_at)
+
+
+def index_stored(db_path: str | Path) -> Summary:
+    """Bring the full-text index up to date with the documents stored since it last was."""
+    started = time.perf_counter()
+    db = store.open_db(db_path)
+    try:
+        search.catch_up(db)
+    finally:
+        db.close()
+    summary = Summary()
+    summary.seconds["index"] += time.perf_counter() - started
+    return summary
 
 
 # Who hears of each batch a flow stores (a progress bar): not a flow parameter, and not a global
@@ -224,11 +245,12 @@ def batches(items: list, size: int) -> list[list]:
 def ingest(items: list[SourceFile], db_path: str | Path, batch_size: int = BATCH_SIZE, on_batch=None) -> Summary:
     """Ingest files without Prefect: the same steps the flow runs."""
     total = Summary()
-    for batch in batches(items, batch_size):
-        summary = store_batch(process_batch(batch, db_path), db_path)
-        merge(total, summary)
-        if on_batch:
-            on_batch(len(batch))
+    with store.held_open(db_path):
+        for batch in batches(items, batch_size):
+            merge(total, store_batch(process_batch(batch, db_path), db_path))
+            merge(total, index_stored(db_path))
+            if on_batch:
+                on_batch(len(batch))
     return total
 
 
@@ -236,3 +258,4 @@ def merge(total: Summary, part: Summary) -> None:
     total.documents.update(part.documents)
     total.rows.update(part.rows)
     total.errors.extend(part.errors)
+    total.seconds.update(part.seconds)

@@ -2,6 +2,9 @@
 duplicate_of for reposted copies; resolved again after every batch, so a target
 ingested later is found."""
 
+from collections import Counter
+from itertools import groupby
+
 import sqlite_utils
 
 from . import duplicates, store
@@ -17,48 +20,78 @@ _CANDIDATE = """SELECT d.canonical_id, s.minhash FROM documents d JOIN document_
                 AND (d.doc_number IS NULL OR ? IS NULL OR upper(d.doc_number) = upper(?))"""
 
 
-def canonical_of(db: sqlite_utils.Database, document: dict, signature: list[int] | None) -> str | None:
+def canonical_of(db: sqlite_utils.Database, document: dict, signature: list[int] | None,
+                 ignore: frozenset = frozenset()) -> str | None:
     """The id of a stored document whose text this one repeats, if any: compared with the
-    documents that share a MinHash band with it (duplicates.band_keys), not with all,
+    documents that share enough MinHash bands with it (duplicates.SHARED_BANDS), not with all,
     oldest first (ingested_at, then id); the first alike enough answers, so a copy of an
-    article reposted a thousand times reads the original, not every copy.
+    article reposted a thousand times reads the original, not every copy. Documents in
+    `ignore` are passed over.
 
     Documents with different numbers of their own are different documents, however
     alike (a Công điện and the one that replaces it)."""
     if signature is None:
         return None
     number = document.get("doc_number")
-    seen = set()
-    for _, other_id in db.execute(_SHARING_A_BAND, duplicates.band_keys(signature)):
-        if other_id in seen:
+    rows = db.execute(_SHARING_A_BAND, duplicates.band_keys(signature))
+    for other_id, bands in groupby(other_id for _, other_id in rows):  # a document's bands come together
+        if sum(1 for _ in bands) < duplicates.SHARED_BANDS or other_id in ignore:
             continue
-        seen.add(other_id)
         row = db.execute(_CANDIDATE, [other_id, document["id"], number, number]).fetchone()
         if row and duplicates.similarity(signature, duplicates.decode(row[1])) >= duplicates.THRESHOLD:
             return row[0] or other_id
     return None
 
 
-def store_links(db: sqlite_utils.Database, document_id: str, links: list[dict], signature: list[int] | None,
-                canonical_id: str | None) -> None:
-    """Replace a document's outgoing links and its signature (inside the caller's
-    transaction, after the document row is written: its bands carry its ingested_at)."""
-    db.execute(f"DELETE FROM document_links WHERE from_document_id = ? AND relation IN ({', '.join('?' * len(RELATIONS))})",
-               [document_id, *RELATIONS])
-    rows = [{**link, "from_document_id": document_id, "to_document_id": None} for link in links]
-    if canonical_id:
-        rows.append({"from_document_id": document_id, "to_number": None, "to_document_id": canonical_id,
-                     "relation": "duplicate_of", "start": None, "end": None})
+def canonical_ids(db: sqlite_utils.Database, batch: list[tuple[dict, list[int] | None]]) -> list[str | None]:
+    """`canonical_of` for each (document, signature) of a batch about to be stored, in order:
+    compared with the stored documents first, then with those before it in the batch."""
+    ids = frozenset(document["id"] for document, _ in batch)
+    found: list[str | None] = []
+    by_band: dict[str, list[int]] = {}
+    for index, (document, signature) in enumerate(batch):
+        canonical = canonical_of(db, document, signature, ignore=ids)
+        keys = duplicates.band_keys(signature) if signature is not None else []
+        if canonical is None:
+            shared = Counter(earlier for key in keys for earlier in by_band.get(key, ()))
+            originals = ((found[earlier] or batch[earlier][0]["id"], earlier) for earlier in sorted(shared)
+                         if shared[earlier] >= duplicates.SHARED_BANDS)
+            canonical = next((original for original, earlier in originals
+                              if original != document["id"] and _alike(document, signature, *batch[earlier])), None)
+        for key in keys:
+            by_band.setdefault(key, []).append(index)
+        found.append(canonical)
+    return found
+
+
+def _alike(document: dict, signature: list[int], other: dict, other_signature: list[int]) -> bool:
+    numbers = document.get("doc_number"), other.get("doc_number")
+    return (other["id"] != document["id"] and (None in numbers or numbers[0].upper() == numbers[1].upper())
+            and duplicates.similarity(signature, other_signature) >= duplicates.THRESHOLD)
+
+
+def store_links(db: sqlite_utils.Database, stored: list[tuple[str, list[dict], list[int] | None, str | None]],
+                ingested_at: dict[str, str]) -> None:
+    """Replace the outgoing links and the signatures of (document id, links, signature,
+    canonical id or None) inside the caller's transaction; `ingested_at` by document id
+    goes on each band row."""
+    ids = [document_id for document_id, _, _, _ in stored]
+    store.select_in(db, "DELETE FROM document_links WHERE from_document_id IN ({}) AND relation IN "
+                        f"({', '.join(repr(relation) for relation in RELATIONS)})", ids)
+    store.select_in(db, "DELETE FROM document_signatures WHERE document_id IN ({})", ids)
+    store.select_in(db, "DELETE FROM document_bands WHERE document_id IN ({})", ids)
+    rows = [{**link, "from_document_id": document_id, "to_document_id": None}
+            for document_id, links, _, _ in stored for link in links]
+    rows += [{"from_document_id": document_id, "to_number": None, "to_document_id": canonical_id,
+              "relation": "duplicate_of", "start": None, "end": None}
+             for document_id, _, _, canonical_id in stored if canonical_id]
     store.insert_rows(db, "document_links", rows)
-    db.execute("DELETE FROM document_signatures WHERE document_id = ?", [document_id])
-    db.execute("DELETE FROM document_bands WHERE document_id = ?", [document_id])
-    if signature is not None:
-        db.execute("INSERT INTO document_signatures (document_id, minhash) VALUES (?, ?)",
-                   [document_id, duplicates.encode(signature)])
-        found = db.execute("SELECT ingested_at FROM documents WHERE id = ?", [document_id]).fetchone()
-        ingested_at = found[0] if found else None
-        db.conn.executemany("INSERT INTO document_bands (document_id, key, ingested_at) VALUES (?, ?, ?)",
-                            [(document_id, key, ingested_at) for key in duplicates.band_keys(signature)])
+    signed = [(document_id, signature) for document_id, _, signature, _ in stored if signature is not None]
+    db.conn.executemany("INSERT INTO document_signatures (document_id, minhash) VALUES (?, ?)",
+                        [(document_id, duplicates.encode(signature)) for document_id, signature in signed])
+    db.conn.executemany("INSERT INTO document_bands (document_id, key, ingested_at) VALUES (?, ?, ?)",
+                        [(document_id, key, ingested_at.get(document_id))
+                         for document_id, signature in signed for key in duplicates.band_keys(signature)])
 
 
 def resolve(db: sqlite_utils.Database, stored: list[str]) -> None:

@@ -193,12 +193,13 @@ class Steps:
     process: Callable = steps.process_batch
     store: Callable = steps.store_batch
     record: Callable = record_batch
+    index: Callable = steps.index_stored
 
 
 def ingest_source(source: PortalSource, fetcher: Fetcher, db_path: str | Path,
                   policy: RetryPolicy = RetryPolicy(), do: Steps = Steps()) -> runs.SourceRun:
     """One source, start to finish: discover, fetch articles then their attachments,
-    process, store, record. Any error ends this source's run, not the others'."""
+    process, store, record, index for search. Any error ends this source's run, not the others'."""
     run = runs.start(db_path, source.name)
     try:
         found = do.discover(source, fetcher, db_path, run)
@@ -207,6 +208,7 @@ def ingest_source(source: PortalSource, fetcher: Fetcher, db_path: str | Path,
         outcomes = do.process(documents(fetched, source), str(db_path))
         do.store(outcomes, str(db_path))
         do.record(found.pages + fetched, outcomes, source, db_path, run, policy)
+        do.index(str(db_path))
     except Exception as error:  # one broken portal must not stop the others; the run row says why
         run.fail(f"{source.name}: {type(error).__name__}: {error}")
     finally:

@@ -93,20 +93,41 @@ def index_document_ids(db: sqlite_utils.Database) -> None:
     db.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_document ON {TABLE}_content (c2)")
 
 
+def create_queue(db: sqlite_utils.Database) -> None:
+    """The documents stored but not indexed yet (`queue_documents`, `catch_up`)."""
+    db.execute(f"CREATE TABLE IF NOT EXISTS {TABLE}_pending (document_id TEXT PRIMARY KEY)")
+
+
+def queue_documents(db: sqlite_utils.Database, document_ids: list[str]) -> None:
+    """Mark documents for re-indexing, inside the transaction that writes them: the index
+    follows at `catch_up`, so storing a batch does not wait for it."""
+    db.conn.executemany(f"INSERT OR IGNORE INTO {TABLE}_pending (document_id) VALUES (?)",
+                        [(document_id,) for document_id in document_ids])
+
+
+def catch_up(db: sqlite_utils.Database, chunk: int = 256) -> int:
+    """Index the queued documents, a chunk per transaction; how many were indexed."""
+    done = 0
+    while ids := [row[0] for row in db.execute(f"SELECT document_id FROM {TABLE}_pending LIMIT ?", [chunk])]:
+        with db.conn:
+            refresh_documents(db, ids)
+            db.conn.executemany(f"DELETE FROM {TABLE}_pending WHERE document_id = ?", [(i,) for i in ids])
+        done += len(ids)
+    return done
+
+
 def refresh_search(db: sqlite_utils.Database, document_id: str) -> None:
     """Re-index one document from the public views; call after any write or correction."""
     refresh_documents(db, [document_id])
 
 
-def refresh_documents(db: sqlite_utils.Database, document_ids: list[str], replace: bool = True) -> None:
-    """Re-index documents from the public views. `replace=False` skips removing old
-    entries (the ids were never indexed)."""
+def refresh_documents(db: sqlite_utils.Database, document_ids: list[str]) -> None:
+    """Re-index documents from the public views."""
     for i in range(0, len(document_ids), 300):
         part = document_ids[i:i + 300]
         marks = ", ".join("?" * len(part))
-        if replace:  # by rowid, found through index_document_ids (a `document_id IN` scans every entry)
-            db.execute(f"DELETE FROM {TABLE} WHERE rowid IN (SELECT id FROM {TABLE}_content WHERE c2 IN ({marks}))",
-                       part)
+        # old entries by rowid, found through index_document_ids (a `document_id IN` scans every entry)
+        db.execute(f"DELETE FROM {TABLE} WHERE rowid IN (SELECT id FROM {TABLE}_content WHERE c2 IN ({marks}))", part)
         rows = db.execute(f"""
             SELECT 'document', id, id, coalesce(title, '') || char(10) || coalesce(text, '')
             FROM documents WHERE id IN ({marks}) AND (title IS NOT NULL OR text IS NOT NULL)

@@ -8,6 +8,7 @@ without changing what researchers query. See docs/schema.md.
 import datetime as dt
 import hashlib
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -164,10 +165,47 @@ def _migration_ordered_lookups(db: sqlite_utils.Database) -> None:
     search.index_document_ids(db)
 
 
+def _migration_universal_minhash(db: sqlite_utils.Database) -> None:
+    """Signatures by a universal hash family: those stored before were drawn from nearly
+    monotone functions, so texts sharing a few phrases were taken for copies (estimates of
+    0.9 where the shingle sets overlapped by 0.06). Signatures and bands are recomputed from
+    the stored texts; a document taken for a copy of one it is not alike enough now becomes
+    its own original, with its hash and its URL's validators forgotten so the next ingest
+    extracts it again (a copy was stored without extracted rows)."""
+    db.execute("DELETE FROM document_bands")
+    db.execute("DELETE FROM document_signatures")
+    signatures = {}
+    for document_id, text, ingested_at in db.execute("SELECT id, text, ingested_at FROM documents WHERE text IS NOT NULL"):
+        signature = duplicates.signature(text)
+        if signature is None:
+            continue
+        signatures[document_id] = signature
+        db.execute("INSERT INTO document_signatures (document_id, minhash) VALUES (?, ?)",
+                   [document_id, duplicates.encode(signature)])
+        db.conn.executemany("INSERT INTO document_bands (document_id, key, ingested_at) VALUES (?, ?, ?)",
+                            [(document_id, key, ingested_at) for key in duplicates.band_keys(signature)])
+    copies = db.execute("SELECT id, url, canonical_id FROM documents WHERE canonical_id != id").fetchall()
+    for document_id, url, original in copies:
+        mine, theirs = signatures.get(document_id), signatures.get(original)
+        if mine and theirs and duplicates.similarity(mine, theirs) >= duplicates.THRESHOLD:
+            continue
+        db.execute("UPDATE documents SET canonical_id = id, content_sha256 = NULL WHERE id = ?", [document_id])
+        db.execute("DELETE FROM document_links WHERE from_document_id = ? AND relation = 'duplicate_of'", [document_id])
+        db.execute("UPDATE fetched_urls SET etag = NULL, last_modified = NULL, content_sha256 = NULL WHERE url = ?",
+                   [url])
+
+
+def _migration_search_queue(db: sqlite_utils.Database) -> None:
+    """Documents are indexed for search after their batch is stored, from a queue
+    (search.queue_documents, search.catch_up)."""
+    search.create_queue(db)
+
+
 PARTY_COLUMNS = {"id": str, "document_id": str, "task_id": str, "party": str, "role": str, "sentence": str,
                  "start": int, "end": int, "rule_id": str, "extractor_version": str}
 MIGRATIONS = [_migration_1, _migration_research, _migration_corrections, _migration_portal_state,
-              _migration_real_documents, _migration_parties, _migration_scaling, _migration_ordered_lookups]
+              _migration_real_documents, _migration_parties, _migration_scaling, _migration_ordered_lookups,
+              _migration_universal_minhash, _migration_search_queue]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -184,6 +222,19 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
             migration(db)
             db.execute(f"PRAGMA user_version = {number}")
     return db
+
+
+@contextmanager
+def held_open(path: str | Path):
+    """Bring a store's schema up to date (before workers read it: a migration may change
+    what they find stored), and hold a connection to it for the block: SQLite copies the
+    write-ahead log into the database when its last connection closes, which would be
+    after every batch; held open, it does so every 1,000 pages."""
+    db = open_db(path)
+    try:
+        yield
+    finally:
+        db.close()
 
 
 def open_reader(path: str | Path) -> sqlite_utils.Database | None:
@@ -211,34 +262,27 @@ def known_version(db: sqlite_utils.Database, document_id: str) -> tuple[str, str
     return tuple(row) if row else None
 
 
-def replace_documents(db: sqlite_utils.Database, entries: list[tuple[dict, list[dict], dict[str, list[dict]]]]) -> None:
-    """Write many (document, pages, rows) in one transaction, replacing their old rows
-    and search entries."""
-    if not entries:
-        return
-    with db.conn:
-        replaced = write_documents(db, entries)
-        search.refresh_documents(db, [document["id"] for document, _, _ in entries], replace=replaced)
-
-
-def write_documents(db: sqlite_utils.Database, entries: list[tuple[dict, list[dict], dict[str, list[dict]]]]) -> bool:
+def write_documents(db: sqlite_utils.Database,
+                    entries: list[tuple[dict, list[dict], dict[str, list[dict]]]]) -> dict[str, str]:
     """Write (document, pages, rows) inside the caller's transaction, replacing old rows
     (one DELETE per table for the documents stored before, one executemany per table),
-    search entries left to the caller. True when some were stored before."""
+    search entries left to the caller. Each document's `ingested_at` by id: when it was
+    first stored."""
     ids = [document["id"] for document, _, _ in entries]
-    ingested = dict(_select_in(db, "SELECT id, ingested_at FROM documents WHERE id IN ({})", ids))
+    ingested = dict(select_in(db, "SELECT id, ingested_at FROM documents WHERE id IN ({})", ids))
     if ingested:
         for table in [f"{name}_extracted" for name in EXTRACTED] + ["parties_extracted", "quality_flags", "pages"]:
-            _select_in(db, f"DELETE FROM [{table}] WHERE document_id IN ({{}})", list(ingested))
-    _upsert(db, "documents", [{**document, "ingested_at": ingested.get(document["id"], document["updated_at"])}
-                              for document, _, _ in entries])
+            select_in(db, f"DELETE FROM [{table}] WHERE document_id IN ({{}})", list(ingested))
+    documents = [{**document, "ingested_at": ingested.get(document["id"], document["updated_at"])}
+                 for document, _, _ in entries]
+    _upsert(db, "documents", documents)
     insert_rows(db, "pages", [page for _, pages, _ in entries for page in pages])
     for table in dict.fromkeys(table for _, _, rows in entries for table in rows):
         insert_rows(db, table, [row for _, _, rows in entries for row in rows.get(table, [])])
-    return bool(ingested)
+    return {document["id"]: document["ingested_at"] for document in documents}
 
 
-def _select_in(db: sqlite_utils.Database, sql: str, values: list, chunk: int = 500) -> list[tuple]:
+def select_in(db: sqlite_utils.Database, sql: str, values: list, chunk: int = 500) -> list[tuple]:
     """Run `sql` with its `IN ({})` filled, in chunks below SQLite's variable limit."""
     found = []
     for i in range(0, len(values), chunk):

@@ -8,7 +8,7 @@ from conftest import SEEDS
 
 from pipeline import search, store
 from pipeline.cli import cli
-from pipeline.ingest import ingest
+from pipeline.ingest import ingest, process_batch, store_batch
 from pipeline.sources import discover
 
 
@@ -91,6 +91,27 @@ def test_index_follows_reingest_and_corrections(tmp_path):
         db.execute("UPDATE documents SET title = 'Kế hoạch sửa tay'")
         search.refresh_search(db, store.stable_id(discover([folder])[0].url))
     assert len(search.search(db, "sửa tay")) == 1
+    db.close()
+
+
+def test_documents_stored_are_indexed_from_a_queue_even_after_an_interruption(tmp_path):
+    """A batch is stored without waiting for the index; the ingest indexes the queue at its
+    end, and a search indexes what an interrupted ingest left queued."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(SEEDS / "004_779c34460cddf585.txt", folder / "seed.txt")
+    db_path = tmp_path / "d.db"
+    store.open_db(db_path).close()
+    store_batch(process_batch(discover([folder]), db_path), db_path)  # as if the run stopped here
+    db = store.open_db(db_path)
+    assert db.execute("SELECT count(*) FROM search_index_pending").fetchone()[0] == 1
+    assert search.search(db, "giải ngân") == []
+    db.close()
+    result = CliRunner().invoke(cli, ["search", "giải ngân", "--db", str(db_path), "--limit", "1"])
+    assert result.exit_code == 0, result.output
+    assert "seed.txt" in result.output and result.output.rstrip().endswith("1 hit(s)")
+    db = store.open_db(db_path)
+    assert db.execute("SELECT count(*) FROM search_index_pending").fetchone()[0] == 0
     db.close()
 
 

@@ -60,7 +60,8 @@ def _document(db, name, province, published, indicators=(), tasks=(), deadlines=
             "deadlines_extracted": [{**common, "id": store.stable_id(name, "d", i), "task_id": task_id, "text": text,
                                      "end_date": end, "valid": valid}
                                     for i, (task_id, text, end, valid) in enumerate(deadlines)]}
-    store.replace_documents(db, [(document, [], {table: r for table, r in rows.items() if r})])
+    with db.conn:
+        store.write_documents(db, [(document, [], {table: r for table, r in rows.items() if r})])
 
 
 @pytest.fixture
