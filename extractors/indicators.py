@@ -12,6 +12,15 @@ from .periods import period_at
 from .rules import alt, load_yaml
 from .schema import IndicatorRow
 
+_NAME_END = regex.compile(r"[,;.()|]")
+_NOT_A_NAME = regex.compile(r"so với|trở lên|trở xuống")
+_PER_CAPITA = regex.compile(r"bình quân đầu người|bình quân mỗi người")
+_FROM_BEFORE = regex.compile(r"từ\s*$")
+_LETTER = regex.compile(r"\p{L}")
+_SENTENCE_END = regex.compile(r"[.;:!?]\s*$")
+_DIGIT = regex.compile(r"\d")
+_NOT_SPACE = regex.compile(r"[^\s]")
+
 _COMPARATORS = {"CMP_GE": ">=", "CMP_GT": ">", "CMP_LE": "<=", "CMP_LT": "<"}
 # Comparators that must stand right before the number: "trên" and "hơn" are also
 # prepositions ("trên địa bàn"), so a far one says nothing.
@@ -77,8 +86,8 @@ def _name_window(text: str, clause_start: int, clause_end: int, number_start: in
 def _fallback_name(sentence: str, unit_end: int, unit: str) -> str:
     """With no words before the figure: its unit and the words that follow ("74 xã đạt chuẩn");
     a share names what follows it ("100% thủ tục hành chính")."""
-    after = regex.split(r"[,;.()|]", sentence[unit_end:])[0].split()
-    if regex.match(r"so với|trở lên|trở xuống", " ".join(after)):
+    after = _NAME_END.split(sentence[unit_end:])[0].split()
+    if _NOT_A_NAME.match(" ".join(after)):
         after = []
     return expand_abbreviations(" ".join(([] if "%" in unit else [unit]) + after[:8]).strip())
 
@@ -159,7 +168,7 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
                 lead = folded[clause_start:match.start()]
                 if patterns["per_every"].match(tail) or patterns["per_every_before"].search(lead):
                     per = "năm"
-                elif regex.search(r"bình quân đầu người|bình quân mỗi người", lead):
+                elif _PER_CAPITA.search(lead):
                     per = "người"
             if doc is None:
                 doc = analyzed.doc(index)
@@ -172,7 +181,7 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
             if after and high is None:
                 comparator = ">=" if after.group("cmp") == "trở lên" else "<="
                 unit_end += after.end()
-            if high is not None and regex.search(r"từ\s*$", folded[:match.start()]):
+            if high is not None and _FROM_BEFORE.search(folded[:match.start()]):
                 rule_id = "ind.range"
             period = period_at(folded, match.start(), analyzed.year, (clause_start, clause_end))
             inherited, decisive = context(sentence.start + match.start()) if period is None and context else ([], False)
@@ -187,7 +196,7 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
             name = indicator_name(sentence.text, words, clause_start, match.start())
             if len(name.split()) <= (2 if rule_id in _COUNTED else 0):  # "kết nạp" + "đảng viên mới"
                 name = f"{name} {_fallback_name(sentence.text, unit_end, unit)}".strip()
-            if not name and index and not regex.search(r"\p{L}", folded[clause_start:match.start()]):
+            if not name and index and not _LETTER.search(folded[clause_start:match.start()]):
                 name = _name_from_previous(analyzed, index)  # a line broken before the figure
             if not name and rows and rows[-1].sentence is sentence.text:
                 name = rows[-1].name  # "258,72 km2 (đạt 259% so với quy định)": a share of the figure before
@@ -215,7 +224,7 @@ def _name_from_previous(analyzed: AnalyzedDocument, index: int) -> str:
     """The name from the end of the sentence before, when that one does not end a sentence
     ("... tỷ lệ hồ sơ thanh toán trực tuyến đạt" / "91,61%.")."""
     previous = analyzed.sentences[index - 1]
-    if regex.search(r"[.;:!?]\s*$", previous.text) or previous.end < analyzed.sentences[index].start - 2:
+    if _SENTENCE_END.search(previous.text) or previous.end < analyzed.sentences[index].start - 2:
         return ""
     start = max(previous.text.rfind(";"), previous.text.rfind(":")) + 1
     return indicator_name(previous.text, analyzed.words(index - 1, start), start, len(previous.text))
@@ -252,10 +261,10 @@ def _comparator(cues, folded: str, number_start: int, clause_start: int) -> str:
         if label not in _COMPARATORS and label != "CMP_APPROX" or end > number_start or start < clause_start:
             continue
         gap = folded[end:number_start]
-        if regex.search(r"\d", gap):
+        if _DIGIT.search(gap):
             continue
         limit = _NEAR if label in _ADJACENT_ONLY else _FAR
-        if number_start - end > limit or label in _ADJACENT_ONLY and regex.search(r"[^\s]", gap.replace("mức", "").replace("đạt", "")):
+        if number_start - end > limit or label in _ADJACENT_ONLY and _NOT_SPACE.search(gap.replace("mức", "").replace("đạt", "")):
             continue
         if label != "CMP_APPROX":  # "tối thiểu đạt khoảng 60%": the bound wins over "about"
             best = _COMPARATORS[label]

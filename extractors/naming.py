@@ -9,6 +9,12 @@ from pipeline.normalize import fold_for_matching
 
 from .rules import RuleError, alt, load_yaml
 
+_WORD_OF_TWO = regex.compile(r"\p{L}{2,}")
+_ROW_NUMBER = regex.compile(r"^\s*\d+(?:\.\d+)*\.?\s*")
+_TWO_LETTERS = regex.compile(r"\p{L}{2}")
+_CLAUSE_MARK = regex.compile(r"[;:]")
+_PROPER_NAME = regex.compile(r"\S+ \p{Lu}")
+
 
 @lru_cache(maxsize=1)
 def _rules() -> dict:
@@ -54,7 +60,7 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
     line = text[:number_start].rsplit("\n", 1)[-1]
     if "|" in line:  # a table row
         cell_start = number_start - len(line.rsplit("|", 1)[-1])
-        if len(regex.findall(r"\p{L}{2,}", text[cell_start:number_start])) < 2:
+        if len(_WORD_OF_TWO.findall(text[cell_start:number_start])) < 2:
             return _row_name(line)  # a bare figure in its cell: the row's first cell names it
         clause_start = max(clause_start, cell_start)
     chosen: list[str] = []
@@ -91,15 +97,15 @@ def _asides(text: str) -> list[tuple[int, int]]:
 
 def _row_name(line: str) -> str:
     """The first cell with words of a table row, its last clause, at most twice `max_words` words."""
-    cells = [regex.sub(r"^\s*\d+(?:\.\d+)*\.?\s*", "", c).strip() for c in line.split("|")]
-    first = next((c for c in cells if regex.search(r"\p{L}{2}", c)), "")
-    words = regex.split(r"[;:]", first)[-1].split()[:2 * _rules()["max_words"]]
+    cells = [_ROW_NUMBER.sub("", c).strip() for c in line.split("|")]
+    first = next((c for c in cells if _TWO_LETTERS.search(c)), "")
+    words = _CLAUSE_MARK.split(first)[-1].split()[:2 * _rules()["max_words"]]
     return _lower_first(expand_abbreviations(" ".join(words)))
 
 
 def _lower_first(name: str) -> str:
     """'Tỷ lệ hộ nghèo' -> 'tỷ lệ hộ nghèo'; a proper name ('Quy Nhơn', 'GRDP') keeps its case."""
-    if len(name) > 1 and name[0].isupper() and name[1].islower() and not regex.match(r"\S+ \p{Lu}", name):
+    if len(name) > 1 and name[0].isupper() and name[1].islower() and not _PROPER_NAME.match(name):
         return name[0].lower() + name[1:]
     return name
 
@@ -149,6 +155,6 @@ def category(name: str, before: str) -> str | None:
     for label, pattern in categories:
         if pattern.search(folded):
             return label
-    folded = fold_for_matching(expand_abbreviations(regex.split(r"\d", before)[-1]))
+    folded = fold_for_matching(expand_abbreviations(_DIGIT.split(before)[-1]))
     hits = [(m.end(), label) for label, pattern in categories for m in pattern.finditer(folded)]
     return max(hits)[1] if hits else None

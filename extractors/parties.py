@@ -20,6 +20,8 @@ from .naming import expand_abbreviations
 from .rules import alt, load_patterns, load_yaml
 from .schema import PartyRow
 
+_CLAUSE_BREAK = regex.compile(r"[;.:\n]")
+
 BODIES_KEY = "bodies"
 _GENERIC_REACH = 20  # tokens from a generic head: longer than any body's name
 # Where a generic pattern (rules/bodies_generic.jsonl) can start, in the sentence and in its
@@ -95,7 +97,7 @@ def _role(folded: str, start: int, end: int, previous: tuple[int, str] | None) -
     before = folded[max(0, start - 40):start]
     if cues["not_before"].search(before):
         return None
-    clause = regex.split(r"[;.:\n]", folded[max(0, start - 200):start])[-1]
+    clause = _CLAUSE_BREAK.split(folded[max(0, start - 200):start])[-1]
     if cues["coordinator_before"].search(before) or "phối hợp" in clause and not cues["assignee_before"].search(before):
         return "coordinator"  # "phối hợp với các bộ, cơ quan liên quan và các địa phương"
     if cues["assignee_before"].search(before):

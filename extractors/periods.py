@@ -10,6 +10,8 @@ from pipeline.normalize import fold_for_matching
 
 from . import dates
 
+_SHORT_GAP = regex.compile(r"\s*\S{1,8}\s*")
+
 _YEAR = r"(?:19|20)\d{2}"
 
 
@@ -97,7 +99,7 @@ def _first_of_list(task, tasks, text: str):
     siblings = sorted((t for t in tasks if t.parent is task.parent and t.rule_id == task.rule_id
                        and t.level == task.level and t.start < task.start), key=lambda t: -t.start)
     for previous in siblings:
-        if not regex.fullmatch(r"\s*\S{1,8}\s*", text[previous.end:task.start]):
+        if not _SHORT_GAP.fullmatch(text[previous.end:task.start]):
             break
         task = previous
     return task

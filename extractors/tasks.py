@@ -10,6 +10,9 @@ from .numbers import NUMBER_WORDS, parse_number_words
 from .rules import alt, load_yaml
 from .schema import FlagRow, TaskRow
 
+_LINE = regex.compile(r"[^\n]+")
+_BULLET_LINE = regex.compile(r"\n[ \t]*[-+•]")
+
 _LEAD = r"^[ \t]*(?:\*\*|#+\s*|__)?[ \t]*"
 # "2.1. Số nhiệm vụ đã hoàn thành Nhiệm vụ 45": a row of a statistics table ends in a bare
 # figure (a year ends a task's line as often: "... trong năm 2021").
@@ -82,7 +85,7 @@ def _first(value: tuple) -> bool:
 def _find_labels(text: str) -> tuple[list[_Label], list[tuple[int, str]]]:
     rules = _rules()
     labels, sections = [], []
-    for line in regex.finditer(r"[^\n]+", text):
+    for line in _LINE.finditer(text):
         section = rules["section"].match(line.group())
         if section:
             sections.append((line.start(), line.group().strip(" *#")))
@@ -174,7 +177,7 @@ def _item_end(text: str, label: _Label, level: int, all_items, sections) -> int:
     if following:
         return min(following)
     end = text.find("\n", label.text_start)
-    while end >= 0 and regex.match(r"\n[ \t]*[-+•]", text[end:end + 4]):
+    while end >= 0 and _BULLET_LINE.match(text[end:end + 4]):
         end = text.find("\n", end + 1)
     return len(text) if end < 0 else end
 

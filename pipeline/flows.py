@@ -28,12 +28,11 @@ def process_batch(items: list[SourceFile], db_path: str) -> list[steps.Outcome]:
 
 @task(name="store-batch", cache_policy=NO_CACHE)
 def store_batch(outcomes: list[steps.Outcome], db_path: str) -> steps.Summary:
-    return steps.store_batch(outcomes, db_path)
-
-
-@task(name="index-stored", cache_policy=NO_CACHE)
-def index_stored(db_path: str) -> steps.Summary:
-    return steps.index_stored(db_path)
+    """Store a batch, then index it for search: one task, as each costs the parent and the
+    Prefect server some milliseconds that the workers could use."""
+    summary = steps.store_batch(outcomes, db_path)
+    steps.merge(summary, steps.index_stored(db_path))
+    return summary
 
 
 @flow(name="ingest-files", log_prints=True)
@@ -54,7 +53,6 @@ def ingest_files(paths: list[str] | None = None, db_path: str = "output/directiv
         # quote: Prefect would otherwise walk every extracted row looking for futures,
         # which took a third of the parent's time and kept a second worker from paying off.
         steps.merge(total, store_batch(quote(future.result()), str(Path(db_path))))
-        steps.merge(total, index_stored(str(Path(db_path))))
         steps.batch_stored(size)
 
     with store.held_open(db_path):
@@ -109,8 +107,9 @@ fetch_documents = task(portal.fetch_batch, name="fetch-batch", cache_policy=NO_C
 process_documents = task(steps.process_batch, name="process-batch", cache_policy=NO_CACHE)
 store_documents = task(steps.store_batch, name="store-batch", cache_policy=NO_CACHE)
 record_fetches = task(portal.record_batch, name="record-fetches", cache_policy=NO_CACHE)
+index_documents = task(steps.index_stored, name="index-stored", cache_policy=NO_CACHE)
 PORTAL_TASKS = portal.Steps(discover=discover_urls, fetch=fetch_documents, process=process_documents,
-                            store=store_documents, record=record_fetches, index=index_stored)
+                            store=store_documents, record=record_fetches, index=index_documents)
 
 
 @flow(name="ingest-portals", log_prints=True)

@@ -6,7 +6,7 @@ Plain functions over batches of files; `flows.py` composes them into a Prefect f
 import time
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import extractors
@@ -131,7 +131,7 @@ def rows_of(document_id: str, extraction: extractors.Extraction) -> dict[str, li
     def with_ids(kind: str, items) -> list[dict]:
         rows = []
         for item in items:
-            row = asdict(item)
+            row = dict(vars(item))  # fields are plain values: no deep copy needed
             row.update(id=store.stable_id(document_id, kind, item.start, item.end), document_id=document_id,
                        extractor_version=version)
             if kind in ("indicator", "deadline", "party"):

@@ -18,6 +18,8 @@ from underthesea import sent_tokenize, word_tokenize
 
 from .normalize import fold_for_matching
 
+_LINE = regex.compile(r"[^\n]+")
+
 
 @dataclass(frozen=True)
 class Sentence:
@@ -44,7 +46,7 @@ def split_sentences(text: str) -> list[Sentence]:
     """Sentences with offsets into `text`: line breaks always end one, and underthesea
     splits each line further."""
     sentences = []
-    for line in regex.finditer(r"[^\n]+", text):
+    for line in _LINE.finditer(text):
         cursor = line.start()
         label_start = None  # a list label ("1.", "a)") the segmenter cut off its item
         for piece in sent_tokenize(line.group()):
