@@ -26,13 +26,9 @@ def process_batch(items: list[SourceFile], db_path: str) -> list[steps.Outcome]:
     return steps.process_batch(items, db_path)
 
 
-@task(name="store-batch", cache_policy=NO_CACHE)
-def store_batch(outcomes: list[steps.Outcome], db_path: str) -> steps.Summary:
-    """Store a batch, then index it for search: one task, as each costs the parent and the
-    Prefect server some milliseconds that the workers could use."""
-    summary = steps.store_batch(outcomes, db_path)
-    steps.merge(summary, steps.index_stored(db_path))
-    return summary
+# Storing and indexing a batch are one task: each task run costs the parent and the Prefect
+# server some milliseconds that the workers could use.
+store_batch = task(steps.store_and_index, name="store-batch", cache_policy=NO_CACHE)
 
 
 @flow(name="ingest-files", log_prints=True)

@@ -204,6 +204,13 @@ def store_documents(db, outcomes: list[Outcome]) -> None:
                            for outcome, original in zip(outcomes, canonical)], ingested_at)
 
 
+def store_and_index(outcomes: list[Outcome], db_path: str | Path) -> Summary:
+    """`store_batch`, then `index_stored`: what an ingest does with each processed batch."""
+    summary = store_batch(outcomes, db_path)
+    merge(summary, index_stored(db_path))
+    return summary
+
+
 def index_stored(db_path: str | Path) -> Summary:
     """Bring the full-text index up to date with the documents stored since it last was."""
     started = time.perf_counter()
@@ -247,8 +254,7 @@ def ingest(items: list[SourceFile], db_path: str | Path, batch_size: int = BATCH
     total = Summary()
     with store.held_open(db_path):
         for batch in batches(items, batch_size):
-            merge(total, store_batch(process_batch(batch, db_path), db_path))
-            merge(total, index_stored(db_path))
+            merge(total, store_and_index(process_batch(batch, db_path), db_path))
             if on_batch:
                 on_batch(len(batch))
     return total

@@ -76,10 +76,10 @@ def store_links(db: sqlite_utils.Database, stored: list[tuple[str, list[dict], l
     canonical id or None) inside the caller's transaction; `ingested_at` by document id
     goes on each band row."""
     ids = [document_id for document_id, _, _, _ in stored]
-    store.select_in(db, "DELETE FROM document_links WHERE from_document_id IN ({}) AND relation IN "
+    store.execute_in(db, "DELETE FROM document_links WHERE from_document_id IN ({}) AND relation IN "
                         f"({', '.join(repr(relation) for relation in RELATIONS)})", ids)
-    store.select_in(db, "DELETE FROM document_signatures WHERE document_id IN ({})", ids)
-    store.select_in(db, "DELETE FROM document_bands WHERE document_id IN ({})", ids)
+    store.execute_in(db, "DELETE FROM document_signatures WHERE document_id IN ({})", ids)
+    store.execute_in(db, "DELETE FROM document_bands WHERE document_id IN ({})", ids)
     rows = [{**link, "from_document_id": document_id, "to_document_id": None}
             for document_id, links, _, _ in stored for link in links]
     rows += [{"from_document_id": document_id, "to_number": None, "to_document_id": canonical_id,

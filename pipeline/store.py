@@ -269,10 +269,10 @@ def write_documents(db: sqlite_utils.Database,
     search entries left to the caller. Each document's `ingested_at` by id: when it was
     first stored."""
     ids = [document["id"] for document, _, _ in entries]
-    ingested = dict(select_in(db, "SELECT id, ingested_at FROM documents WHERE id IN ({})", ids))
+    ingested = dict(execute_in(db, "SELECT id, ingested_at FROM documents WHERE id IN ({})", ids))
     if ingested:
         for table in [f"{name}_extracted" for name in EXTRACTED] + ["parties_extracted", "quality_flags", "pages"]:
-            select_in(db, f"DELETE FROM [{table}] WHERE document_id IN ({{}})", list(ingested))
+            execute_in(db, f"DELETE FROM [{table}] WHERE document_id IN ({{}})", list(ingested))
     documents = [{**document, "ingested_at": ingested.get(document["id"], document["updated_at"])}
                  for document, _, _ in entries]
     _upsert(db, "documents", documents)
@@ -282,7 +282,7 @@ def write_documents(db: sqlite_utils.Database,
     return {document["id"]: document["ingested_at"] for document in documents}
 
 
-def select_in(db: sqlite_utils.Database, sql: str, values: list, chunk: int = 500) -> list[tuple]:
+def execute_in(db: sqlite_utils.Database, sql: str, values: list, chunk: int = 500) -> list[tuple]:
     """Run `sql` with its `IN ({})` filled, in chunks below SQLite's variable limit."""
     found = []
     for i in range(0, len(values), chunk):
