@@ -44,7 +44,7 @@ def _pattern() -> regex.Pattern:
         rf"|(?P<n>\d{{1,2}}|ba|sáu|chín) tháng (?P<edge>đầu|cuối) năm(?: (?P<ny>{_YEAR}))?"
         rf"|tháng (?P<mm>\d{{1,2}})(?:(?:\s*/\s*|\s+năm\s+)(?P<my>{_YEAR}))?(?![\d/])"
         rf"|(?:cuối\s+)?năm (?P<yy>{_YEAR})(?![\d/-]| - \d)"
-        rf")", regex.IGNORECASE)
+        rf")")  # on folded text: lower case already, and case-blind matching costs a fifth more
 
 
 @lru_cache(maxsize=1)

@@ -297,15 +297,14 @@ class _TextObject:
     """What a character's box needs from its text object (font, size, scale, position), and the
     characters pdfium's text page gives of it."""
 
-    def __init__(self, obj, matrix, font):
-        size, descent = ctypes.c_float(), ctypes.c_float()
-        pdfium_c.FPDFTextObj_GetFontSize(obj.raw, size)
+    def __init__(self, obj, matrix, font, size: float, widths: dict[str, float]):
+        descent = ctypes.c_float()
         pdfium_c.FPDFFont_GetDescent(font, size, descent)
         left, bottom, right, top = obj.get_bounds()
-        self.font, self.size, self.x, self.y = font, size.value, matrix.e, matrix.f
-        self.scale, self.descent, self.height = matrix.a, matrix.d * descent.value, matrix.d * size.value
+        self.font, self.size, self.x, self.y = font, size, matrix.e, matrix.f
+        self.scale, self.descent, self.height = matrix.a, matrix.d * descent.value, matrix.d * size
         self.blank = min(right - left, top - bottom) < NO_EXTENT
-        self.widths: dict[str, float] = {}
+        self.widths = widths  # shared by the objects in this font at this size
         self.chars: list[_Char] = []
 
     def char(self, text: str, x: float, y: float, height: float) -> _Char:
@@ -325,6 +324,7 @@ def _text_objects(texts: list) -> dict[int, _TextObject] | None:
     by its own metrics (the standard fonts) or has no name for (Type 3)."""
     objects: dict[int, _TextObject] = {}
     fonts: dict[int | None, bool] = {}  # font handle -> one pdfium and pdfminer measure alike?
+    widths: dict[tuple[int | None, float], dict[str, float]] = defaultdict(dict)  # (font, size) -> widths
     matrix = pdfium_c.FS_MATRIX()
     for obj in texts:
         pdfium_c.FPDFPageObj_GetMatrix(obj.raw, matrix)
@@ -337,7 +337,10 @@ def _text_objects(texts: list) -> dict[int, _TextObject] | None:
             fonts[key] = bool(name) and name not in FONT_METRICS
         if not fonts[key]:
             return None
-        objects[ctypes.cast(obj.raw, ctypes.c_void_p).value] = _TextObject(obj, matrix, font)
+        size = ctypes.c_float()
+        pdfium_c.FPDFTextObj_GetFontSize(obj.raw, size)
+        address = ctypes.cast(obj.raw, ctypes.c_void_p).value
+        objects[address] = _TextObject(obj, matrix, font, size.value, widths[key, size.value])
     return objects
 
 

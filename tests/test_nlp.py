@@ -1,0 +1,51 @@
+"""Sentence splitting: the fast scan gives underthesea's own sentences."""
+
+import random
+
+import pytest
+from conftest import FIXTURES, SEEDS, SHARED
+from underthesea import sent_tokenize
+
+from pipeline.errors import DirectivesError
+from pipeline.nlp import _sent_tokenize, split_sentences
+from pipeline.parse import parse_document
+
+REAL = SHARED / "corpus" / "real"
+
+
+@pytest.mark.parametrize("text", [
+    "Xin chào. Tôi là A... Và b... c. TP. HCM 1.500 tr.đ? Có! ...",
+    "Giải ngân đạt 95%.. Còn lại?! Xong", "   ", "", "Hết...", "a... b", "A.B. C", "\t1. Mục một.  2. Mục hai",
+    "Thứ nhất, ...; hai là, tăng 3,5%...Trong đó", "Q. Ba Đình. Xã An Hòa.",
+])
+def test_scan_splits_as_underthesea(text):
+    assert _sent_tokenize(text) == sent_tokenize(text)
+
+
+def test_scan_splits_random_text_as_underthesea():
+    pieces = [".", "..", "...", "?", "!", " ", "\t", "\r", "a", "A", "Đ", "đ", "1", "ty", "TP", "x.y", "…"]
+    rng = random.Random(7)
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        assert _sent_tokenize(text) == sent_tokenize(text), text
+
+
+def test_scan_splits_the_documents_as_underthesea():
+    paths = [*SEEDS.glob("*.txt"), *FIXTURES.glob("*.html"), *REAL.glob("*.html"), *REAL.glob("*.txt")]
+    lines = [line for path in sorted(paths) for line in _text(path).split("\n")]
+    assert len(lines) > 100
+    assert [_sent_tokenize(line) for line in lines] == [sent_tokenize(line) for line in lines]
+
+
+def _text(path) -> str:
+    try:
+        return parse_document(path.read_bytes(), str(path)).text
+    except DirectivesError:  # the fixtures of bad input
+        return ""
+
+
+def test_sentences_keep_offsets_and_list_labels():
+    text = "1. Tăng cường kiểm tra. Báo cáo trước ngày 30/11/2021.\na) Rà soát... Hoàn thành"
+    assert [(s.start, s.end, s.text) for s in split_sentences(text)] == [
+        (0, 23, "1. Tăng cường kiểm tra."), (24, 54, "Báo cáo trước ngày 30/11/2021."),
+        (55, 68, "a) Rà soát..."), (69, 79, "Hoàn thành")]
