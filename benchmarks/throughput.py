@@ -38,8 +38,8 @@ from pipeline.parse_html import parse_html
 from pipeline.parse_pdf import parse_pdf
 from pipeline.parse import parse_document
 from pipeline.sources import discover
+from pipeline.workers import ForkedProcessPoolTaskRunner
 from prefect.settings import PREFECT_API_URL, temporary_settings
-from prefect.task_runners import ProcessPoolTaskRunner
 
 REPO = Path(__file__).resolve().parent.parent
 _BODY = regex.compile(r"(?:<p>.*</p>\n)+")  # the fixture article's paragraphs
@@ -114,7 +114,7 @@ def peak_rss_mb() -> float:
 
 def flow_seconds(corpus: Path, db_path: Path, workers: int) -> float:
     """The ingest-files flow with a process pool of `workers`, pool start-up included."""
-    flow = ingest_files.with_options(task_runner=ProcessPoolTaskRunner(max_workers=workers))
+    flow = ingest_files.with_options(task_runner=ForkedProcessPoolTaskRunner(max_workers=workers))
     started = time.perf_counter()
     flow(paths=[str(corpus)], db_path=str(db_path), in_flight=2 * workers)
     return time.perf_counter() - started

@@ -7,7 +7,6 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.settings import PREFECT_API_URL, temporary_settings
-from prefect.task_runners import ProcessPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from . import ingest as steps
@@ -19,6 +18,7 @@ from .fetch_state import RetryPolicy
 from .portal_sources import load_sources
 from .settings import BATCH_SIZE, DEFAULT_DB
 from .sources import SourceFile, discover
+from .workers import ForkedProcessPoolTaskRunner
 
 
 @task(name="process-batch", cache_policy=NO_CACHE)
@@ -72,7 +72,7 @@ def ingest_files_with_workers(workers: int, dask_address: str | None = None, on_
 
             runner = DaskTaskRunner(address=dask_address)
         elif workers > 1:
-            runner = ProcessPoolTaskRunner(max_workers=workers)
+            runner = ForkedProcessPoolTaskRunner(max_workers=workers)
         else:
             return ingest_files(**parameters)
         with _shared_api():

@@ -1,5 +1,6 @@
 """The Prefect flow runs the library steps: in one process, a process pool or a Dask cluster, with the same rows stored."""
 
+import os
 import threading
 
 import pytest
@@ -8,9 +9,12 @@ from conftest import FIXTURES
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.testing.utilities import prefect_test_harness
 
+from prefect import flow, task
+
 from pipeline.flows import ingest_files, ingest_files_with_workers
 from pipeline.ingest import ingest, reporting_batches
 from pipeline.sources import discover
+from pipeline.workers import ForkedProcessPoolTaskRunner
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +60,26 @@ def test_two_worker_processes_store_what_one_process_stores(tmp_path, prefect_ap
     assert summary.documents == {"new": 3, "failed": 1}
     assert summary.rows["tasks"] == 10  # the PDF repeats the DOCX's text: stored as its copy, without rows
     assert _rows(tmp_path / "two.db") == _rows(tmp_path / "one.db")
+
+
+@task
+def _worker_state() -> tuple[int, bool]:
+    import os
+    import sys
+
+    return os.getpid(), "pipeline.preload" in sys.modules
+
+
+@flow
+def _two_workers_report() -> list[tuple[int, bool]]:
+    return [future.result() for future in [_worker_state.submit() for _ in range(4)]]
+
+
+def test_workers_fork_with_the_models_loaded(prefect_api):
+    """Nothing a task imports loads pipeline.preload: its workers were forked from the server that did."""
+    reports = _two_workers_report.with_options(task_runner=ForkedProcessPoolTaskRunner(max_workers=2))()
+    assert {loaded for _, loaded in reports} == {True}
+    assert os.getpid() not in {pid for pid, _ in reports}
 
 
 def test_a_dask_cluster_stores_what_one_process_stores(tmp_path, prefect_api):

@@ -1,4 +1,4 @@
-"""Sentence splitting: the fast scan gives underthesea's own sentences."""
+"""Sentence splitting (the fast scan gives underthesea's own sentences) and text cleaning."""
 
 import random
 
@@ -8,6 +8,7 @@ from underthesea import sent_tokenize
 
 from pipeline.errors import DirectivesError
 from pipeline.nlp import _sent_tokenize, split_sentences
+from pipeline.normalize import clean_text
 from pipeline.parse import parse_document
 
 REAL = SHARED / "corpus" / "real"
@@ -49,3 +50,11 @@ def test_sentences_keep_offsets_and_list_labels():
     assert [(s.start, s.end, s.text) for s in split_sentences(text)] == [
         (0, 23, "1. Tăng cường kiểm tra."), (24, 54, "Báo cáo trước ngày 30/11/2021."),
         (55, 68, "a) Rà soát..."), (69, 79, "Hoàn thành")]
+
+
+@pytest.mark.parametrize("raw, clean", [
+    ("a  b\t c\u00a0d \u3000 e", "a b c d e"), ("  Điều 1. \r\n\r\n\r\n\tNội dung\u200b ", "Điều 1.\n\nNội dung"),
+    ("hoa\u0300 a b", "hoà a b"), ("\ufeffx\ry", "x\ny"),
+])
+def test_clean_text(raw, clean):
+    assert clean_text(raw) == clean
