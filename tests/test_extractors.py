@@ -1,8 +1,10 @@
 """Extractors on short texts and on the seed articles: exact values."""
 
+import random
+
 from conftest import SEEDS
 
-from extractors import extract
+from extractors import deadlines, extract
 from extractors.deadlines import extract_deadlines
 from extractors.indicators import extract_indicators
 from extractors.tasks import extract_tasks
@@ -87,3 +89,19 @@ def test_seed_001_fifteen_tasks_and_mismatch(analyze):
     assert "Các tiểu ban phục vụ Đại hội" in tasks[13].text
     assert tasks[14].text.startswith("Tiến hành việc phân loại cán bộ")
     assert "announces 13" in flags[0].message and "has 15 items" in flags[0].message
+
+
+def test_deadline_scan_finds_what_the_pattern_finds_everywhere():
+    """The pattern tried only where a cue or a time expression can start finds what it finds
+    tried at every character: on the seeds and on random runs of the words deadlines are made of."""
+    from pipeline.normalize import fold_for_matching
+
+    texts = [fold_for_matching(path.read_text(encoding="utf-8")) for path in sorted(SEEDS.glob("*.txt"))]
+    words = ["trước", "ngày", "đến", "hết", "tháng", "năm", "quý", "ii", "iv", "cuối", "đầu", "tết", "nguyên",
+             "đán", "giáp", "thìn", "ba", "sáu", "chín", "trong", "12", "30/11", "2021", "5.5", "123/5", "/", "-",
+             ":", "giờ", "phút", "hoàn thành", "chậm nhất", "là", "a", "x1"]
+    rng = random.Random(3)
+    texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))).replace(" /", "/") for _ in range(3000)]
+    for text in texts:
+        expected = [(m.span(), m.groupdict()) for m in deadlines._pattern().finditer(text)]
+        assert [(m.span(), m.groupdict()) for m in deadlines._matches(text)] == expected, text
