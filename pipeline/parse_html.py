@@ -108,7 +108,7 @@ def parse_html(data: bytes, charset: str | None = None) -> ParsedDocument:
     if number_ordered_lists(soup) or legacy:
         html = str(soup)
     extracted = trafilatura.bare_extraction(html, include_tables=True, include_comments=False,
-                                            with_metadata=True)
+                                            with_metadata=False)
     text = extracted.text if extracted is not None and extracted.text else ""
     title = page_title = soup.title.get_text(" ", strip=True) if soup.title else None
     h1 = soup.find("h1")
