@@ -168,9 +168,8 @@ def store_batch(outcomes: list[Outcome], db_path: str | Path) -> Summary:
     failures after, then resolve links between documents. Search entries follow at
     `index_stored`."""
     started = time.perf_counter()
-    db = store.open_db(db_path)
     summary = Summary()
-    try:
+    with store.writer(db_path) as db:
         stored = [outcome for outcome in outcomes if outcome.status in ("new", "changed")]
         if stored:
             with db.conn:
@@ -182,8 +181,6 @@ def store_batch(outcomes: list[Outcome], db_path: str | Path) -> Summary:
             summary.add(outcome)
         if stored:
             links.resolve(db, [outcome.document["id"] for outcome in stored])  # a re-run of unchanged input skips it
-    finally:
-        db.close()
     summary.seconds["store"] += time.perf_counter() - started
     return summary
 
@@ -214,11 +211,8 @@ def store_and_index(outcomes: list[Outcome], db_path: str | Path) -> Summary:
 def index_stored(db_path: str | Path) -> Summary:
     """Bring the full-text index up to date with the documents stored since it last was."""
     started = time.perf_counter()
-    db = store.open_db(db_path)
-    try:
+    with store.writer(db_path) as db:
         search.catch_up(db)
-    finally:
-        db.close()
     summary = Summary()
     summary.seconds["index"] += time.perf_counter() - started
     return summary

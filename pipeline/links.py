@@ -74,12 +74,15 @@ def store_links(db: sqlite_utils.Database, stored: list[tuple[str, list[dict], l
                 ingested_at: dict[str, str]) -> None:
     """Replace the outgoing links and the signatures of (document id, links, signature,
     canonical id or None) inside the caller's transaction; `ingested_at` by document id
-    goes on each band row."""
+    goes on each band row. Old bands are found by their keys, from the old signatures."""
     ids = [document_id for document_id, _, _, _ in stored]
     store.execute_in(db, "DELETE FROM document_links WHERE from_document_id IN ({}) AND relation IN "
                         f"({', '.join(repr(relation) for relation in RELATIONS)})", ids)
+    replaced = store.execute_in(db, "SELECT document_id, minhash FROM document_signatures WHERE document_id IN ({})", ids)
+    db.conn.executemany("DELETE FROM document_bands WHERE key = ? AND document_id = ?",
+                        [(key, document_id) for document_id, minhash in replaced
+                         for key in duplicates.band_keys(duplicates.decode(minhash))])
     store.execute_in(db, "DELETE FROM document_signatures WHERE document_id IN ({})", ids)
-    store.execute_in(db, "DELETE FROM document_bands WHERE document_id IN ({})", ids)
     rows = [{**link, "from_document_id": document_id, "to_document_id": None}
             for document_id, links, _, _ in stored for link in links]
     rows += [{"from_document_id": document_id, "to_number": None, "to_document_id": canonical_id,

@@ -8,6 +8,7 @@ without changing what researchers query. See docs/schema.md.
 import datetime as dt
 import hashlib
 import sqlite3
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -201,11 +202,30 @@ def _migration_search_queue(db: sqlite_utils.Database) -> None:
     search.create_queue(db)
 
 
+def _migration_bands_without_rowid(db: sqlite_utils.Database) -> None:
+    """MinHash bands in one b-tree ordered as links.canonical_of reads them (key,
+    ingested_at, document_id), not a table and two indexes: one random insert per band
+    instead of three, which had made storing slower as the store grew. A document's bands
+    are deleted by their keys, recomputed from its stored signature (links.store_links)."""
+    # copied aside and back, not renamed: ALTER TABLE RENAME re-parses every view, and
+    # SQLite rejects the parenthesised join of targets_vs_results there (not when queried)
+    db.execute("CREATE TEMP TABLE bands_copy AS SELECT key, coalesce(ingested_at, '') AS ingested_at, document_id "
+               "FROM document_bands")
+    db.execute("DROP TABLE document_bands")
+    db.execute("""CREATE TABLE document_bands (
+                      key TEXT NOT NULL, ingested_at TEXT NOT NULL,
+                      document_id TEXT NOT NULL REFERENCES documents(id),
+                      PRIMARY KEY (key, ingested_at, document_id)) WITHOUT ROWID""")
+    db.execute("INSERT OR IGNORE INTO document_bands SELECT key, ingested_at, document_id FROM bands_copy")
+    db.execute("DROP TABLE bands_copy")
+
+
 PARTY_COLUMNS = {"id": str, "document_id": str, "task_id": str, "party": str, "role": str, "sentence": str,
                  "start": int, "end": int, "rule_id": str, "extractor_version": str}
 MIGRATIONS = [_migration_1, _migration_research, _migration_corrections, _migration_portal_state,
               _migration_real_documents, _migration_parties, _migration_scaling, _migration_ordered_lookups,
-              _migration_universal_minhash, _migration_search_queue]
+              _migration_universal_minhash, _migration_search_queue,
+              _migration_bands_without_rowid]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -224,15 +244,50 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
+# Connections held open by `held_open`, by (resolved path, thread): SQLite connections
+# belong to the thread that opened them.
+_HELD: dict[tuple[Path, int], sqlite_utils.Database] = {}
+# Pages the held connection keeps in memory (KiB): a batch's writes land on random pages of
+# the id and band indexes, which a fresh connection would first read back from the file.
+WRITER_CACHE_KIB = 256 * 1024
+# Pages of write-ahead log between checkpoints of the held connection (40 MB): a page that
+# several batches change is copied into the database once, and synced once.
+CHECKPOINT_PAGES = 10_000
+
+
 @contextmanager
 def held_open(path: str | Path):
     """Bring a store's schema up to date (before workers read it: a migration may change
-    what they find stored), and hold a connection to it for the block: SQLite copies the
-    write-ahead log into the database when its last connection closes, which would be
-    after every batch; held open, it does so every 1,000 pages."""
+    what they find stored), and hold a connection to it for the block, which `writer`
+    lends to the writes of this thread: its page cache lasts from batch to batch, and
+    SQLite copies the write-ahead log into the database (and syncs it) every
+    `CHECKPOINT_PAGES`, not whenever the last connection closes."""
+    key = (Path(path).resolve(), threading.get_ident())
+    if key in _HELD:
+        yield
+        return
     db = open_db(path)
+    db.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
+    db.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
+    _HELD[key] = db
     try:
         yield
+    finally:
+        del _HELD[key]
+        db.close()
+
+
+@contextmanager
+def writer(path: str | Path):
+    """The connection `held_open` holds to `path` in this thread, else one opened (and its
+    schema brought up to date) for the block."""
+    held = _HELD.get((Path(path).resolve(), threading.get_ident()))
+    if held is not None:
+        yield held
+        return
+    db = open_db(path)
+    try:
+        yield db
     finally:
         db.close()
 

@@ -8,7 +8,7 @@ import pytest
 import sqlite_utils
 from conftest import SEEDS, shared_path
 
-from pipeline import duplicates
+from pipeline import duplicates, store
 from pipeline.identity import identify, references
 from pipeline.ingest import ingest
 from pipeline.sources import discover
@@ -167,3 +167,70 @@ def test_documents_taken_for_copies_by_old_signatures_are_extracted_again(tmp_pa
                                              "WHERE relation = 'duplicate_of'")] == \
         [(ids["b_repost.txt"], ids["a_original.txt"])]
     assert db.execute("SELECT count(*) FROM document_signatures WHERE minhash = '[1, 2, 3]'").fetchone()[0] == 0
+
+
+def test_a_changed_document_keeps_only_its_new_bands(tmp_path):
+    """Bands are deleted by the keys of the stored signature (the band table has no index
+    by document): after a change, the document's bands are those of its new text."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seed = SEEDS / "000_21784c90663ce49a.txt"
+    shutil.copy(seed, folder / "a.txt")
+    shutil.copy(SEEDS / "001_d93671f2cbad73a6.txt", folder / "b.txt")
+    db_path = tmp_path / "d.db"
+    ingest(discover([folder]), db_path)
+
+    def stored_bands():
+        db = sqlite_utils.Database(db_path)
+        found = {name: ({key for key, in db.execute("SELECT key FROM document_bands WHERE document_id = ?", [id_])},
+                        set(duplicates.band_keys(duplicates.decode(db["document_signatures"].get(id_)["minhash"]))))
+                 for name, id_ in db.execute("SELECT name, id FROM documents")}
+        db.close()
+        return found
+
+    before = stored_bands()
+    (folder / "a.txt").write_text(seed.read_text(encoding="utf-8").replace("2021", "2022"), encoding="utf-8")
+    assert ingest(discover([folder]), db_path).documents == {"changed": 1, "unchanged": 1}
+    after = stored_bands()
+    assert after["a.txt"][0] == after["a.txt"][1] and after["b.txt"] == before["b.txt"]
+    assert before["a.txt"][0] - after["a.txt"][0]  # some bands changed, and the old ones are gone
+    db = sqlite_utils.Database(db_path)
+    assert db.execute("SELECT count(*) FROM document_bands").fetchone()[0] == 2 * duplicates.BANDS
+
+
+def test_migration_11_keeps_the_bands_in_one_ordered_table(tmp_path):
+    """A version-10 store's bands (a table and two indexes) move to the WITHOUT ROWID table
+    keyed as they are read; a repost ingested after the migration is still found."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seed = SEEDS / "000_21784c90663ce49a.txt"
+    shutil.copy(seed, folder / "a_original.txt")
+    db_path = tmp_path / "d.db"
+    db = sqlite_utils.Database(db_path)
+    for migration in store.MIGRATIONS[:10]:
+        migration(db)
+    db.execute("PRAGMA user_version = 10")
+    db.close()
+    ingest(discover([folder]), db_path)  # migrates, then stores
+    db = sqlite_utils.Database(db_path)
+    kept = db.execute("SELECT key, ingested_at, document_id FROM document_bands ORDER BY key").fetchall()
+    # back to version 10: the same rows in the old layout
+    with db.conn:
+        db.execute("DROP TABLE document_bands")
+        db.execute("CREATE TABLE document_bands (document_id TEXT REFERENCES documents(id), key TEXT, ingested_at TEXT)")
+        db.execute("CREATE INDEX document_bands_key_order ON document_bands (key, ingested_at, document_id)")
+        db.conn.executemany("INSERT INTO document_bands (key, ingested_at, document_id) VALUES (?, ?, ?)", kept)
+        db.execute("PRAGMA user_version = 10")
+    db.close()
+    body = seed.read_text(encoding="utf-8").split("\n", 2)[2]
+    (folder / "b_repost.txt").write_text("Trang chủ > Tin tức\n\n" + body, encoding="utf-8")
+    summary = ingest(discover([folder]), db_path)
+    assert summary.documents == {"new": 1, "unchanged": 1}
+    db = sqlite_utils.Database(db_path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == len(store.MIGRATIONS)
+    assert "WITHOUT ROWID" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'document_bands'").fetchone()[0]
+    ids = dict(db.execute("SELECT name, id FROM documents").fetchall())
+    assert db.execute("SELECT key, ingested_at, document_id FROM document_bands WHERE document_id = ? ORDER BY key",
+                      [ids["a_original.txt"]]).fetchall() == kept
+    assert db.execute("SELECT canonical_id FROM documents WHERE id = ?",
+                      [ids["b_repost.txt"]]).fetchone()[0] == ids["a_original.txt"]
