@@ -164,9 +164,9 @@ def process_batch(items: list[SourceFile], db_path: str | Path) -> list[Outcome]
 
 
 def store_batch(outcomes: list[Outcome], db_path: str | Path) -> Summary:
-    """Write a batch's outcomes: the documents in one transaction (all or none of them),
-    failures after, then resolve links between documents. Search entries follow at
-    `index_stored`."""
+    """Write a batch's outcomes: the documents, with the links between them and the stored
+    ones resolved, in one transaction (all or none of them), failures after. Search entries
+    follow at `index_stored`."""
     started = time.perf_counter()
     summary = Summary()
     with store.writer(db_path) as db:
@@ -174,13 +174,12 @@ def store_batch(outcomes: list[Outcome], db_path: str | Path) -> Summary:
         if stored:
             with db.conn:
                 store_documents(db, stored)
+                links.resolve(db, [outcome.document["id"] for outcome in stored])
                 search.queue_documents(db, [outcome.document["id"] for outcome in stored])
         for outcome in outcomes:
             if outcome.status == "failed":
                 store.record_failure(db, outcome.document)
             summary.add(outcome)
-        if stored:
-            links.resolve(db, [outcome.document["id"] for outcome in stored])  # a re-run of unchanged input skips it
     summary.seconds["store"] += time.perf_counter() - started
     return summary
 

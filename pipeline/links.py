@@ -99,26 +99,26 @@ def store_links(db: sqlite_utils.Database, stored: list[tuple[str, list[dict], l
 
 def resolve(db: sqlite_utils.Database, stored: list[str]) -> None:
     """Point links at the stored documents that carry their numbers, and mark replaced
-    documents with the id of the one that replaces them. Only links still unresolved or
-    touching the documents just `stored` can change: the others are left as they are, so
-    the work per batch does not grow with the store."""
+    documents with the id of the one that replaces them, inside the caller's transaction
+    (the one that stores `stored`). Only what the documents just `stored` can change is
+    read, each part through an index: links from or to them, links still unresolved whose
+    number one of them carries, the documents they replace or that named one of them as
+    their replacement; so the work per batch does not grow with the store."""
     marks = ", ".join("?" * len(stored))
-    with db.conn:
-        # OR IGNORE: a link that would repeat an existing (from, to, relation) stays unresolved.
-        # An unresolved link is rewritten only if some document now carries its number: the
-        # others would stay NULL, and rewriting them all on every batch cost most of the time.
-        db.execute(f"""UPDATE OR IGNORE document_links SET to_document_id = (
-                          SELECT d.id FROM documents d WHERE upper(d.doc_number) = upper(document_links.to_number)
-                          AND d.id != document_links.from_document_id ORDER BY d.ingested_at LIMIT 1)
-                      WHERE to_number IS NOT NULL AND (
-                          to_document_id IS NULL AND EXISTS (
-                              SELECT 1 FROM documents d WHERE upper(d.doc_number) = upper(document_links.to_number)
-                              AND d.id != document_links.from_document_id)
-                          OR to_document_id IN ({marks}) OR from_document_id IN ({marks}))""", [*stored, *stored])
-        # The documents marked replaced and those a 'replaces' link points at, both found
-        # by partial indexes (store.py), not by reading every document.
-        db.execute("""UPDATE documents SET superseded_by = (
-                          SELECT l.from_document_id FROM document_links l
-                          WHERE l.relation = 'replaces' AND l.to_document_id = documents.id LIMIT 1)
-                      WHERE id IN (SELECT id FROM documents WHERE superseded_by IS NOT NULL
-                                   UNION SELECT to_document_id FROM document_links WHERE relation = 'replaces')""")
+    # OR IGNORE: a link that would repeat an existing (from, to, relation) stays unresolved.
+    db.execute(f"""UPDATE OR IGNORE document_links SET to_document_id = (
+                      SELECT d.id FROM documents d WHERE upper(d.doc_number) = upper(document_links.to_number)
+                      AND d.id != document_links.from_document_id ORDER BY d.ingested_at LIMIT 1)
+                  WHERE to_number IS NOT NULL AND rowid IN (
+                      SELECT rowid FROM document_links WHERE from_document_id IN ({marks})
+                      UNION SELECT rowid FROM document_links WHERE to_document_id IN ({marks})
+                      UNION SELECT l.rowid FROM documents d JOIN document_links l
+                                ON upper(l.to_number) = upper(d.doc_number)
+                            WHERE d.id IN ({marks}) AND l.to_document_id IS NULL)""", stored * 3)
+    db.execute(f"""UPDATE documents SET superseded_by = (
+                      SELECT l.from_document_id FROM document_links l
+                      WHERE l.relation = 'replaces' AND l.to_document_id = documents.id LIMIT 1)
+                  WHERE id IN (
+                      SELECT id FROM documents WHERE id IN ({marks}) OR superseded_by IN ({marks})
+                      UNION SELECT to_document_id FROM document_links WHERE relation = 'replaces'
+                            AND (from_document_id IN ({marks}) OR to_document_id IN ({marks})))""", stored * 4)

@@ -220,12 +220,22 @@ def _migration_bands_without_rowid(db: sqlite_utils.Database) -> None:
     db.execute("DROP TABLE bands_copy")
 
 
+def _migration_link_numbers(db: sqlite_utils.Database) -> None:
+    """What links.resolve looks up by number (upper case) without reading every row: the
+    unresolved links a newly stored document's number resolves, and the oldest document
+    carrying a number (first in the index, not sorted out of every repost carrying it)."""
+    db.execute("CREATE INDEX IF NOT EXISTS document_links_to_number_upper ON document_links (upper(to_number))")
+    db.execute("CREATE INDEX IF NOT EXISTS documents_doc_number_upper_order "
+               "ON documents (upper(doc_number), ingested_at)")
+    db.execute("DROP INDEX IF EXISTS documents_doc_number_upper")  # a prefix of the one above
+
+
 PARTY_COLUMNS = {"id": str, "document_id": str, "task_id": str, "party": str, "role": str, "sentence": str,
                  "start": int, "end": int, "rule_id": str, "extractor_version": str}
 MIGRATIONS = [_migration_1, _migration_research, _migration_corrections, _migration_portal_state,
               _migration_real_documents, _migration_parties, _migration_scaling, _migration_ordered_lookups,
               _migration_universal_minhash, _migration_search_queue,
-              _migration_bands_without_rowid]
+              _migration_bands_without_rowid, _migration_link_numbers]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:

@@ -8,7 +8,7 @@ import pytest
 import sqlite_utils
 from conftest import SEEDS, shared_path
 
-from pipeline import duplicates, store
+from pipeline import duplicates, links, store
 from pipeline.identity import identify, references
 from pipeline.ingest import ingest
 from pipeline.sources import discover
@@ -234,3 +234,29 @@ def test_migration_11_keeps_the_bands_in_one_ordered_table(tmp_path):
                       [ids["a_original.txt"]]).fetchall() == kept
     assert db.execute("SELECT canonical_id FROM documents WHERE id = ?",
                       [ids["b_repost.txt"]]).fetchone()[0] == ids["a_original.txt"]
+
+
+def test_resolving_a_batch_does_not_read_the_unresolved_links_of_the_store(tmp_path):
+    """A batch's links are resolved reading what its documents can change: the same work
+    (SQLite virtual machine steps) beside 20 or 2,000 links that no document resolves."""
+    db = store.open_db(tmp_path / "d.db")
+
+    def steps(unresolved: int) -> int:
+        with db.conn:
+            db.execute("DELETE FROM document_links")
+            db.execute("DELETE FROM documents")
+            db["documents"].insert_all([{"id": "x", "url": "u:x", "ingested_at": "2026-01-01"},
+                                        {"id": "a", "url": "u:a", "doc_number": "5/KH-UBND", "ingested_at": "2026-01-02"}])
+            db["document_links"].insert_all([{"from_document_id": "x", "to_number": f"{n}/CV-UBND", "relation": "cites"}
+                                             for n in range(unresolved)]
+                                            + [{"from_document_id": "x", "to_number": "5/kh-ubnd", "relation": "replaces"}])
+        count = [0]
+        db.conn.set_progress_handler(lambda: count.__setitem__(0, count[0] + 1), 1)
+        with db.conn:
+            links.resolve(db, ["a"])
+        db.conn.set_progress_handler(None, 1)
+        assert db.execute("SELECT to_document_id FROM document_links WHERE relation = 'replaces'").fetchone()[0] == "a"
+        assert db.execute("SELECT superseded_by FROM documents WHERE id = 'a'").fetchone()[0] == "x"
+        return count[0]
+
+    assert steps(2000) < 1.5 * steps(20)
