@@ -172,10 +172,11 @@ def store_batch(outcomes: list[Outcome], db_path: str | Path) -> Summary:
     with store.writer(db_path) as db:
         stored = [outcome for outcome in outcomes if outcome.status in ("new", "changed")]
         if stored:
+            ids = [outcome.document["id"] for outcome in stored]
             with db.conn:
                 store_documents(db, stored)
-                links.resolve(db, [outcome.document["id"] for outcome in stored])
-                search.queue_documents(db, [outcome.document["id"] for outcome in stored])
+                links.resolve(db, ids)
+                search.queue_documents(db, ids)
         for outcome in outcomes:
             if outcome.status == "failed":
                 store.record_failure(db, outcome.document)

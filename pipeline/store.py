@@ -272,7 +272,7 @@ def held_open(path: str | Path):
     lends to the writes of this thread: its page cache lasts from batch to batch, and
     SQLite copies the write-ahead log into the database (and syncs it) every
     `CHECKPOINT_PAGES`, not whenever the last connection closes."""
-    key = (Path(path).resolve(), threading.get_ident())
+    key = _held_key(path)
     if key in _HELD:
         yield
         return
@@ -291,7 +291,7 @@ def held_open(path: str | Path):
 def writer(path: str | Path):
     """The connection `held_open` holds to `path` in this thread, else one opened (and its
     schema brought up to date) for the block."""
-    held = _HELD.get((Path(path).resolve(), threading.get_ident()))
+    held = _HELD.get(_held_key(path))
     if held is not None:
         yield held
         return
@@ -300,6 +300,10 @@ def writer(path: str | Path):
         yield db
     finally:
         db.close()
+
+
+def _held_key(path: str | Path) -> tuple[Path, int]:
+    return Path(path).resolve(), threading.get_ident()
 
 
 def open_reader(path: str | Path) -> sqlite_utils.Database | None:
