@@ -10,7 +10,10 @@ extracted rows, links and signatures; `store_rows_per_s` counts the extracted ro
 the search index built after it; a second ingest of the unchanged corpus; then the
 Prefect flow with a process pool of 1 and of 2 workers (`ratio_2_workers_vs_1`; run in
 the order 1, 2, 2, 1 for the same reason), after a warm-up run so Prefect's start-up is
-not counted. Peak RSS is the largest of this process and its workers.
+not counted. Peak RSS is the largest of this process and its workers. First of all, the
+cores other processes keep busy while this one sleeps (`background_busy_cores`): two workers
+have only what those leave of the machine (a Prefect server left running by an interrupted
+run takes about 0.04 of a core).
 
 The corpus (`build_corpus`) mixes text and HTML articles made of the seeds' clauses, numbers
 varied, with copies of the fixture PDF."""
@@ -108,6 +111,22 @@ def _rate(count: float, seconds: float) -> float:
     return count / seconds if seconds else float("inf")
 
 
+def background_busy_cores(seconds: float = 3.0) -> float | None:
+    """Cores busy (all processes, as /proc/stat counts them) while this process sleeps for
+    `seconds`; None where there is no /proc/stat."""
+    def busy() -> float:
+        with open("/proc/stat", encoding="ascii") as stat:
+            ticks = [int(field) for field in stat.readline().split()[1:]]
+        return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
+
+    try:
+        before = busy()
+    except OSError:
+        return None
+    time.sleep(seconds)
+    return (busy() - before) / seconds
+
+
 def peak_rss_mb() -> float:
     return max(resource.getrusage(who).ru_maxrss for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)) / 1024
 
@@ -178,7 +197,7 @@ def _ingest_beside_word_tokenize(items: list, db_path: Path, chunk: int = 256) -
 
 
 def run(count: int) -> dict:
-    figures: dict = {"docs": count}
+    figures: dict = {"docs": count, "background_busy_cores": background_busy_cores()}
     work = Path(tempfile.mkdtemp(prefix="directives-bench-"))
     try:
         (work / "corpus").mkdir()

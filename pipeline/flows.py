@@ -7,7 +7,6 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.settings import PREFECT_API_URL, temporary_settings
-from prefect.utilities.annotations import quote
 
 from . import ingest as steps
 from . import portal_ingest as portal
@@ -26,11 +25,6 @@ def process_batch(items: list[SourceFile], db_path: str) -> list[steps.Outcome]:
     return steps.process_batch(items, db_path)
 
 
-# Storing and indexing a batch are one task: each task run costs the parent and the Prefect
-# server some milliseconds that the workers could use.
-store_batch = task(steps.store_and_index, name="store-batch", cache_policy=NO_CACHE)
-
-
 @flow(name="ingest-files", log_prints=True)
 def ingest_files(paths: list[str] | None = None, db_path: str = "output/directives.db",
                  batch_size: int = BATCH_SIZE, in_flight: int = 4) -> steps.Summary:
@@ -39,16 +33,17 @@ def ingest_files(paths: list[str] | None = None, db_path: str = "output/directiv
     Batches of documents go through one parse-and-extract task each, submitted to the
     flow's task runner (processes with `with_workers`), at most `in_flight` at a time so
     memory stays flat; the flow stores each batch's results itself (one SQLite writer),
-    then indexes them for search while the workers go on.
+    then indexes them for search while the workers go on. Storing is a plain call, not a
+    task: a task run costs the Prefect server ~0.14 s of CPU (its events and states), and
+    with the store as a task the server took as much CPU as the store itself, CPU the
+    workers need when there are as many of them as cores.
     """
     total = steps.Summary()
     pending: deque = deque()
 
     def store_oldest() -> None:
         size, future = pending.popleft()
-        # quote: Prefect would otherwise walk every extracted row looking for futures,
-        # which took a third of the parent's time and kept a second worker from paying off.
-        steps.merge(total, store_batch(quote(future.result()), str(Path(db_path))))
+        steps.merge(total, steps.store_and_index(future.result(), db_path))
         steps.batch_stored(size)
 
     with store.held_open(db_path):
