@@ -30,11 +30,13 @@ import time
 from pathlib import Path
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # as the CLI does, before Prefect loads
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 import regex
 from underthesea import word_tokenize
 
 from extractors import AnalyzedDocument, extract
+from pipeline.cli import exit_on_sigterm
 from pipeline.flows import ingest_files
 from pipeline.ingest import Summary, ingest, merge, segmenter
 from pipeline.parse_html import parse_html
@@ -260,6 +262,7 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=2000, help="documents in the generated corpus")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
     args = parser.parse_args()
+    exit_on_sigterm()  # a run stopped by `timeout` stops its Prefect server and removes its corpus
     figures = run(args.docs)
     width = max(map(len, figures))
     for key, value in figures.items():

@@ -1,0 +1,92 @@
+"""Stopping a run as cron, systemd and `timeout` do (SIGTERM) stops the temporary Prefect
+server it started, instead of leaving it running and taking CPU."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import REPO, SEEDS
+
+PROC = Path("/proc")
+
+
+def _children(pid: int) -> list[int]:
+    """Live processes whose parent is `pid` (/proc/<pid>/stat: pid, (name), state, ppid)."""
+    found = []
+    for stat in PROC.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # it ended meanwhile
+            continue
+        if int(fields[1]) == pid and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _command(pid: int) -> list[str]:
+    try:
+        return (PROC / str(pid) / "cmdline").read_text().split("\0")
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _until(found, seconds: float, what: str, run: subprocess.Popen | None = None):
+    """`found()` once it is true; a failure after `seconds`, or as soon as `run` ends."""
+    deadline = time.monotonic() + seconds
+    while not (value := found()):
+        if run is not None and run.poll() is not None:
+            pytest.fail(f"the run ended (exit code {run.returncode}) before any {what}: {run.stderr.read()[-2000:]}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"no {what} within {seconds} s")
+        time.sleep(0.2)
+    return value
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@pytest.mark.skipif(not (PROC / "self" / "stat").exists(), reason="reads processes from /proc")
+def test_sigterm_stops_the_temporary_prefect_server(tmp_path):
+    corpus = tmp_path / "corpus"  # enough documents to keep two workers busy past the server's start
+    corpus.mkdir()
+    for copy in range(80):
+        for seed in SEEDS.glob("*.txt"):
+            (corpus / f"{copy:02d}-{seed.name}").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false",
+               PYTHONPATH=str(REPO))
+    run = subprocess.Popen([sys.executable, "-c", "from pipeline.cli import main; main()", "ingest", str(corpus),
+                            "--db", str(tmp_path / "seeds.db"), "--workers", "2"],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    server = None
+    try:
+        server = _until(lambda: next((pid for pid in _children(run.pid) if "uvicorn" in _command(pid)), None),
+                        120, "Prefect server started", run)
+        command = _command(server)
+        port = command[command.index("--port") + 1]
+        _until(lambda: _answers(f"http://127.0.0.1:{port}/api/health"), 120, "answer from the Prefect server", run)
+        run.send_signal(signal.SIGTERM)
+        _, errors = run.communicate(timeout=60)
+        assert run.returncode == 128 + signal.SIGTERM, errors
+        _until(lambda: not _alive(server), 10, "end of the Prefect server")
+    finally:  # whatever failed, leave no process behind
+        if run.poll() is None:
+            run.kill()
+        if server and _alive(server):
+            os.kill(server, signal.SIGKILL)
