@@ -29,8 +29,9 @@ import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # as the CLI does, before Prefect loads
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+from pipeline import prefect_env
+
+prefect_env.set_defaults()  # as the CLI runs an ingest; before Prefect is imported
 
 import regex
 from underthesea import word_tokenize

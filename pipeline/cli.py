@@ -1,6 +1,5 @@
 """The `directives` command line: a thin shell over the library."""
 
-import os
 import signal
 import sys
 from pathlib import Path
@@ -11,6 +10,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
+from . import prefect_env
 from .settings import DEFAULT_DB
 
 console = Console(stderr=True)
@@ -93,7 +93,7 @@ def _ingest_files(paths, db_path, no_prefect, wait, workers=1, dask_address=None
         if no_prefect:
             summary = steps.ingest(items, db_path, on_batch=advance)
         else:
-            _prefect_defaults()
+            prefect_env.set_defaults()
             from .flows import ingest_files_with_workers
             summary = ingest_files_with_workers(workers, dask_address, paths=[str(p) for p in paths] or None,
                                                 db_path=db_path, on_batch=advance)
@@ -116,7 +116,7 @@ def _ingest_portals(sources_path, only, db_path, no_prefect, wait, fetch_options
             done = portal_ingest.ingest_sources(sources, db_path, FetchSettings(**fetch_options), wait=wait,
                                                 on_source=advance)
         else:
-            _prefect_defaults()
+            prefect_env.set_defaults()
             from .flows import ingest_portals
             done = ingest_portals(sources_path=sources_path, only=only, db_path=db_path, wait=wait,
                                   fetch_options=fetch_options, on_source=advance)
@@ -142,15 +142,6 @@ def _print_runs(rows: list[dict], title: str) -> None:
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=console, transient=False)
-
-
-def _prefect_defaults() -> None:
-    """Prefect settings of our own unless set otherwise; before Prefect is imported."""
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
-    # The temporary server's first start on a machine creates and migrates its database:
-    # 25 s on a 2-core machine, past Prefect's default wait of 20 s.
-    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
 
 
 def _print_summary(summary, db_path) -> None:
