@@ -15,17 +15,18 @@ from conftest import REPO, SEEDS
 PROC = Path("/proc")
 
 
+def _stat(pid: int | str) -> list[str] | None:
+    """/proc/<pid>/stat after the name: state, ppid, ...; None once the process is gone."""
+    try:
+        return (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def _children(pid: int) -> list[int]:
-    """Live processes whose parent is `pid` (/proc/<pid>/stat: pid, (name), state, ppid)."""
-    found = []
-    for stat in PROC.glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # it ended meanwhile
-            continue
-        if int(fields[1]) == pid and fields[0] != "Z":
-            found.append(int(stat.parent.name))
-    return found
+    """Live processes whose parent is `pid`."""
+    return [int(path.parent.name) for path in PROC.glob("[0-9]*/stat")
+            if (fields := _stat(path.parent.name)) and fields[0] != "Z" and int(fields[1]) == pid]
 
 
 def _command(pid: int) -> list[str]:
@@ -36,10 +37,8 @@ def _command(pid: int) -> list[str]:
 
 
 def _alive(pid: int) -> bool:
-    try:
-        return (PROC / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
+    fields = _stat(pid)
+    return fields is not None and fields[0] != "Z"
 
 
 def _until(found, seconds: float, what: str, run: subprocess.Popen | None = None):
