@@ -136,22 +136,18 @@ def similarity(first: list[int], second: list[int]) -> float:
     return float(np.mean(np.asarray(first) == np.asarray(second)))
 
 
-def band_keys(sig: list[int]) -> list[str]:
-    """One key per band: texts that share a key are candidates for comparison."""
-    return list(_band_keys(tuple(sig)))
-
-
-@lru_cache(maxsize=64)  # a document's keys are wanted twice: to find its original, to store them
-def _band_keys(sig: tuple) -> tuple[str, ...]:
-    """Each band's rows folded into 64 bits (a polynomial hash, then mixed), in hex."""
+def band_keys(sig: list[int]) -> list[int]:
+    """One key per band: texts that share a key are candidates for comparison. Each band's
+    number and rows folded into 64 bits (a polynomial hash, then mixed), as SQLite's signed
+    integers: keys of different bands differ, so one index holds them all."""
     rows = np.array(sig, dtype=np.uint64).reshape(BANDS, ROWS)
-    folded = rows[:, 0].copy()
-    for row in range(1, ROWS):  # wraps around 2**64, as intended
+    folded = np.arange(BANDS, dtype=np.uint64)
+    for row in range(ROWS):  # wraps around 2**64, as intended
         folded = folded * _FOLD_MULTIPLIER + rows[:, row]
     folded ^= folded >> np.uint64(29)
     folded *= _MIX
     folded ^= folded >> np.uint64(32)
-    return tuple(f"{band}:{value:016x}" for band, value in enumerate(folded.tolist()))
+    return folded.view(np.int64).tolist()
 
 
 def encode(sig: list[int] | None) -> str | None:

@@ -37,6 +37,7 @@ class Outcome:
     rows: dict[str, list[dict]] = field(default_factory=dict)
     links: list[dict] = field(default_factory=list)  # references to other documents, by number
     signature: list[int] | None = None  # MinHash of the text, to find reposted copies
+    bands: list[int] = field(default_factory=list)  # the signature's band keys (duplicates.band_keys)
 
 
 @dataclass
@@ -103,8 +104,9 @@ def process(item: SourceFile, known: tuple | None, raw_dir: Path) -> Outcome:
     references = [{"to_number": r.number, "relation": r.relation, "start": r.start, "end": r.end}
                   for r in identity.references(parsed.text, own.doc_number)]
     status = "changed" if known else "new"
+    signature = duplicates.signature(parsed.text)
     return Outcome(status, item.url, document, pages, rows_of(document_id, extraction), references,
-                   duplicates.signature(parsed.text))
+                   signature, duplicates.band_keys(signature) if signature is not None else [])
 
 
 def _display_name(item) -> str:
@@ -190,21 +192,23 @@ def store_documents(db, outcomes: list[Outcome]) -> None:
     of a stored article (or of one before it in `outcomes`) keeps its document row (text,
     URL, `canonical_id` naming the original) but no extracted rows, so every count sees
     the article once; its outcome's rows are emptied to say so."""
-    canonical = links.canonical_ids(db, [(outcome.document, outcome.signature) for outcome in outcomes])
+    canonical = links.canonical_ids(db, [(outcome.document, outcome.signature, outcome.bands) for outcome in outcomes])
     for outcome, original in zip(outcomes, canonical):
         if original:
             outcome.rows = {table: [] for table in outcome.rows}
-    ingested_at = store.write_documents(db, [({**outcome.document, "canonical_id": original or outcome.document["id"]},
+    store.write_documents(db, [({**outcome.document, "canonical_id": original or outcome.document["id"]},
                                               outcome.pages, outcome.rows)
                                              for outcome, original in zip(outcomes, canonical)])
-    links.store_links(db, [(outcome.document["id"], outcome.links, outcome.signature, original)
-                           for outcome, original in zip(outcomes, canonical)], ingested_at)
+    links.store_links(db, [(outcome.document["id"], outcome.links, outcome.signature, outcome.bands, original)
+                           for outcome, original in zip(outcomes, canonical)])
 
 
 def store_and_index(outcomes: list[Outcome], db_path: str | Path) -> Summary:
-    """`store_batch`, then `index_stored`: what an ingest does with each processed batch."""
+    """`store_batch`, then `index_stored`: what an ingest does with each processed batch;
+    the write-ahead log is then copied into the database beside the next batch's work."""
     summary = store_batch(outcomes, db_path)
     merge(summary, index_stored(db_path))
+    store.checkpoint_beside(db_path)
     return summary
 
 

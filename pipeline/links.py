@@ -2,8 +2,8 @@
 duplicate_of for reposted copies; resolved again after every batch, so a target
 ingested later is found."""
 
+import json
 from collections import Counter
-from itertools import groupby
 
 import sqlite_utils
 
@@ -11,54 +11,49 @@ from . import duplicates, store
 
 # The relations this module writes; others in document_links (attachments) are left alone.
 RELATIONS = ("replaces", "amends", "implements", "cites", "duplicate_of")
-# The documents of every band, oldest first: each band's rows come in that order from the
-# index on (key, ingested_at, document_id), and SQLite merges them as they are read.
-_SHARING_A_BAND = (" UNION ALL ".join(["SELECT ingested_at, document_id FROM document_bands WHERE key = ?"]
-                                      * duplicates.BANDS) + " ORDER BY 1, 2")
-_CANDIDATE = """SELECT d.canonical_id, s.minhash FROM documents d JOIN document_signatures s ON s.document_id = d.id
-                WHERE d.id = ? AND coalesce(d.canonical_id, d.id) != ?
-                AND (d.doc_number IS NULL OR ? IS NULL OR upper(d.doc_number) = upper(?))"""
+# The stored documents sharing at least SHARED_BANDS bands with each document of a batch
+# (its position in the JSON array of the batch's band keys).
+_SHARING_BANDS = f"""SELECT batch.key, b.document_id FROM json_each(?) batch, json_each(batch.value) own
+                     JOIN document_bands b ON b.key = own.value
+                     GROUP BY batch.key, b.document_id HAVING count(*) >= {duplicates.SHARED_BANDS}"""
+_CANDIDATES = """SELECT d.id, coalesce(d.canonical_id, d.id), d.doc_number, d.ingested_at, s.minhash
+                 FROM documents d JOIN document_signatures s ON s.document_id = d.id WHERE d.id IN ({})"""
 
 
-def canonical_of(db: sqlite_utils.Database, document: dict, signature: list[int] | None,
-                 ignore: frozenset = frozenset()) -> str | None:
-    """The id of a stored document whose text this one repeats, if any: compared with the
-    documents that share enough MinHash bands with it (duplicates.SHARED_BANDS), not with all,
-    oldest first (ingested_at, then id); the first alike enough answers, so a copy of an
-    article reposted a thousand times reads the original, not every copy. Documents in
-    `ignore` are passed over.
+def canonical_ids(db: sqlite_utils.Database, batch: list[tuple[dict, list[int] | None, list[int]]]) -> list[str | None]:
+    """For each (document, signature, band keys) of a batch about to be stored, in order:
+    the id of the original it repeats, if any. A document is compared with the stored
+    originals that share enough MinHash bands with it (duplicates.SHARED_BANDS), not with
+    all, oldest first, and the first alike enough answers; then with the documents before
+    it in the batch. Only originals have bands stored (`store_links`), so a copy of an
+    article reposted a thousand times reads the original, not every copy. Documents of the
+    batch already stored are passed over.
 
     Documents with different numbers of their own are different documents, however
     alike (a Công điện and the one that replaces it)."""
-    if signature is None:
-        return None
-    number = document.get("doc_number")
-    rows = db.execute(_SHARING_A_BAND, duplicates.band_keys(signature))
-    for other_id, bands in groupby(other_id for _, other_id in rows):  # a document's bands come together
-        if sum(1 for _ in bands) < duplicates.SHARED_BANDS or other_id in ignore:
-            continue
-        row = db.execute(_CANDIDATE, [other_id, document["id"], number, number]).fetchone()
-        if row and duplicates.similarity(signature, duplicates.decode(row[1])) >= duplicates.THRESHOLD:
-            return row[0] or other_id
-    return None
-
-
-def canonical_ids(db: sqlite_utils.Database, batch: list[tuple[dict, list[int] | None]]) -> list[str | None]:
-    """`canonical_of` for each (document, signature) of a batch about to be stored, in order:
-    compared with the stored documents first, then with those before it in the batch."""
-    ids = frozenset(document["id"] for document, _ in batch)
+    ids = frozenset(document["id"] for document, _, _ in batch)
+    sharing: dict[int, list[str]] = {}
+    for position, other_id in db.execute(_SHARING_BANDS, [json.dumps([bands for _, _, bands in batch])]):
+        if other_id not in ids:
+            sharing.setdefault(position, []).append(other_id)
+    stored = {other_id: (original, {"id": other_id, "doc_number": number}, duplicates.decode(minhash), ingested_at)
+              for other_id, original, number, ingested_at, minhash
+              in store.execute_in(db, _CANDIDATES, list({i for found in sharing.values() for i in found}))}
     found: list[str | None] = []
-    by_band: dict[str, list[int]] = {}
-    for index, (document, signature) in enumerate(batch):
-        canonical = canonical_of(db, document, signature, ignore=ids)
-        keys = duplicates.band_keys(signature) if signature is not None else []
+    by_band: dict[int, list[int]] = {}
+    for index, (document, signature, bands) in enumerate(batch):
+        oldest_first = sorted(sharing.get(index, ()), key=lambda other_id: (stored[other_id][3] or "", other_id))
+        candidates = ((stored[other_id][0], stored[other_id][1:3]) for other_id in oldest_first)
+        canonical = next((original for original, other in candidates
+                          if original != document["id"] and _alike(document, signature, *other)), None)
         if canonical is None:
-            shared = Counter(earlier for key in keys for earlier in by_band.get(key, ()))
+            shared = Counter(earlier for key in bands for earlier in by_band.get(key, ()))
             originals = ((found[earlier] or batch[earlier][0]["id"], earlier) for earlier in sorted(shared)
                          if shared[earlier] >= duplicates.SHARED_BANDS)
             canonical = next((original for original, earlier in originals
-                              if original != document["id"] and _alike(document, signature, *batch[earlier])), None)
-        for key in keys:
+                              if original != document["id"] and _alike(document, signature, *batch[earlier][:2])),
+                             None)
+        for key in bands:
             by_band.setdefault(key, []).append(index)
         found.append(canonical)
     return found
@@ -70,12 +65,13 @@ def _alike(document: dict, signature: list[int], other: dict, other_signature: l
             and duplicates.similarity(signature, other_signature) >= duplicates.THRESHOLD)
 
 
-def store_links(db: sqlite_utils.Database, stored: list[tuple[str, list[dict], list[int] | None, str | None]],
-                ingested_at: dict[str, str]) -> None:
-    """Replace the outgoing links and the signatures of (document id, links, signature,
-    canonical id or None) inside the caller's transaction; `ingested_at` by document id
-    goes on each band row. Old bands are found by their keys, from the old signatures."""
-    ids = [document_id for document_id, _, _, _ in stored]
+def store_links(db: sqlite_utils.Database,
+                stored: list[tuple[str, list[dict], list[int] | None, list[int], str | None]]) -> None:
+    """Replace the outgoing links, the signatures and the bands of (document id, links,
+    signature, band keys, canonical id or None) inside the caller's transaction. Only an
+    original's bands are stored: a copy is found through its original. Old bands are found
+    by their keys, from the old signatures."""
+    ids = [document_id for document_id, _, _, _, _ in stored]
     store.execute_in(db, "DELETE FROM document_links WHERE from_document_id IN ({}) AND relation IN "
                         f"({', '.join(repr(relation) for relation in RELATIONS)})", ids)
     replaced = store.execute_in(db, "SELECT document_id, minhash FROM document_signatures WHERE document_id IN ({})", ids)
@@ -84,17 +80,17 @@ def store_links(db: sqlite_utils.Database, stored: list[tuple[str, list[dict], l
                          for key in duplicates.band_keys(duplicates.decode(minhash))])
     store.execute_in(db, "DELETE FROM document_signatures WHERE document_id IN ({})", ids)
     rows = [{**link, "from_document_id": document_id, "to_document_id": None}
-            for document_id, links, _, _ in stored for link in links]
+            for document_id, links, _, _, _ in stored for link in links]
     rows += [{"from_document_id": document_id, "to_number": None, "to_document_id": canonical_id,
               "relation": "duplicate_of", "start": None, "end": None}
-             for document_id, _, _, canonical_id in stored if canonical_id]
+             for document_id, _, _, _, canonical_id in stored if canonical_id]
     store.insert_rows(db, "document_links", rows)
-    signed = [(document_id, signature) for document_id, _, signature, _ in stored if signature is not None]
     db.conn.executemany("INSERT INTO document_signatures (document_id, minhash) VALUES (?, ?)",
-                        [(document_id, duplicates.encode(signature)) for document_id, signature in signed])
-    db.conn.executemany("INSERT INTO document_bands (document_id, key, ingested_at) VALUES (?, ?, ?)",
-                        [(document_id, key, ingested_at.get(document_id))
-                         for document_id, signature in signed for key in duplicates.band_keys(signature)])
+                        [(document_id, duplicates.encode(signature))
+                         for document_id, _, signature, _, _ in stored if signature is not None])
+    db.conn.executemany("INSERT OR IGNORE INTO document_bands (key, document_id) VALUES (?, ?)",
+                        [(key, document_id) for document_id, _, _, bands, canonical_id in stored if not canonical_id
+                         for key in bands])
 
 
 def resolve(db: sqlite_utils.Database, stored: list[str]) -> None:

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import sqlite3
 import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -230,12 +231,29 @@ def _migration_link_numbers(db: sqlite_utils.Database) -> None:
     db.execute("DROP INDEX IF EXISTS documents_doc_number_upper")  # a prefix of the one above
 
 
+def _migration_integer_bands(db: sqlite_utils.Database) -> None:
+    """Bands as (key, document_id), the key a 64-bit integer (duplicates.band_keys) that
+    the workers compute, and for originals only: a copy is found through its original, so
+    reposts add no bands, and candidates are few enough to be put oldest first after they
+    are found (links.canonical_ids). Rows a third of the size they were: fewer pages of
+    the index written per batch."""
+    db.execute("DROP TABLE document_bands")
+    db.execute("""CREATE TABLE document_bands (
+                      key INTEGER NOT NULL, document_id TEXT NOT NULL REFERENCES documents(id),
+                      PRIMARY KEY (key, document_id)) WITHOUT ROWID""")
+    originals = db.conn.execute("""SELECT s.document_id, s.minhash FROM document_signatures s
+                                   JOIN documents d ON d.id = s.document_id WHERE coalesce(d.canonical_id, d.id) = d.id""")
+    db.conn.executemany("INSERT OR IGNORE INTO document_bands (key, document_id) VALUES (?, ?)",
+                        ((key, document_id) for document_id, minhash in originals
+                         for key in duplicates.band_keys(duplicates.decode(minhash))))
+
+
 PARTY_COLUMNS = {"id": str, "document_id": str, "task_id": str, "party": str, "role": str, "sentence": str,
                  "start": int, "end": int, "rule_id": str, "extractor_version": str}
 MIGRATIONS = [_migration_1, _migration_research, _migration_corrections, _migration_portal_state,
               _migration_real_documents, _migration_parties, _migration_scaling, _migration_ordered_lookups,
               _migration_universal_minhash, _migration_search_queue,
-              _migration_bands_without_rowid, _migration_link_numbers]
+              _migration_bands_without_rowid, _migration_link_numbers, _migration_integer_bands]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -256,50 +274,83 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
 
 # Connections held open by `held_open`, by (resolved path, thread): SQLite connections
 # belong to the thread that opened them.
-_HELD: dict[tuple[Path, int], sqlite_utils.Database] = {}
+_HELD: dict[tuple[Path, int], "_Held"] = {}
 # Pages the held connection keeps in memory (KiB): a batch's writes land on random pages of
 # the id and band indexes, which a fresh connection would first read back from the file.
 WRITER_CACHE_KIB = 256 * 1024
-# Pages of write-ahead log between checkpoints of the held connection (40 MB): a page that
-# several batches change is copied into the database once, and synced once.
-CHECKPOINT_PAGES = 10_000
+
+
+class _Held:
+    """A held connection, and the thread that copies its write-ahead log into the database
+    (a checkpoint: ~0.1 s for 10,000 pages here, most of it waiting for the disk's sync)
+    while the writer's caller goes on, so the single writer does not wait for the disk."""
+
+    def __init__(self, path: Path):
+        self.db = open_db(path)
+        self.db.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
+        self.db.execute("PRAGMA wal_autocheckpoint = 0")  # checkpoints are `checkpoint_beside`'s
+        self._checkpointer = sqlite3.connect(path, check_same_thread=False)  # used by one thread at a time
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="checkpoint")
+        self._running: Future | None = None
+
+    def checkpoint(self) -> None:
+        self.wait()
+        self._running = self._thread.submit(lambda: self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall())
+
+    def wait(self) -> None:
+        """Before the next write: a checkpoint that overlaps no commit copies the whole log,
+        so SQLite starts it over from its first page (it never grows past a few batches)."""
+        if self._running is not None:
+            running, self._running = self._running, None
+            running.result()
+
+    def close(self) -> None:
+        self.wait()
+        self._thread.shutdown()
+        self._checkpointer.close()
+        self.db.close()  # the last connection to close copies what is left of the log
 
 
 @contextmanager
 def held_open(path: str | Path):
     """Bring a store's schema up to date (before workers read it: a migration may change
     what they find stored), and hold a connection to it for the block, which `writer`
-    lends to the writes of this thread: its page cache lasts from batch to batch, and
-    SQLite copies the write-ahead log into the database (and syncs it) every
-    `CHECKPOINT_PAGES`, not whenever the last connection closes."""
+    lends to the writes of this thread: its page cache lasts from batch to batch, and the
+    write-ahead log is copied into the database beside the work, at `checkpoint_beside`."""
     key = _held_key(path)
     if key in _HELD:
         yield
         return
-    db = open_db(path)
-    db.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
-    db.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
-    _HELD[key] = db
+    held = _HELD[key] = _Held(Path(path))
     try:
         yield
     finally:
         del _HELD[key]
-        db.close()
+        held.close()
 
 
 @contextmanager
 def writer(path: str | Path):
-    """The connection `held_open` holds to `path` in this thread, else one opened (and its
-    schema brought up to date) for the block."""
+    """The connection `held_open` holds to `path` in this thread, once a checkpoint it
+    runs is done, else one opened (and its schema brought up to date) for the block."""
     held = _HELD.get(_held_key(path))
     if held is not None:
-        yield held
+        held.wait()
+        yield held.db
         return
     db = open_db(path)
     try:
         yield db
     finally:
         db.close()
+
+
+def checkpoint_beside(path: str | Path) -> None:
+    """After a batch's writes: if `path` is held open, copy its write-ahead log into the
+    database in the background (the next `writer` waits for it); else SQLite has done so."""
+    held = _HELD.get(_held_key(path))
+    if held is not None:
+        held.checkpoint()
 
 
 def _held_key(path: str | Path) -> tuple[Path, int]:
@@ -332,10 +383,10 @@ def known_version(db: sqlite_utils.Database, document_id: str) -> tuple[str, str
 
 
 def write_documents(db: sqlite_utils.Database,
-                    entries: list[tuple[dict, list[dict], dict[str, list[dict]]]]) -> dict[str, str]:
+                    entries: list[tuple[dict, list[dict], dict[str, list[dict]]]]) -> None:
     """Write (document, pages, rows) inside the caller's transaction, replacing old rows
     (one DELETE per table for the documents stored before, one executemany per table),
-    search entries left to the caller. Each document's `ingested_at` by id: when it was
+    search entries left to the caller. A document keeps the `ingested_at` of when it was
     first stored."""
     ids = [document["id"] for document, _, _ in entries]
     ingested = dict(execute_in(db, "SELECT id, ingested_at FROM documents WHERE id IN ({})", ids))
@@ -348,7 +399,6 @@ def write_documents(db: sqlite_utils.Database,
     insert_rows(db, "pages", [page for _, pages, _ in entries for page in pages])
     for table in dict.fromkeys(table for _, _, rows in entries for table in rows):
         insert_rows(db, table, [row for _, _, rows in entries for row in rows.get(table, [])])
-    return {document["id"]: document["ingested_at"] for document in documents}
 
 
 def execute_in(db: sqlite_utils.Database, sql: str, values: list, chunk: int = 500) -> list[tuple]:

@@ -95,7 +95,7 @@ def test_near_duplicates_share_a_band_and_unrelated_texts_do_not():
     other = (SEEDS / "001_d93671f2cbad73a6.txt").read_text(encoding="utf-8")
     keys = set(duplicates.band_keys(duplicates.signature(body)))
     assert len(keys) == duplicates.BANDS
-    assert duplicates.band_keys(duplicates.signature(body))[:2] == ["0:4ebdc6d5b1f35972", "1:8fd900ac66c2aa10"]
+    assert duplicates.band_keys(duplicates.signature(body))[:2] == [5673909726672542066, 3247268814155542322]
     assert keys & set(duplicates.band_keys(duplicates.signature(repost)))
     assert not keys & set(duplicates.band_keys(duplicates.signature(other)))
 
@@ -153,6 +153,9 @@ def test_documents_taken_for_copies_by_old_signatures_are_extracted_again(tmp_pa
         db.execute("INSERT INTO document_links (from_document_id, to_document_id, relation) VALUES (?, ?, 'duplicate_of')",
                    [ids["c_other.txt"], ids["a_original.txt"]])
         db.execute("UPDATE document_signatures SET minhash = '[1, 2, 3]'")
+        db.execute("DROP TABLE document_bands")  # as version 8 kept them
+        db.execute("CREATE TABLE document_bands (document_id TEXT REFERENCES documents(id), key TEXT, ingested_at TEXT)")
+        db.execute("CREATE INDEX document_bands_key_order ON document_bands (key, ingested_at, document_id)")
         db.execute("PRAGMA user_version = 8")
     db.close()
     summary = ingest(discover([folder]), db_path)
@@ -199,8 +202,8 @@ def test_a_changed_document_keeps_only_its_new_bands(tmp_path):
 
 
 def test_migration_11_keeps_the_bands_in_one_ordered_table(tmp_path):
-    """A version-10 store's bands (a table and two indexes) move to the WITHOUT ROWID table
-    keyed as they are read; a repost ingested after the migration is still found."""
+    """A version-10 store's bands (a table and two indexes, text keys) end in the WITHOUT
+    ROWID table of integer keys; a repost ingested after the migrations is still found."""
     folder = tmp_path / "in"
     folder.mkdir()
     seed = SEEDS / "000_21784c90663ce49a.txt"
@@ -213,13 +216,15 @@ def test_migration_11_keeps_the_bands_in_one_ordered_table(tmp_path):
     db.close()
     ingest(discover([folder]), db_path)  # migrates, then stores
     db = sqlite_utils.Database(db_path)
-    kept = db.execute("SELECT key, ingested_at, document_id FROM document_bands ORDER BY key").fetchall()
-    # back to version 10: the same rows in the old layout
+    kept = db.execute("SELECT key, document_id FROM document_bands ORDER BY key").fetchall()
+    ingested_at = db.execute("SELECT ingested_at FROM documents").fetchone()[0]
+    # back to version 10: the same rows in the old layout, keys as text
     with db.conn:
         db.execute("DROP TABLE document_bands")
         db.execute("CREATE TABLE document_bands (document_id TEXT REFERENCES documents(id), key TEXT, ingested_at TEXT)")
         db.execute("CREATE INDEX document_bands_key_order ON document_bands (key, ingested_at, document_id)")
-        db.conn.executemany("INSERT INTO document_bands (key, ingested_at, document_id) VALUES (?, ?, ?)", kept)
+        db.conn.executemany("INSERT INTO document_bands (key, ingested_at, document_id) VALUES (?, ?, ?)",
+                            [(f"{n}:{key:x}", ingested_at, document_id) for n, (key, document_id) in enumerate(kept)])
         db.execute("PRAGMA user_version = 10")
     db.close()
     body = seed.read_text(encoding="utf-8").split("\n", 2)[2]
@@ -230,10 +235,44 @@ def test_migration_11_keeps_the_bands_in_one_ordered_table(tmp_path):
     assert db.execute("PRAGMA user_version").fetchone()[0] == len(store.MIGRATIONS)
     assert "WITHOUT ROWID" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'document_bands'").fetchone()[0]
     ids = dict(db.execute("SELECT name, id FROM documents").fetchall())
-    assert db.execute("SELECT key, ingested_at, document_id FROM document_bands WHERE document_id = ? ORDER BY key",
-                      [ids["a_original.txt"]]).fetchall() == kept
+    # the original's bands recomputed from its signature; the copy has none
+    assert db.execute("SELECT key, document_id FROM document_bands ORDER BY key").fetchall() == kept
+    assert {document_id for _, document_id in kept} == {ids["a_original.txt"]}
     assert db.execute("SELECT canonical_id FROM documents WHERE id = ?",
                       [ids["b_repost.txt"]]).fetchone()[0] == ids["a_original.txt"]
+
+
+def test_copies_store_no_bands_and_later_copies_find_the_original(tmp_path):
+    """Only originals have bands (migration 13 drops a copy's): copies of one article
+    ingested run after run, and within one batch, all name the first as their original."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    seed = SEEDS / "000_21784c90663ce49a.txt"
+    body = seed.read_text(encoding="utf-8").split("\n", 2)[2]
+    shutil.copy(seed, folder / "a_original.txt")
+    db_path = tmp_path / "d.db"
+    ingest(discover([folder]), db_path)
+    (folder / "b_repost.txt").write_text("Trang chủ > Tin tức\n\n" + body, encoding="utf-8")
+    ingest(discover([folder]), db_path)
+    for name in ("c_repost.txt", "d_repost.txt"):
+        (folder / name).write_text(f"{name}\nCập nhật: 16/01/2021\n\n" + body + "\nNguồn: Báo Vĩnh Phúc", encoding="utf-8")
+    assert ingest(discover([folder]), db_path).documents == {"new": 2, "unchanged": 2}
+    db = sqlite_utils.Database(db_path)
+    ids = dict(db.execute("SELECT name, id FROM documents").fetchall())
+    assert dict(db.execute("SELECT name, canonical_id FROM documents").fetchall()) == \
+        dict.fromkeys(["a_original.txt", "b_repost.txt", "c_repost.txt", "d_repost.txt"], ids["a_original.txt"])
+    assert db.execute("SELECT DISTINCT document_id FROM document_bands").fetchall() == [(ids["a_original.txt"],)]
+    assert db.execute("SELECT count(*) FROM document_bands").fetchone()[0] == duplicates.BANDS
+    # a store of version 12 kept every document's bands: the migration keeps the original's
+    signature = duplicates.decode(db["document_signatures"].get(ids["b_repost.txt"])["minhash"])
+    with db.conn:
+        db.conn.executemany("INSERT INTO document_bands (key, document_id) VALUES (?, ?)",
+                            [(key, ids["b_repost.txt"]) for key in duplicates.band_keys(signature)])
+        db.execute("PRAGMA user_version = 12")
+    db.close()
+    store.open_db(db_path).close()
+    db = sqlite_utils.Database(db_path)
+    assert db.execute("SELECT DISTINCT document_id FROM document_bands").fetchall() == [(ids["a_original.txt"],)]
 
 
 def test_resolving_a_batch_does_not_read_the_unresolved_links_of_the_store(tmp_path):

@@ -1,11 +1,15 @@
 """The store's connections: one held open for an ingest and lent to its writes."""
 
+import shutil
 import sqlite3
 import threading
 
 import pytest
+from conftest import SEEDS
 
 from pipeline import store
+from pipeline.ingest import batches, process_batch, store_and_index
+from pipeline.sources import discover
 
 
 def test_a_held_store_lends_its_connection_to_the_writes_of_its_thread(tmp_path):
@@ -32,3 +36,24 @@ def test_a_held_store_lends_its_connection_to_the_writes_of_its_thread(tmp_path)
         first.execute("SELECT 1")
     with store.writer(path) as db:
         assert db is not first and db.execute("SELECT x FROM t").fetchall() == [(1,)]
+
+
+def test_the_log_is_copied_into_the_database_after_each_batch_while_held(tmp_path):
+    """An ingest holding the store copies each batch's write-ahead log into the database
+    file beside its next batch's work: the file alone (what a backup copying only it
+    would hold) has every batch once the next write may begin, and the log starts over
+    instead of growing with the ingest."""
+    path = tmp_path / "d.db"
+    items = discover([SEEDS])
+    with store.held_open(path):
+        log_sizes = []
+        for batch in batches(items, 1):
+            store_and_index(process_batch(batch, path), path)
+            with store.writer(path):  # waits for the checkpoint
+                shutil.copy(path, tmp_path / "file_alone.db")
+            log_sizes.append((tmp_path / "d.db-wal").stat().st_size)
+            copied = sqlite3.connect(tmp_path / "file_alone.db")
+            assert copied.execute("SELECT count(*) FROM documents").fetchone()[0] == len(log_sizes)
+            copied.close()
+    assert len(log_sizes) == len(items) == 5
+    assert log_sizes[-1] < 2 * max(log_sizes[:2])  # the log file is reused from its start, not appended to
