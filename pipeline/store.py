@@ -278,17 +278,20 @@ _HELD: dict[tuple[Path, int], "_Held"] = {}
 # Pages the held connection keeps in memory (KiB): a batch's writes land on random pages of
 # the id and band indexes, which a fresh connection would first read back from the file.
 WRITER_CACHE_KIB = 256 * 1024
+# Pages of write-ahead log at which the held connection copies it into the database itself,
+# in the middle of a write: a backstop for writes that no `checkpoint_beside` follows.
+CHECKPOINT_PAGES = 10_000
 
 
 class _Held:
     """A held connection, and the thread that copies its write-ahead log into the database
-    (a checkpoint: ~0.1 s for 10,000 pages here, most of it waiting for the disk's sync)
+    (a checkpoint: ~0.1 s for 10,000 pages here, about half of it the disk's sync)
     while the writer's caller goes on, so the single writer does not wait for the disk."""
 
     def __init__(self, path: Path):
         self.db = open_db(path)
         self.db.execute(f"PRAGMA cache_size = -{WRITER_CACHE_KIB}")
-        self.db.execute("PRAGMA wal_autocheckpoint = 0")  # checkpoints are `checkpoint_beside`'s
+        self.db.execute(f"PRAGMA wal_autocheckpoint = {CHECKPOINT_PAGES}")
         self._checkpointer = sqlite3.connect(path, check_same_thread=False)  # used by one thread at a time
         self._thread = ThreadPoolExecutor(1, thread_name_prefix="checkpoint")
         self._running: Future | None = None
@@ -305,10 +308,12 @@ class _Held:
             running.result()
 
     def close(self) -> None:
-        self.wait()
-        self._thread.shutdown()
-        self._checkpointer.close()
-        self.db.close()  # the last connection to close copies what is left of the log
+        try:
+            self.wait()
+        finally:
+            self._thread.shutdown()
+            self._checkpointer.close()
+            self.db.close()  # the last connection to close copies what is left of the log
 
 
 @contextmanager
