@@ -197,8 +197,7 @@ def store_documents(db, outcomes: list[Outcome]) -> None:
         if original:
             outcome.rows = {table: [] for table in outcome.rows}
     store.write_documents(db, [({**outcome.document, "canonical_id": original or outcome.document["id"]},
-                                              outcome.pages, outcome.rows)
-                                             for outcome, original in zip(outcomes, canonical)])
+                                outcome.pages, outcome.rows) for outcome, original in zip(outcomes, canonical)])
     links.store_links(db, [(outcome.document["id"], outcome.links, outcome.signature, outcome.bands, original)
                            for outcome, original in zip(outcomes, canonical)])
 

@@ -88,7 +88,7 @@ def store_links(db: sqlite_utils.Database,
     db.conn.executemany("INSERT INTO document_signatures (document_id, minhash) VALUES (?, ?)",
                         [(document_id, duplicates.encode(signature))
                          for document_id, _, signature, _, _ in stored if signature is not None])
-    db.conn.executemany("INSERT OR IGNORE INTO document_bands (key, document_id) VALUES (?, ?)",
+    db.conn.executemany("INSERT INTO document_bands (key, document_id) VALUES (?, ?)",
                         [(key, document_id) for document_id, _, _, bands, canonical_id in stored if not canonical_id
                          for key in bands])
 
