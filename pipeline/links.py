@@ -99,7 +99,9 @@ def resolve(db: sqlite_utils.Database, stored: list[str]) -> None:
     (the one that stores `stored`). Only what the documents just `stored` can change is
     read, each part through an index: links from or to them, links still unresolved whose
     number one of them carries, the documents they replace or that named one of them as
-    their replacement; so the work per batch does not grow with the store."""
+    their replacement; so the work per batch does not grow with the store. (CROSS JOIN
+    keeps the batch's documents as the outer loop: for a batch of many documents SQLite
+    otherwise went in by `to_document_id IS NULL`, through every unresolved link.)"""
     marks = ", ".join("?" * len(stored))
     # OR IGNORE: a link that would repeat an existing (from, to, relation) stays unresolved.
     db.execute(f"""UPDATE OR IGNORE document_links SET to_document_id = (
@@ -108,7 +110,7 @@ def resolve(db: sqlite_utils.Database, stored: list[str]) -> None:
                   WHERE to_number IS NOT NULL AND rowid IN (
                       SELECT rowid FROM document_links WHERE from_document_id IN ({marks})
                       UNION SELECT rowid FROM document_links WHERE to_document_id IN ({marks})
-                      UNION SELECT l.rowid FROM documents d JOIN document_links l
+                      UNION SELECT l.rowid FROM documents d CROSS JOIN document_links l
                                 ON upper(l.to_number) = upper(d.doc_number)
                             WHERE d.id IN ({marks}) AND l.to_document_id IS NULL)""", stored * 3)
     db.execute(f"""UPDATE documents SET superseded_by = (
