@@ -4,6 +4,7 @@ ingested later is found."""
 
 import json
 from collections import Counter
+from typing import NamedTuple
 
 import sqlite_utils
 
@@ -18,6 +19,14 @@ _SHARING_BANDS = f"""SELECT batch.key, b.document_id FROM json_each(?) batch, js
                      GROUP BY batch.key, b.document_id HAVING count(*) >= {duplicates.SHARED_BANDS}"""
 _CANDIDATES = """SELECT d.id, coalesce(d.canonical_id, d.id), d.doc_number, d.ingested_at, s.minhash
                  FROM documents d JOIN document_signatures s ON s.document_id = d.id WHERE d.id IN ({})"""
+
+
+class _Stored(NamedTuple):
+    """A stored document that shares bands with one of the batch's."""
+    canonical_id: str  # its original's id, or its own
+    document: dict  # its id and doc_number, as `_alike` reads them
+    signature: list[int]
+    ingested_at: str
 
 
 def canonical_ids(db: sqlite_utils.Database, batch: list[tuple[dict, list[int] | None, list[int]]]) -> list[str | None]:
@@ -36,16 +45,17 @@ def canonical_ids(db: sqlite_utils.Database, batch: list[tuple[dict, list[int] |
     for position, other_id in db.execute(_SHARING_BANDS, [json.dumps([bands for _, _, bands in batch])]):
         if other_id not in ids:
             sharing.setdefault(position, []).append(other_id)
-    stored = {other_id: (original, {"id": other_id, "doc_number": number}, duplicates.decode(minhash), ingested_at)
+    stored = {other_id: _Stored(original, {"id": other_id, "doc_number": number}, duplicates.decode(minhash),
+                                ingested_at or "")
               for other_id, original, number, ingested_at, minhash
               in store.execute_in(db, _CANDIDATES, list({i for found in sharing.values() for i in found}))}
     found: list[str | None] = []
     by_band: dict[int, list[int]] = {}
     for index, (document, signature, bands) in enumerate(batch):
-        oldest_first = sorted(sharing.get(index, ()), key=lambda other_id: (stored[other_id][3] or "", other_id))
-        candidates = ((stored[other_id][0], stored[other_id][1:3]) for other_id in oldest_first)
-        canonical = next((original for original, other in candidates
-                          if original != document["id"] and _alike(document, signature, *other)), None)
+        oldest_first = sorted(sharing.get(index, ()), key=lambda other_id: (stored[other_id].ingested_at, other_id))
+        canonical = next((other.canonical_id for other in map(stored.get, oldest_first)
+                          if other.canonical_id != document["id"]
+                          and _alike(document, signature, other.document, other.signature)), None)
         if canonical is None:
             shared = Counter(earlier for key in bands for earlier in by_band.get(key, ()))
             originals = ((found[earlier] or batch[earlier][0]["id"], earlier) for earlier in sorted(shared)

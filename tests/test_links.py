@@ -244,7 +244,7 @@ def test_migration_11_keeps_the_bands_in_one_ordered_table(tmp_path):
 
 def test_copies_store_no_bands_and_later_copies_find_the_original(tmp_path):
     """Only originals have bands (migration 13 drops a copy's): copies of one article
-    ingested run after run, and within one batch, all name the first as their original."""
+    ingested run after run, two of them in one run, all name the first as their original."""
     folder = tmp_path / "in"
     folder.mkdir()
     seed = SEEDS / "000_21784c90663ce49a.txt"
