@@ -1,6 +1,7 @@
 """A document as extractors see it: text, tone-folded text, sentences, lazy spaCy Docs."""
 
 import re
+from bisect import bisect_right
 from functools import cached_property
 
 from pipeline.nlp import Segmenter, Sentence, split_sentences, word_spans
@@ -31,10 +32,15 @@ class AnalyzedDocument:
     def year(self) -> int | None:
         return int(self.published_date[:4]) if self.published_date else None
 
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [sentence.start for sentence in self.sentences]
+
     def sentence_at(self, offset: int) -> Sentence | None:
-        for sentence in self.sentences:
-            if sentence.start <= offset < sentence.end:
-                return sentence
+        """The sentence holding `offset` (sentences are in order and do not overlap)."""
+        index = bisect_right(self._sentence_starts, offset) - 1
+        if index >= 0 and offset < self.sentences[index].end:
+            return self.sentences[index]
         return None
 
     def doc(self, index: int):

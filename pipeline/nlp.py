@@ -44,8 +44,8 @@ def syllables(text: str) -> list[str]:
 
 
 def split_sentences(text: str) -> list[Sentence]:
-    """Sentences with offsets into `text`: line breaks always end one, and underthesea
-    splits each line further."""
+    """Sentences with offsets into `text`, in order and not overlapping: line breaks always
+    end one, and underthesea splits each line further."""
     sentences = []
     for line in _LINE.finditer(text):
         cursor = line.start()
@@ -56,7 +56,9 @@ def split_sentences(text: str) -> list[Sentence]:
                 continue
             found = text.find(piece, cursor, line.end())
             if found < 0:  # the segmenter altered the text: keep the rest of the line whole
-                sentences.append(Sentence(cursor, line.end(), text[cursor:line.end()]))
+                start = cursor if label_start is None else label_start
+                sentences.append(Sentence(start, line.end(), text[start:line.end()]))
+                label_start = None
                 break
             cursor = found + len(piece)
             if _LABEL_ONLY.fullmatch(piece):

@@ -6,6 +6,7 @@ import pytest
 from conftest import FIXTURES, SEEDS, SHARED
 from underthesea import sent_tokenize
 
+from extractors import AnalyzedDocument
 from pipeline.errors import DirectivesError
 from pipeline.nlp import _sent_tokenize, split_sentences
 from pipeline.normalize import clean_text
@@ -50,6 +51,22 @@ def test_sentences_keep_offsets_and_list_labels():
     assert [(s.start, s.end, s.text) for s in split_sentences(text)] == [
         (0, 23, "1. Tăng cường kiểm tra."), (24, 54, "Báo cáo trước ngày 30/11/2021."),
         (55, 68, "a) Rà soát..."), (69, 79, "Hoàn thành")]
+
+
+
+def test_sentence_at_finds_the_sentence_holding_an_offset():
+    text = "1. Tăng cường kiểm tra. Báo cáo trước ngày 30/11/2021.\na) Rà soát... Hoàn thành"
+    analyzed = AnalyzedDocument(text, segmenter=None)
+    assert [getattr(analyzed.sentence_at(offset), "text", None) for offset in (0, 22, 23, 24, 53, 54, 78, 79)] == [
+        "1. Tăng cường kiểm tra.", "1. Tăng cường kiểm tra.", None, "Báo cáo trước ngày 30/11/2021.",
+        "Báo cáo trước ngày 30/11/2021.", None, "Hoàn thành", None]
+
+
+def test_sentences_of_the_documents_are_in_order_and_do_not_overlap():
+    paths = [*SEEDS.glob("*.txt"), *FIXTURES.glob("*.html"), *REAL.glob("*.html"), *REAL.glob("*.txt")]
+    for path in sorted(paths):
+        sentences = split_sentences(_text(path))
+        assert all(a.start < a.end <= b.start for a, b in zip(sentences, sentences[1:])), path
 
 
 @pytest.mark.parametrize("raw, clean", [
