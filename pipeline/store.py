@@ -248,12 +248,26 @@ def _migration_integer_bands(db: sqlite_utils.Database) -> None:
                          for key in duplicates.band_keys(duplicates.decode(minhash))))
 
 
+def _migration_bands_unchecked(db: sqlite_utils.Database) -> None:
+    """Bands without a foreign key: SQLite looked each band row's document up in `documents`
+    as it went in (32 look-ups per original, a twelfth of storing a batch). Bands are
+    written and deleted only with their document's signature, in the transaction that
+    stores the document (links.store_links), so the check found nothing to refuse."""
+    db.execute("CREATE TEMP TABLE bands_copy AS SELECT key, document_id FROM document_bands")
+    db.execute("DROP TABLE document_bands")
+    db.execute("""CREATE TABLE document_bands (key INTEGER NOT NULL, document_id TEXT NOT NULL,
+                                               PRIMARY KEY (key, document_id)) WITHOUT ROWID""")
+    db.execute("INSERT INTO document_bands SELECT key, document_id FROM bands_copy")
+    db.execute("DROP TABLE bands_copy")
+
+
 PARTY_COLUMNS = {"id": str, "document_id": str, "task_id": str, "party": str, "role": str, "sentence": str,
                  "start": int, "end": int, "rule_id": str, "extractor_version": str}
 MIGRATIONS = [_migration_1, _migration_research, _migration_corrections, _migration_portal_state,
               _migration_real_documents, _migration_parties, _migration_scaling, _migration_ordered_lookups,
               _migration_universal_minhash, _migration_search_queue,
-              _migration_bands_without_rowid, _migration_link_numbers, _migration_integer_bands]
+              _migration_bands_without_rowid, _migration_link_numbers, _migration_integer_bands,
+              _migration_bands_unchecked]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
