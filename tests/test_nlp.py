@@ -1,6 +1,7 @@
 """Sentence splitting (the fast scan gives underthesea's own sentences) and text cleaning."""
 
 import random
+from functools import lru_cache
 
 import pytest
 from conftest import FIXTURES, SEEDS, SHARED
@@ -33,10 +34,16 @@ def test_scan_splits_random_text_as_underthesea():
 
 
 def test_scan_splits_the_documents_as_underthesea():
-    paths = [*SEEDS.glob("*.txt"), *FIXTURES.glob("*.html"), *REAL.glob("*.html"), *REAL.glob("*.txt")]
-    lines = [line for path in sorted(paths) for line in _text(path).split("\n")]
+    lines = [line for _, text in _documents() for line in text.split("\n")]
     assert len(lines) > 100
     assert [_sent_tokenize(line) for line in lines] == [sent_tokenize(line) for line in lines]
+
+
+@lru_cache(maxsize=1)
+def _documents() -> list[tuple[str, str]]:
+    """(path, text) of the seeds and the HTML and text documents, parsed once for the tests here."""
+    paths = [*SEEDS.glob("*.txt"), *FIXTURES.glob("*.html"), *REAL.glob("*.html"), *REAL.glob("*.txt")]
+    return [(str(path), _text(path)) for path in sorted(paths)]
 
 
 def _text(path) -> str:
@@ -53,7 +60,6 @@ def test_sentences_keep_offsets_and_list_labels():
         (55, 68, "a) Rà soát..."), (69, 79, "Hoàn thành")]
 
 
-
 def test_sentence_at_finds_the_sentence_holding_an_offset():
     text = "1. Tăng cường kiểm tra. Báo cáo trước ngày 30/11/2021.\na) Rà soát... Hoàn thành"
     analyzed = AnalyzedDocument(text, segmenter=None)
@@ -63,9 +69,8 @@ def test_sentence_at_finds_the_sentence_holding_an_offset():
 
 
 def test_sentences_of_the_documents_are_in_order_and_do_not_overlap():
-    paths = [*SEEDS.glob("*.txt"), *FIXTURES.glob("*.html"), *REAL.glob("*.html"), *REAL.glob("*.txt")]
-    for path in sorted(paths):
-        sentences = split_sentences(_text(path))
+    for path, text in _documents():
+        sentences = split_sentences(text)
         assert all(a.start < a.end <= b.start for a, b in zip(sentences, sentences[1:])), path
 
 
