@@ -15,7 +15,7 @@ from .runs import SourceRun
 from .fetch import FetchSettings
 from .fetch_state import RetryPolicy
 from .portal_sources import load_sources
-from .settings import BATCH_SIZE, DEFAULT_DB
+from .settings import BATCH_SIZE, DEFAULT_DB, STORE_SIZE
 from .sources import SourceFile, discover
 from .workers import ForkedProcessPoolTaskRunner
 
@@ -27,33 +27,33 @@ def process_batch(items: list[SourceFile], db_path: str) -> list[steps.Outcome]:
 
 @flow(name="ingest-files", log_prints=True)
 def ingest_files(paths: list[str] | None = None, db_path: str = "output/directives.db",
-                 batch_size: int = BATCH_SIZE, in_flight: int = 4) -> steps.Summary:
+                 batch_size: int = BATCH_SIZE, in_flight: int = 4, store_size: int = STORE_SIZE) -> steps.Summary:
     """Ingest files and folders (the bundled corpus by default) into `db_path`.
 
     Batches of documents go through one parse-and-extract task each, submitted to the
     flow's task runner (processes with `with_workers`), at most `in_flight` at a time so
-    memory stays flat; the flow stores each batch's results itself (one SQLite writer),
-    then indexes them for search while the workers go on. Storing is a plain call, not a
+    memory stays flat; the flow stores the results itself (one SQLite writer), `store_size`
+    documents per transaction, then indexes them for search while the workers go on. Storing is a plain call, not a
     task: a task run costs the Prefect server ~0.14 s of CPU (its events and states), and
     with the store as a task the server took as much CPU as the store itself, CPU the
     workers need when there are as many of them as cores.
     """
-    total = steps.Summary()
+    writer = steps.BatchWriter(db_path, store_size, steps.batch_stored)
     pending: deque = deque()
 
-    def store_oldest() -> None:
+    def collect_oldest() -> None:
         size, future = pending.popleft()
-        steps.merge(total, steps.store_and_index(future.result(), db_path))
-        steps.batch_stored(size)
+        writer.add(future.result(), size)
 
     with store.held_open(db_path):
         for batch in steps.batches(discover(paths), batch_size):
             pending.append((len(batch), process_batch.submit(batch, str(Path(db_path)))))
             if len(pending) >= in_flight:
-                store_oldest()
+                collect_oldest()
         while pending:
-            store_oldest()
-    return total
+            collect_oldest()
+        writer.flush()
+    return writer.summary
 
 
 def ingest_files_with_workers(workers: int, dask_address: str | None = None, on_batch=None,

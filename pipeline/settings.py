@@ -9,8 +9,12 @@ OUTPUT_DIR = Path(os.environ.get("DIRECTIVES_OUTPUT", "output"))
 DEFAULT_DB = OUTPUT_DIR / "directives.db"
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
 # Documents per batch: a Prefect task costs its worker ~0.2 s of CPU (state changes against the
-# API), ~3 ms per document at 64, and a batch's documents are stored in one transaction.
+# API), ~3 ms per document at 64.
 BATCH_SIZE = 64
+# Documents stored per transaction (whole batches, as they come): a commit writes every page a
+# transaction changed to the write-ahead log, and stable ids and band keys land on random pages
+# of their indexes, most of which a batch of 64 changes again after each commit.
+STORE_SIZE = 256
 
 
 def raw_dir_for(db_path) -> Path:

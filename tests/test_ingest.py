@@ -1,6 +1,7 @@
 """End to end: the bundled corpus and fixtures into a real SQLite file."""
 
 import shutil
+import sqlite3
 
 import pytest
 import sqlite_utils
@@ -69,6 +70,21 @@ def test_same_extraction_same_ids_in_a_fresh_database(corpus_db, tmp_path):
     other = tmp_path / "other.db"
     ingest(discover(), other)
     assert _ids(other, "indicators") == _ids(db_path, "indicators")
+
+
+def test_batches_are_stored_together_up_to_the_store_size(tmp_path):
+    """Five one-document batches, stored two or more documents to a transaction: each batch
+    is reported once stored, its group's documents all in the store by then, the last alone."""
+    db_path = tmp_path / "d.db"
+    stored_when_reported = []
+
+    def count(size: int) -> None:
+        with sqlite3.connect(db_path) as db:
+            stored_when_reported.append((size, db.execute("SELECT count(*) FROM documents").fetchone()[0]))
+
+    summary = ingest(discover([REPO / "corpus" / "seeds"]), db_path, batch_size=1, store_size=2, on_batch=count)
+    assert stored_when_reported == [(1, 2), (1, 2), (1, 4), (1, 4), (1, 5)]
+    assert summary.documents == {"new": 5} and summary.rows["tasks"] == 15
 
 
 def test_changed_file_is_reextracted(tmp_path):
