@@ -10,7 +10,9 @@ extracted rows, links and signatures; `store_rows_per_s` counts the extracted ro
 the search index built after it; a second ingest of the unchanged corpus; then the
 Prefect flow with a process pool of 1 and of 2 workers (`ratio_2_workers_vs_1`; run in
 the order 1, 2, 2, 1 for the same reason), after a warm-up run so Prefect's start-up is
-not counted. Peak RSS is the largest of this process and its workers. First of all, the
+not counted; just before them, what two processes get from this machine side by side
+(`cpu_scaling_2_vs_1`: `word_tokenize` in two processes ÷ one, the ceiling of the worker
+ratio). Peak RSS is the largest of this process and its workers. First of all, the
 cores other processes keep busy while this one sleeps (`background_busy_cores`): two workers
 have only what those leave of the machine (a Prefect server left running by an interrupted
 run takes about 0.04 of a core).
@@ -21,6 +23,7 @@ varied, with copies of the fixture PDF."""
 import argparse
 import html
 import json
+import multiprocessing
 import os
 import random
 import resource
@@ -128,6 +131,24 @@ def background_busy_cores(seconds: float = 3.0) -> float | None:
         return None
     time.sleep(seconds)
     return (busy() - before) / seconds
+
+
+def _tokenize_seconds(texts: list[str]) -> float:
+    started = time.perf_counter()
+    for text in texts:
+        word_tokenize(text)
+    return time.perf_counter() - started
+
+
+def cpu_scaling(texts: list[str]) -> float:
+    """What two processes get from this machine: underthesea `word_tokenize` over `texts`
+    in one forked process alone, in two side by side, then in one alone again; the pair's
+    work per second over one's. No ingest of 2 workers can do better than this against 1."""
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        alone = pool.apply(_tokenize_seconds, (texts,))
+        side_by_side = max(pool.map(_tokenize_seconds, [texts, texts], chunksize=1))
+        alone += pool.apply(_tokenize_seconds, (texts,))
+    return alone / side_by_side
 
 
 def peak_rss_mb() -> float:
@@ -248,6 +269,8 @@ def run(count: int) -> dict:
         ingest(items, work / "ingest.db")
         figures["rerun_fraction"] = (time.perf_counter() - started) / first
 
+        figures["cpu_scaling_2_vs_1"] = cpu_scaling([parse_document(path.read_bytes(), str(path)).text
+                                                     for path in paths[:40]])
         one, two = run_flows(work, paths[0])
         figures["flow_1_worker_docs_per_s"] = _rate(2 * count, one)
         figures["flow_2_workers_docs_per_s"] = _rate(2 * count, two)
