@@ -31,10 +31,13 @@ class Handler(BaseHTTPRequestHandler):
             self.send_response(200)
             self.send_header("Transfer-Encoding", "chunked")
             self.end_headers()
-            for _ in range(20):
-                chunk = b"x" * 1000
-                self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
-            self.wfile.write(b"0\r\n\r\n")
+            chunk = b"x" * 65536
+            try:  # 64 MB, more than the sockets' buffers hold: a client that stops reading hangs up
+                for _ in range(1000):
+                    self.wfile.write(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+                self.wfile.write(b"0\r\n\r\n")
+            except (ConnectionResetError, BrokenPipeError):
+                self.hung_up.append(self.path)
             return None
         if self.path == "/gone":
             return self._send(410, b"gone")
@@ -57,7 +60,7 @@ class Handler(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def server():
-    handler = type("H", (Handler,), {"seen": [], "robots_status": 200})
+    handler = type("H", (Handler,), {"seen": [], "hung_up": [], "robots_status": 200})
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}", handler
@@ -76,10 +79,15 @@ def test_gzip_redirects_and_conditional_get(server):
 
 
 def test_size_cap_stops_a_streamed_body(server):
-    url, _ = server
+    """The client hangs up at the cap rather than reading the rest of a 64 MB body."""
+    url, handler = server
     with Fetcher(FAST) as fetcher:
         result = fetcher.fetch(url + "/chunked-big")
     assert (result.status, result.reason) == ("failed", "larger than the 10000-byte cap (stopped reading)")
+    deadline = time.monotonic() + 5
+    while not handler.hung_up and time.monotonic() < deadline:  # the server learns of it at its next write
+        time.sleep(0.01)
+    assert handler.hung_up == ["/chunked-big"]
 
 
 def test_4xx_is_not_retried(server):
