@@ -21,7 +21,7 @@ from .workers import ForkedProcessPoolTaskRunner
 
 
 @task(name="process-batch", cache_policy=NO_CACHE)
-def process_batch(items: list[SourceFile], db_path: str) -> list[steps.Outcome]:
+def process_batch(items: list[SourceFile], db_path: str) -> steps.ProcessedBatch:
     return steps.process_batch(items, db_path)
 
 
@@ -42,12 +42,11 @@ def ingest_files(paths: list[str] | None = None, db_path: str = "output/directiv
     pending: deque = deque()
 
     def collect_oldest() -> None:
-        size, future = pending.popleft()
-        writer.add(future.result(), size)
+        writer.add(pending.popleft().result())
 
     with store.held_open(db_path):
         for batch in steps.batches(discover(paths), batch_size):
-            pending.append((len(batch), process_batch.submit(batch, str(Path(db_path)))))
+            pending.append(process_batch.submit(batch, str(Path(db_path))))
             if len(pending) >= in_flight:
                 collect_oldest()
         while pending:
@@ -96,7 +95,7 @@ discover_urls = task(portal.discover, name="discover", cache_policy=NO_CACHE)
 fetch_documents = task(portal.fetch_batch, name="fetch-batch", cache_policy=NO_CACHE, retries=2,
                        retry_delay_seconds=30)
 process_documents = task(steps.process_batch, name="process-batch", cache_policy=NO_CACHE)
-store_documents = task(steps.store_batch, name="store-batch", cache_policy=NO_CACHE)
+store_documents = task(steps.store_batches, name="store-batches", cache_policy=NO_CACHE)
 record_fetches = task(portal.record_batch, name="record-fetches", cache_policy=NO_CACHE)
 index_documents = task(steps.index_stored, name="index-stored", cache_policy=NO_CACHE)
 PORTAL_TASKS = portal.Steps(discover=discover_urls, fetch=fetch_documents, process=process_documents,

@@ -6,13 +6,13 @@ Plain functions over batches of files; `flows.py` composes them into a Prefect f
 import time
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import extractors
 from extractors import AnalyzedDocument
 
-from . import duplicates, identity, links, metadata, search, store
+from . import duplicates, identity, links, metadata, packed, search, store
 from .archive import archive, sha256
 from .errors import DirectivesError
 from .nlp import Segmenter
@@ -41,6 +41,16 @@ class Outcome:
 
 
 @dataclass
+class ProcessedBatch:
+    """A batch's outcomes, the rows extracted from their documents and the band keys of
+    their signatures packed into one database image (`packed.pack`), which the writer
+    copies into the store, leaving out those of reposted copies."""
+
+    outcomes: list[Outcome]
+    packed: bytes | None = None
+
+
+@dataclass
 class Summary:
     documents: Counter = field(default_factory=Counter)
     rows: Counter = field(default_factory=Counter)
@@ -49,8 +59,6 @@ class Summary:
 
     def add(self, outcome: Outcome) -> None:
         self.documents[outcome.status] += 1
-        for key, table in ROW_TABLES.items():
-            self.rows[key] += len(outcome.rows.get(table, []))
         if outcome.status == "failed":  # 'error', or a named state such as 'no_article' or 'needs_ocr'
             self.errors.append(f"{outcome.document['status']}: {outcome.document['error']}")
 
@@ -152,60 +160,74 @@ def rows_of(document_id: str, extraction: extractors.Extraction) -> dict[str, li
             "quality_flags": flags}
 
 
-def process_batch(items: list[SourceFile], db_path: str | Path) -> list[Outcome]:
-    """Process files, skipping those whose bytes and extractor version are already stored.
-    Only reads the store, so worker processes can run this side by side."""
+def process_batch(items: list[SourceFile], db_path: str | Path) -> ProcessedBatch:
+    """Process files, skipping those whose bytes and extractor version are already stored,
+    and pack the rows extracted for the writer. Only reads the store, so worker processes
+    can run this side by side."""
     db = store.open_reader(db_path)
     try:
         raw_dir = raw_dir_for(db_path)
-        return [process(item, store.known_version(db, store.stable_id(item.url)) if db else None, raw_dir)
-                for item in items]
+        outcomes = [process(item, store.known_version(db, store.stable_id(item.url)) if db else None, raw_dir)
+                    for item in items]
     finally:
         if db:
             db.close()
+    tables = {table: [row for outcome in outcomes for row in outcome.rows.get(table, [])]
+              for table in store.EXTRACTED_ROW_TABLES}
+    tables["document_bands"] = [{"key": key, "document_id": outcome.document["id"]}
+                                for outcome in outcomes if outcome.status in ("new", "changed")
+                                for key in outcome.bands]
+    return ProcessedBatch([replace(outcome, rows={}) for outcome in outcomes], packed.pack(tables))
 
 
-def store_batch(outcomes: list[Outcome], db_path: str | Path) -> Summary:
-    """Write a batch's outcomes: the documents, with the links between them and the stored
-    ones resolved, in one transaction (all or none of them), failures after. Search entries
-    follow at `index_stored`."""
+def store_batches(processed: list[ProcessedBatch], db_path: str | Path) -> Summary:
+    """Write processed batches: the documents, with the links between them and the stored
+    ones resolved, and their packed rows, in one transaction (all or none of them) per
+    `packed.MAX_ATTACHED` batches, failures after. Search entries follow at `index_stored`."""
     started = time.perf_counter()
     summary = Summary()
     with store.writer(db_path) as db:
-        stored = [outcome for outcome in outcomes if outcome.status in ("new", "changed")]
-        if stored:
-            ids = [outcome.document["id"] for outcome in stored]
-            with db.conn:
-                store_documents(db, stored)
-                links.resolve(db, ids)
-                search.queue_documents(db, ids)
-        for outcome in outcomes:
-            if outcome.status == "failed":
-                store.record_failure(db, outcome.document)
-            summary.add(outcome)
+        for group in batches(processed, packed.MAX_ATTACHED):
+            outcomes = [outcome for batch in group for outcome in batch.outcomes]
+            stored = [outcome for outcome in outcomes if outcome.status in ("new", "changed")]
+            if stored:
+                ids = [outcome.document["id"] for outcome in stored]
+                with packed.attached(db, [batch.packed for batch in group if batch.packed]) as schemas, db.conn:
+                    copied = store_documents(db, stored, schemas)
+                    links.resolve(db, ids)
+                    search.queue_documents(db, ids)
+                for key, table in ROW_TABLES.items():
+                    summary.rows[key] += copied[table]
+            for outcome in outcomes:
+                if outcome.status == "failed":
+                    store.record_failure(db, outcome.document)
+                summary.add(outcome)
     summary.seconds["store"] += time.perf_counter() - started
     return summary
 
 
-def store_documents(db, outcomes: list[Outcome]) -> None:
-    """Write documents with their links inside the caller's transaction. A reposted copy
-    of a stored article (or of one before it in `outcomes`) keeps its document row (text,
-    URL, `canonical_id` naming the original) but no extracted rows, so every count sees
-    the article once; its outcome's rows are emptied to say so."""
+def store_documents(db, outcomes: list[Outcome], schemas: list[str]) -> Counter:
+    """Write documents with their links inside the caller's transaction, then copy their
+    rows from the packed images attached as `schemas`; rows copied by table. A reposted
+    copy of a stored article (or of one before it in `outcomes`) keeps its document row
+    (text, URL, `canonical_id` naming the original) but no extracted rows and no bands, so
+    every count sees the article once."""
     canonical = links.canonical_ids(db, [(outcome.document, outcome.signature, outcome.bands) for outcome in outcomes])
-    for outcome, original in zip(outcomes, canonical):
-        if original:
-            outcome.rows = {table: [] for table in outcome.rows}
     store.write_documents(db, [({**outcome.document, "canonical_id": original or outcome.document["id"]},
-                                outcome.pages, outcome.rows) for outcome, original in zip(outcomes, canonical)])
-    links.store_links(db, [(outcome.document["id"], outcome.links, outcome.signature, outcome.bands, original)
+                                outcome.pages) for outcome, original in zip(outcomes, canonical)])
+    links.store_links(db, [(outcome.document["id"], outcome.links, outcome.signature, original)
                            for outcome, original in zip(outcomes, canonical)])
+    copies = [outcome.document["id"] for outcome, original in zip(outcomes, canonical) if original]
+    copied: Counter = Counter()
+    for schema in schemas:
+        copied.update(packed.copy(db, schema, copies))
+    return copied
 
 
-def store_and_index(outcomes: list[Outcome], db_path: str | Path) -> Summary:
-    """`store_batch`, then `index_stored`: what an ingest does with each processed batch;
+def store_and_index(processed: list[ProcessedBatch], db_path: str | Path) -> Summary:
+    """`store_batches`, then `index_stored`: what an ingest does with processed batches;
     the write-ahead log is then copied into the database beside the next batch's work."""
-    summary = store_batch(outcomes, db_path)
+    summary = store_batches(processed, db_path)
     merge(summary, index_stored(db_path))
     store.checkpoint_beside(db_path)
     return summary
@@ -257,25 +279,22 @@ class BatchWriter:
     def __init__(self, db_path: str | Path, size: int = STORE_SIZE, on_stored=None):
         self.db_path, self.size, self.on_stored = db_path, size, on_stored
         self.summary = Summary()
-        self._outcomes: list[Outcome] = []
-        self._batches: list[int] = []
+        self._held: list[ProcessedBatch] = []
 
-    def add(self, outcomes: list[Outcome], batch_size: int) -> None:
-        self._outcomes += outcomes
-        self._batches.append(batch_size)
-        if len(self._outcomes) >= self.size:
+    def add(self, processed: ProcessedBatch) -> None:
+        self._held.append(processed)
+        if sum(len(batch.outcomes) for batch in self._held) >= self.size:
             self.flush()
 
     def flush(self) -> None:
         """Store what is held."""
-        if not self._batches:
+        if not self._held:
             return
-        outcomes, sizes = self._outcomes, self._batches
-        self._outcomes, self._batches = [], []
-        merge(self.summary, store_and_index(outcomes, self.db_path))
+        held, self._held = self._held, []
+        merge(self.summary, store_and_index(held, self.db_path))
         if self.on_stored:
-            for size in sizes:
-                self.on_stored(size)
+            for batch in held:
+                self.on_stored(len(batch.outcomes))
 
 
 def ingest(items: list[SourceFile], db_path: str | Path, batch_size: int = BATCH_SIZE,
@@ -284,7 +303,7 @@ def ingest(items: list[SourceFile], db_path: str | Path, batch_size: int = BATCH
     writer = BatchWriter(db_path, store_size, on_batch)
     with store.held_open(db_path):
         for batch in batches(items, batch_size):
-            writer.add(process_batch(batch, db_path), len(batch))
+            writer.add(process_batch(batch, db_path))
         writer.flush()
     return writer.summary
 

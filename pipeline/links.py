@@ -34,7 +34,7 @@ def canonical_ids(db: sqlite_utils.Database, batch: list[tuple[dict, list[int] |
     the id of the original it repeats, if any. A document is compared with the stored
     originals that share enough MinHash bands with it (duplicates.SHARED_BANDS), not with
     all, oldest first, and the first alike enough answers; then with the documents before
-    it in the batch. Only originals have bands stored (`store_links`), so a copy of an
+    it in the batch. Only originals have bands stored (`ingest.store_documents`), so a copy of an
     article reposted a thousand times reads the original, not every copy. Documents of the
     batch already stored are passed over.
 
@@ -75,13 +75,12 @@ def _alike(document: dict, signature: list[int], other: dict, other_signature: l
             and duplicates.similarity(signature, other_signature) >= duplicates.THRESHOLD)
 
 
-def store_links(db: sqlite_utils.Database,
-                stored: list[tuple[str, list[dict], list[int] | None, list[int], str | None]]) -> None:
-    """Replace the outgoing links, the signatures and the bands of (document id, links,
-    signature, band keys, canonical id or None) inside the caller's transaction. Only an
-    original's bands are stored: a copy is found through its original. Old bands are found
-    by their keys, from the old signatures."""
-    ids = [document_id for document_id, _, _, _, _ in stored]
+def store_links(db: sqlite_utils.Database, stored: list[tuple[str, list[dict], list[int] | None, str | None]]) -> None:
+    """Replace the outgoing links and the signatures of (document id, links, signature,
+    canonical id or None) inside the caller's transaction, and delete their bands, found
+    by their keys from the old signatures: the caller stores an original's new bands (a
+    copy has none: it is found through its original)."""
+    ids = [document_id for document_id, _, _, _ in stored]
     store.execute_in(db, "DELETE FROM document_links WHERE from_document_id IN ({}) AND relation IN "
                         f"({', '.join(repr(relation) for relation in RELATIONS)})", ids)
     replaced = store.execute_in(db, "SELECT document_id, minhash FROM document_signatures WHERE document_id IN ({})", ids)
@@ -90,17 +89,14 @@ def store_links(db: sqlite_utils.Database,
                          for key in duplicates.band_keys(duplicates.decode(minhash))])
     store.execute_in(db, "DELETE FROM document_signatures WHERE document_id IN ({})", ids)
     rows = [{**link, "from_document_id": document_id, "to_document_id": None}
-            for document_id, links, _, _, _ in stored for link in links]
+            for document_id, links, _, _ in stored for link in links]
     rows += [{"from_document_id": document_id, "to_number": None, "to_document_id": canonical_id,
               "relation": "duplicate_of", "start": None, "end": None}
-             for document_id, _, _, _, canonical_id in stored if canonical_id]
+             for document_id, _, _, canonical_id in stored if canonical_id]
     store.insert_rows(db, "document_links", rows)
     db.conn.executemany("INSERT INTO document_signatures (document_id, minhash) VALUES (?, ?)",
                         [(document_id, duplicates.encode(signature))
-                         for document_id, _, signature, _, _ in stored if signature is not None])
-    db.conn.executemany("INSERT INTO document_bands (key, document_id) VALUES (?, ?)",
-                        [(key, document_id) for document_id, _, _, bands, canonical_id in stored if not canonical_id
-                         for key in bands])
+                         for document_id, _, signature, _ in stored if signature is not None])
 
 
 def resolve(db: sqlite_utils.Database, stored: list[str]) -> None:

@@ -191,7 +191,7 @@ class Steps:
     discover: Callable = discover
     fetch: Callable = fetch_batch
     process: Callable = steps.process_batch
-    store: Callable = steps.store_batch
+    store: Callable = steps.store_batches
     record: Callable = record_batch
     index: Callable = steps.index_stored
 
@@ -205,9 +205,9 @@ def ingest_source(source: PortalSource, fetcher: Fetcher, db_path: str | Path,
         found = do.discover(source, fetcher, db_path, run)
         articles = do.fetch(fetcher, found.targets, db_path)
         fetched = articles + do.fetch(fetcher, attachment_targets(articles, db_path, run), db_path)
-        outcomes = do.process(documents(fetched, source), str(db_path))
-        do.store(outcomes, str(db_path))
-        do.record(found.pages + fetched, outcomes, source, db_path, run, policy)
+        processed = do.process(documents(fetched, source), str(db_path))
+        do.store([processed], str(db_path))
+        do.record(found.pages + fetched, processed.outcomes, source, db_path, run, policy)
         do.index(str(db_path))
     except Exception as error:  # one broken portal must not stop the others; the run row says why
         run.fail(f"{source.name}: {type(error).__name__}: {error}")

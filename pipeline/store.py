@@ -18,6 +18,8 @@ import sqlite_utils
 from . import correction_schema, duplicates, search, views
 
 EXTRACTED = ("tasks", "indicators", "deadlines", "citations")
+# The tables of rows extracted from a document's text: replaced whenever it is stored again.
+EXTRACTED_ROW_TABLES = tuple(f"{name}_extracted" for name in EXTRACTED) + ("parties_extracted", "quality_flags")
 
 _COLUMNS = {
     "documents": {"id": str, "url": str, "source": str, "name": str, "title": str, "published_date": str,
@@ -401,23 +403,20 @@ def known_version(db: sqlite_utils.Database, document_id: str) -> tuple[str, str
     return tuple(row) if row else None
 
 
-def write_documents(db: sqlite_utils.Database,
-                    entries: list[tuple[dict, list[dict], dict[str, list[dict]]]]) -> None:
-    """Write (document, pages, rows) inside the caller's transaction, replacing old rows
-    (one DELETE per table for the documents stored before, one executemany per table),
-    search entries left to the caller. A document keeps the `ingested_at` of when it was
-    first stored."""
-    ids = [document["id"] for document, _, _ in entries]
+def write_documents(db: sqlite_utils.Database, entries: list[tuple[dict, list[dict]]]) -> None:
+    """Write (document, pages) inside the caller's transaction, deleting the rows extracted
+    from the documents stored before (one DELETE per table), the new rows and search
+    entries left to the caller. A document keeps the `ingested_at` of when it was first
+    stored."""
+    ids = [document["id"] for document, _ in entries]
     ingested = dict(execute_in(db, "SELECT id, ingested_at FROM documents WHERE id IN ({})", ids))
     if ingested:
-        for table in [f"{name}_extracted" for name in EXTRACTED] + ["parties_extracted", "quality_flags", "pages"]:
+        for table in EXTRACTED_ROW_TABLES + ("pages",):
             execute_in(db, f"DELETE FROM [{table}] WHERE document_id IN ({{}})", list(ingested))
     documents = [{**document, "ingested_at": ingested.get(document["id"], document["updated_at"])}
-                 for document, _, _ in entries]
+                 for document, _ in entries]
     _upsert(db, "documents", documents)
-    insert_rows(db, "pages", [page for _, pages, _ in entries for page in pages])
-    for table in dict.fromkeys(table for _, _, rows in entries for table in rows):
-        insert_rows(db, table, [row for _, _, rows in entries for row in rows.get(table, [])])
+    insert_rows(db, "pages", [page for _, pages in entries for page in pages])
 
 
 def execute_in(db: sqlite_utils.Database, sql: str, values: list, chunk: int = 500) -> list[tuple]:
@@ -431,20 +430,21 @@ def execute_in(db: sqlite_utils.Database, sql: str, values: list, chunk: int = 5
 
 def insert_rows(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
     """One prepared INSERT for rows that share their keys (rows of one kind always do)."""
-    for columns, group in _by_columns(rows):
+    for columns, group in by_columns(rows):
         db.conn.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
                             f"VALUES ({', '.join('?' * len(columns))})", group)
 
 
 def _upsert(db: sqlite_utils.Database, table: str, rows: list[dict]) -> None:
     """Insert or update by `id` in place (no delete, so rows that point at it stay valid)."""
-    for columns, group in _by_columns(rows):
+    for columns, group in by_columns(rows):
         updates = ", ".join(f"[{c}] = excluded.[{c}]" for c in columns if c != "id")
         db.conn.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in columns)}) "
                             f"VALUES ({', '.join('?' * len(columns))}) ON CONFLICT(id) DO UPDATE SET {updates}", group)
 
 
-def _by_columns(rows: list[dict]) -> list[tuple[tuple, list[tuple]]]:
+def by_columns(rows: list[dict]) -> list[tuple[tuple, list[tuple]]]:
+    """Rows grouped by their keys, as (keys, value tuples)."""
     groups: dict[tuple, list[tuple]] = {}
     for row in rows:
         groups.setdefault(tuple(row), []).append(tuple(row.values()))

@@ -8,7 +8,7 @@ from conftest import SEEDS
 
 from pipeline import search, store
 from pipeline.cli import cli
-from pipeline.ingest import ingest, process_batch, store_batch
+from pipeline.ingest import ingest, process_batch, store_batches
 from pipeline.sources import discover
 
 
@@ -102,7 +102,7 @@ def test_documents_stored_are_indexed_from_a_queue_even_after_an_interruption(tm
     shutil.copy(SEEDS / "004_779c34460cddf585.txt", folder / "seed.txt")
     db_path = tmp_path / "d.db"
     store.open_db(db_path).close()
-    store_batch(process_batch(discover([folder]), db_path), db_path)  # as if the run stopped here
+    store_batches([process_batch(discover([folder]), db_path)], db_path)  # as if the run stopped here
     db = store.open_db(db_path)
     assert db.execute("SELECT count(*) FROM search_index_pending").fetchone()[0] == 1
     assert search.search(db, "giải ngân") == []

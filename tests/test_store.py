@@ -48,7 +48,7 @@ def test_the_log_is_copied_into_the_database_after_each_batch_while_held(tmp_pat
     with store.held_open(path):
         log_sizes = []
         for batch in batches(items, 1):
-            store_and_index(process_batch(batch, path), path)
+            store_and_index([process_batch(batch, path)], path)
             with store.writer(path):  # waits for the checkpoint
                 shutil.copy(path, tmp_path / "file_alone.db")
             log_sizes.append((tmp_path / "d.db-wal").stat().st_size)
