@@ -28,9 +28,10 @@ def pack(tables: dict[str, list[dict]]) -> bytes | None:
         for table, rows in tables.items():
             if not rows:
                 continue
-            columns = list(dict.fromkeys(column for row in rows for column in row))
+            groups = by_columns(rows)
+            columns = dict.fromkeys(column for keys, _ in groups for column in keys)
             image.execute(f"CREATE TABLE [{table}] ({', '.join(f'[{c}]' for c in columns)})")
-            for keys, values in by_columns(rows):
+            for keys, values in groups:
                 image.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in keys)}) "
                                   f"VALUES ({', '.join('?' * len(keys))})", values)
         image.commit()
