@@ -42,9 +42,10 @@ class Outcome:
 
 @dataclass
 class ProcessedBatch:
-    """A batch's outcomes, the rows extracted from their documents and the band keys of
-    their signatures packed into one database image (`packed.pack`), which the writer
-    copies into the store, leaving out those of reposted copies."""
+    """A batch's outcomes, with what their documents store besides their own row packed
+    into one database image (`packed.pack`), by store table: pages, signatures, links
+    by number, and the extracted rows and band keys that the writer leaves out for a
+    reposted copy."""
 
     outcomes: list[Outcome]
     packed: bytes | None = None
@@ -172,12 +173,23 @@ def process_batch(items: list[SourceFile], db_path: str | Path) -> ProcessedBatc
     finally:
         if db:
             db.close()
-    tables = {table: [row for outcome in outcomes for row in outcome.rows.get(table, [])]
+    return ProcessedBatch([replace(outcome, rows={}, pages=[], links=[]) for outcome in outcomes], pack(outcomes))
+
+
+def pack(outcomes: list[Outcome]) -> bytes | None:
+    """The rows of the documents to store, by store table, as a database image."""
+    stored = [outcome for outcome in outcomes if outcome.status in ("new", "changed")]
+    tables = {table: [row for outcome in stored for row in outcome.rows.get(table, [])]
               for table in store.EXTRACTED_ROW_TABLES}
+    tables["pages"] = [page for outcome in stored for page in outcome.pages]
+    tables["document_signatures"] = [{"document_id": outcome.document["id"],
+                                      "minhash": duplicates.encode(outcome.signature)}
+                                     for outcome in stored if outcome.signature is not None]
     tables["document_bands"] = [{"key": key, "document_id": outcome.document["id"]}
-                                for outcome in outcomes if outcome.status in ("new", "changed")
-                                for key in outcome.bands]
-    return ProcessedBatch([replace(outcome, rows={}) for outcome in outcomes], packed.pack(tables))
+                                for outcome in stored for key in outcome.bands]
+    tables["document_links"] = [{**link, "from_document_id": outcome.document["id"], "to_document_id": None}
+                                for outcome in stored for link in outcome.links]
+    return packed.pack(tables)
 
 
 def store_batches(processed: list[ProcessedBatch], db_path: str | Path) -> Summary:
@@ -207,20 +219,21 @@ def store_batches(processed: list[ProcessedBatch], db_path: str | Path) -> Summa
 
 
 def store_documents(db, outcomes: list[Outcome], schemas: list[str]) -> Counter:
-    """Write documents with their links inside the caller's transaction, then copy their
-    rows from the packed images attached as `schemas`; rows copied by table. A reposted
-    copy of a stored article (or of one before it in `outcomes`) keeps its document row
-    (text, URL, `canonical_id` naming the original) but no extracted rows and no bands, so
-    every count sees the article once."""
+    """Write documents, with the rows packed for them in the images attached as `schemas`,
+    inside the caller's transaction; extracted rows copied by table. A reposted copy of a
+    stored article (or of one before it in `outcomes`) keeps its document row (text, URL,
+    `canonical_id` naming the original), pages, signature and links, but no extracted
+    rows and no bands, so every count sees the article once."""
     canonical = links.canonical_ids(db, [(outcome.document, outcome.signature, outcome.bands) for outcome in outcomes])
-    store.write_documents(db, [({**outcome.document, "canonical_id": original or outcome.document["id"]},
-                                outcome.pages) for outcome, original in zip(outcomes, canonical)])
-    links.store_links(db, [(outcome.document["id"], outcome.links, outcome.signature, original)
-                           for outcome, original in zip(outcomes, canonical)])
-    copies = [outcome.document["id"] for outcome, original in zip(outcomes, canonical) if original]
+    store.write_documents(db, [{**outcome.document, "canonical_id": original or outcome.document["id"]}
+                               for outcome, original in zip(outcomes, canonical)])
+    copies = {outcome.document["id"]: original for outcome, original in zip(outcomes, canonical) if original}
+    links.store_links(db, [outcome.document["id"] for outcome in outcomes], copies, schemas)
     copied: Counter = Counter()
     for schema in schemas:
-        copied.update(packed.copy(db, schema, copies))
+        packed.copy(db, schema, "pages")
+        for table in store.EXTRACTED_ROW_TABLES:
+            copied[table] += packed.copy(db, schema, table, leaving_out=list(copies))
     return copied
 
 

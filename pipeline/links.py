@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
-from . import duplicates, store
+from . import duplicates, packed, store
 
 # The relations this module writes; others in document_links (attachments) are left alone.
 RELATIONS = ("replaces", "amends", "implements", "cites", "duplicate_of")
@@ -75,28 +75,27 @@ def _alike(document: dict, signature: list[int], other: dict, other_signature: l
             and duplicates.similarity(signature, other_signature) >= duplicates.THRESHOLD)
 
 
-def store_links(db: sqlite_utils.Database, stored: list[tuple[str, list[dict], list[int] | None, str | None]]) -> None:
-    """Replace the outgoing links and the signatures of (document id, links, signature,
-    canonical id or None) inside the caller's transaction, and delete their bands, found
-    by their keys from the old signatures: the caller stores an original's new bands (a
-    copy has none: it is found through its original)."""
-    ids = [document_id for document_id, _, _, _ in stored]
+def store_links(db: sqlite_utils.Database, document_ids: list[str], copies: dict[str, str],
+                schemas: list[str]) -> None:
+    """Replace the outgoing links, signatures and bands of the documents `document_ids`
+    inside the caller's transaction, with those packed for them in the images attached as
+    `schemas`, and link each of the `copies` (document id: its original's) to its
+    original. Only an original's bands are stored: a copy is found through its original.
+    Old bands are found by their keys, from the old signatures."""
     store.execute_in(db, "DELETE FROM document_links WHERE from_document_id IN ({}) AND relation IN "
-                        f"({', '.join(repr(relation) for relation in RELATIONS)})", ids)
-    replaced = store.execute_in(db, "SELECT document_id, minhash FROM document_signatures WHERE document_id IN ({})", ids)
+                        f"({', '.join(repr(relation) for relation in RELATIONS)})", document_ids)
+    replaced = store.execute_in(db, "SELECT document_id, minhash FROM document_signatures WHERE document_id IN ({})",
+                                document_ids)
     db.conn.executemany("DELETE FROM document_bands WHERE key = ? AND document_id = ?",
                         [(key, document_id) for document_id, minhash in replaced
                          for key in duplicates.band_keys(duplicates.decode(minhash))])
-    store.execute_in(db, "DELETE FROM document_signatures WHERE document_id IN ({})", ids)
-    rows = [{**link, "from_document_id": document_id, "to_document_id": None}
-            for document_id, links, _, _ in stored for link in links]
-    rows += [{"from_document_id": document_id, "to_number": None, "to_document_id": canonical_id,
-              "relation": "duplicate_of", "start": None, "end": None}
-             for document_id, _, _, canonical_id in stored if canonical_id]
-    store.insert_rows(db, "document_links", rows)
-    db.conn.executemany("INSERT INTO document_signatures (document_id, minhash) VALUES (?, ?)",
-                        [(document_id, duplicates.encode(signature))
-                         for document_id, _, signature, _ in stored if signature is not None])
+    store.execute_in(db, "DELETE FROM document_signatures WHERE document_id IN ({})", document_ids)
+    for schema in schemas:
+        for table in ("document_links", "document_signatures"):
+            packed.copy(db, schema, table)
+        packed.copy(db, schema, "document_bands", leaving_out=list(copies))
+    store.insert_rows(db, "document_links", [{"from_document_id": document_id, "to_document_id": original,
+                                              "relation": "duplicate_of"} for document_id, original in copies.items()])
 
 
 def resolve(db: sqlite_utils.Database, stored: list[str]) -> None:

@@ -7,7 +7,6 @@ bytes, not thousands of dicts."""
 
 import json
 import sqlite3
-from collections import Counter
 from contextlib import closing, contextmanager
 from typing import Iterator
 
@@ -57,15 +56,15 @@ def attached(db: sqlite_utils.Database, images: list[bytes]) -> Iterator[list[st
             db.execute(f"DETACH DATABASE {schema}")
 
 
-def copy(db: sqlite_utils.Database, schema: str, leaving_out: list[str]) -> Counter:
-    """Copy each table of an attached image into the store's table of that name, in the
-    order packed, except the rows of the documents `leaving_out`; rows copied by table."""
-    copied: Counter = Counter()
-    left_out = json.dumps(leaving_out)
-    for (table,) in db.execute(f"SELECT name FROM {schema}.sqlite_master WHERE type = 'table'").fetchall():
-        columns = ", ".join(f"[{row[1]}]" for row in db.execute(f"PRAGMA {schema}.table_info([{table}])"))
-        cursor = db.conn.execute(f"INSERT INTO main.[{table}] ({columns}) SELECT {columns} FROM {schema}.[{table}] "
-                                 "WHERE document_id NOT IN (SELECT value FROM json_each(?)) ORDER BY rowid",
-                                 [left_out])
-        copied[table] += cursor.rowcount
-    return copied
+def copy(db: sqlite_utils.Database, schema: str, table: str, leaving_out: list[str] = ()) -> int:
+    """Copy a table of an attached image, if it has one, into the store's table of that
+    name in the order packed, except the rows of the documents `leaving_out`; how many
+    rows were copied."""
+    columns = ", ".join(f"[{row[1]}]" for row in db.execute(f"PRAGMA {schema}.table_info([{table}])"))
+    if not columns:
+        return 0
+    sql = f"INSERT INTO main.[{table}] ({columns}) SELECT {columns} FROM {schema}.[{table}]"
+    if leaving_out:
+        return db.conn.execute(f"{sql} WHERE document_id NOT IN (SELECT value FROM json_each(?)) ORDER BY rowid",
+                               [json.dumps(list(leaving_out))]).rowcount
+    return db.conn.execute(f"{sql} ORDER BY rowid").rowcount

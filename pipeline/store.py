@@ -403,20 +403,17 @@ def known_version(db: sqlite_utils.Database, document_id: str) -> tuple[str, str
     return tuple(row) if row else None
 
 
-def write_documents(db: sqlite_utils.Database, entries: list[tuple[dict, list[dict]]]) -> None:
-    """Write (document, pages) inside the caller's transaction, deleting the rows extracted
-    from the documents stored before (one DELETE per table), the new rows and search
-    entries left to the caller. A document keeps the `ingested_at` of when it was first
-    stored."""
-    ids = [document["id"] for document, _ in entries]
-    ingested = dict(execute_in(db, "SELECT id, ingested_at FROM documents WHERE id IN ({})", ids))
+def write_documents(db: sqlite_utils.Database, documents: list[dict]) -> None:
+    """Write documents inside the caller's transaction, deleting the pages and extracted
+    rows of those stored before (one DELETE per table), their new rows and search entries
+    left to the caller. A document keeps the `ingested_at` of when it was first stored."""
+    ingested = dict(execute_in(db, "SELECT id, ingested_at FROM documents WHERE id IN ({})",
+                               [document["id"] for document in documents]))
     if ingested:
         for table in EXTRACTED_ROW_TABLES + ("pages",):
             execute_in(db, f"DELETE FROM [{table}] WHERE document_id IN ({{}})", list(ingested))
-    documents = [{**document, "ingested_at": ingested.get(document["id"], document["updated_at"])}
-                 for document, _ in entries]
-    _upsert(db, "documents", documents)
-    insert_rows(db, "pages", [page for _, pages in entries for page in pages])
+    _upsert(db, "documents", [{**document, "ingested_at": ingested.get(document["id"], document["updated_at"])}
+                              for document in documents])
 
 
 def execute_in(db: sqlite_utils.Database, sql: str, values: list, chunk: int = 500) -> list[tuple]:

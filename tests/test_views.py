@@ -61,7 +61,7 @@ def _document(db, name, province, published, indicators=(), tasks=(), deadlines=
                                      "end_date": end, "valid": valid}
                                     for i, (task_id, text, end, valid) in enumerate(deadlines)]}
     with db.conn:
-        store.write_documents(db, [(document, [])])
+        store.write_documents(db, [document])
         for table, table_rows in rows.items():
             store.insert_rows(db, table, table_rows)
 
