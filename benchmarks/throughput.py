@@ -5,7 +5,7 @@
 Parsing, segmenting and extracting run alone; then the whole ingest in one process
 (`ratio_pipeline_vs_segment_all`: underthesea word_tokenize over the same texts ÷ the
 ingest's time, the two taking turns every 256 documents so that both see the machine at
-the same speed), whose own account gives the store stage (`store_batch`: documents,
+the same speed), whose own account gives the store stage (`store_batches`: documents,
 extracted rows, links and signatures; `store_rows_per_s` counts the extracted rows) and
 the search index built after it; a second ingest of the unchanged corpus; then the
 Prefect flow with a process pool of 1 and of 2 workers (`ratio_2_workers_vs_1`; run in
