@@ -8,7 +8,7 @@ bytes, not thousands of dicts."""
 import json
 import sqlite3
 from contextlib import closing, contextmanager
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import sqlite_utils
 
@@ -56,15 +56,13 @@ def attached(db: sqlite_utils.Database, images: list[bytes]) -> Iterator[list[st
             db.execute(f"DETACH DATABASE {schema}")
 
 
-def copy(db: sqlite_utils.Database, schema: str, table: str, leaving_out: list[str] = ()) -> int:
+def copy(db: sqlite_utils.Database, schema: str, table: str, leaving_out: Sequence[str] = ()) -> int:
     """Copy a table of an attached image, if it has one, into the store's table of that
     name in the order packed, except the rows of the documents `leaving_out`; how many
     rows were copied."""
     columns = ", ".join(f"[{row[1]}]" for row in db.execute(f"PRAGMA {schema}.table_info([{table}])"))
     if not columns:
         return 0
-    sql = f"INSERT INTO main.[{table}] ({columns}) SELECT {columns} FROM {schema}.[{table}]"
-    if leaving_out:
-        return db.conn.execute(f"{sql} WHERE document_id NOT IN (SELECT value FROM json_each(?)) ORDER BY rowid",
-                               [json.dumps(list(leaving_out))]).rowcount
-    return db.conn.execute(f"{sql} ORDER BY rowid").rowcount
+    where = "WHERE document_id NOT IN (SELECT value FROM json_each(?))" if leaving_out else ""
+    return db.conn.execute(f"INSERT INTO main.[{table}] ({columns}) SELECT {columns} FROM {schema}.[{table}] "
+                           f"{where} ORDER BY rowid", [json.dumps(list(leaving_out))] if leaving_out else []).rowcount
