@@ -165,12 +165,13 @@ def flow_seconds(corpus: Path, db_path: Path, workers: int) -> float:
 
 def run_flows(work: Path, sample: Path) -> tuple[float, float]:
     """Seconds of two runs of the flow with 1 and of two with 2 process workers, all
-    reporting to one Prefect server started (and warmed up by a one-document run) beforehand."""
+    reporting to one temporary Prefect server started (and warmed up by a one-document run)
+    beforehand, with the settings the CLI gives them (`prefect_env.run_settings`)."""
     from prefect.server.api.server import SubprocessASGIServer  # here: worker processes import this module
 
     server = SubprocessASGIServer()
     server.start()
-    with temporary_settings({PREFECT_API_URL: server.api_url}):
+    with prefect_env.run_settings(), temporary_settings({PREFECT_API_URL: server.api_url}):
         (work / "warmup").mkdir()
         shutil.copy(sample, work / "warmup")
         flow_seconds(work / "warmup", work / "warmup.db", 1)

@@ -95,8 +95,9 @@ def _ingest_files(paths, db_path, no_prefect, wait, workers=1, dask_address=None
         else:
             prefect_env.set_defaults()
             from .flows import ingest_files_with_workers
-            summary = ingest_files_with_workers(workers, dask_address, paths=[str(p) for p in paths] or None,
-                                                db_path=db_path, on_batch=advance)
+            with prefect_env.run_settings():
+                summary = ingest_files_with_workers(workers, dask_address, paths=[str(p) for p in paths] or None,
+                                                    db_path=db_path, on_batch=advance)
     _print_summary(summary, db_path)
     if summary.documents["failed"]:
         for error in summary.errors:
@@ -118,8 +119,9 @@ def _ingest_portals(sources_path, only, db_path, no_prefect, wait, fetch_options
         else:
             prefect_env.set_defaults()
             from .flows import ingest_portals
-            done = ingest_portals(sources_path=sources_path, only=only, db_path=db_path, wait=wait,
-                                  fetch_options=fetch_options, on_source=advance)
+            with prefect_env.run_settings():
+                done = ingest_portals(sources_path=sources_path, only=only, db_path=db_path, wait=wait,
+                                      fetch_options=fetch_options, on_source=advance)
     _print_runs([vars(run) for run in done], f"Portal ingest ({db_path})")
     if not any(run.stored_anything for run in done):
         Console().print("Nothing new: no document was added or changed.")

@@ -4,6 +4,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES
 
+from pipeline import prefect_env
 from pipeline.cli import cli
 
 
@@ -47,3 +48,16 @@ def test_missing_path_is_rejected():
     result = CliRunner().invoke(cli, ["ingest", "no/such/folder"])
     assert result.exit_code == 2
     assert "no/such/folder" in result.output
+
+
+def test_flow_runs_on_a_temporary_server_send_no_heartbeats():
+    """The engine waits up to 1 s for its heartbeat thread at the end of each run; only a
+    lasting server (PREFECT_API_URL set) reads heartbeats, so only there are they sent."""
+    from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    with temporary_settings(restore_defaults={PREFECT_API_URL}):
+        with prefect_env.run_settings():
+            assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() is None
+        assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() == 180
+    with temporary_settings({PREFECT_API_URL: "http://127.0.0.1:4200/api"}), prefect_env.run_settings():
+        assert PREFECT_FLOWS_HEARTBEAT_FREQUENCY.value() == 180
