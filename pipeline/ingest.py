@@ -21,9 +21,6 @@ from .settings import BATCH_SIZE, STORE_SIZE, raw_dir_for
 from .sources import SourceFile
 
 STATUSES = ("new", "changed", "unchanged", "failed")
-ROW_TABLES = {"tasks": "tasks_extracted", "indicators": "indicators_extracted",
-              "deadlines": "deadlines_extracted", "citations": "citations_extracted", "flags": "quality_flags",
-              "parties": "parties_extracted"}
 
 
 @dataclass
@@ -180,7 +177,7 @@ def pack(outcomes: list[Outcome]) -> bytes | None:
     """The rows of the documents to store, by store table, as a database image."""
     stored = [outcome for outcome in outcomes if outcome.status in ("new", "changed")]
     tables = {table: [row for outcome in stored for row in outcome.rows.get(table, [])]
-              for table in store.EXTRACTED_ROW_TABLES}
+              for table in store.ROW_TABLES.values()}
     tables["pages"] = [page for outcome in stored for page in outcome.pages]
     tables["document_signatures"] = [{"document_id": outcome.document["id"],
                                       "minhash": duplicates.encode(outcome.signature)}
@@ -208,7 +205,7 @@ def store_batches(processed: list[ProcessedBatch], db_path: str | Path) -> Summa
                     copied = store_documents(db, stored, schemas)
                     links.resolve(db, ids)
                     search.queue_documents(db, ids)
-                for key, table in ROW_TABLES.items():
+                for key, table in store.ROW_TABLES.items():
                     summary.rows[key] += copied[table]
             for outcome in outcomes:
                 if outcome.status == "failed":
@@ -232,7 +229,7 @@ def store_documents(db, outcomes: list[Outcome], schemas: list[str]) -> Counter:
     copied: Counter = Counter()
     for schema in schemas:
         packed.copy(db, schema, "pages")
-        for table in store.EXTRACTED_ROW_TABLES:
+        for table in store.ROW_TABLES.values():
             copied[table] += packed.copy(db, schema, table, leaving_out=list(copies))
     return copied
 

@@ -18,8 +18,11 @@ import sqlite_utils
 from . import correction_schema, duplicates, search, views
 
 EXTRACTED = ("tasks", "indicators", "deadlines", "citations")
-# The tables of rows extracted from a document's text: replaced whenever it is stored again.
-EXTRACTED_ROW_TABLES = tuple(f"{name}_extracted" for name in EXTRACTED) + ("parties_extracted", "quality_flags")
+# The tables of rows extracted from a document's text, by the name an ingest's counts give
+# them: replaced whenever the document is stored again.
+ROW_TABLES = {"tasks": "tasks_extracted", "indicators": "indicators_extracted",
+              "deadlines": "deadlines_extracted", "citations": "citations_extracted", "flags": "quality_flags",
+              "parties": "parties_extracted"}
 
 _COLUMNS = {
     "documents": {"id": str, "url": str, "source": str, "name": str, "title": str, "published_date": str,
@@ -410,7 +413,7 @@ def write_documents(db: sqlite_utils.Database, documents: list[dict]) -> None:
     ingested = dict(execute_in(db, "SELECT id, ingested_at FROM documents WHERE id IN ({})",
                                [document["id"] for document in documents]))
     if ingested:
-        for table in EXTRACTED_ROW_TABLES + ("pages",):
+        for table in [*ROW_TABLES.values(), "pages"]:
             execute_in(db, f"DELETE FROM [{table}] WHERE document_id IN ({{}})", list(ingested))
     _upsert(db, "documents", [{**document, "ingested_at": ingested.get(document["id"], document["updated_at"])}
                               for document in documents])

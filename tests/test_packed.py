@@ -7,7 +7,7 @@ import sqlite_utils
 from conftest import FIXTURES, SEEDS
 
 from pipeline import packed, store
-from pipeline.ingest import ROW_TABLES, batches, process, process_batch, store_batches
+from pipeline.ingest import batches, process, process_batch, store_batches
 from pipeline.settings import raw_dir_for
 from pipeline.sources import discover
 
@@ -22,7 +22,7 @@ def test_the_store_holds_the_rows_extraction_made_in_the_order_made(tmp_path):
     summary = store_batches([processed], path)
 
     db = sqlite_utils.Database(path)
-    for key, table in ROW_TABLES.items():
+    for key, table in store.ROW_TABLES.items():
         extracted = [row for outcome in unpacked for row in outcome.rows[table]]
         stored = list(db.query(f"SELECT * FROM [{table}] ORDER BY rowid"))
         assert [{column: row[column] for column in wanted} for row, wanted in zip(stored, extracted)] == extracted
