@@ -1,5 +1,8 @@
 """What the process pool's fork server loads before its workers fork (pipeline.workers): the
-flows' tasks and the models every document needs, so no worker loads them again."""
+flows' tasks, the models every document needs and Prefect's collections, so no worker loads
+them again."""
+
+from prefect.plugins import load_prefect_collections
 
 from extractors import AnalyzedDocument, extract
 
@@ -7,3 +10,7 @@ from . import flows  # noqa: F401  (the tasks the workers run, and all they impo
 from .ingest import segmenter
 
 extract(AnalyzedDocument("Sở Tài chính chủ trì, giải ngân đạt 95% trước ngày 30/11/2021.", segmenter(), "2021-01-01"))
+# Prefect imports the packages of its `prefect.collections` entry points when a worker's first
+# task enters its flow's context: prefect-dask (extra `dask`) and with it Dask's `distributed`,
+# 0.5 s of a worker's CPU per flow run.
+load_prefect_collections()

@@ -1,6 +1,8 @@
 """The Prefect flow runs the library steps: in one process, a process pool or a Dask cluster, with the same rows stored."""
 
 import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -80,6 +82,15 @@ def test_workers_fork_with_the_models_loaded(prefect_api):
     reports = _two_workers_report.with_options(task_runner=ForkedProcessPoolTaskRunner(max_workers=2))()
     assert {loaded for _, loaded in reports} == {True}
     assert os.getpid() not in {pid for pid, _ in reports}
+
+
+def test_the_fork_server_imports_prefects_collections():
+    """Prefect imports the packages of its collections (prefect-dask, and Dask with it) when a
+    worker's first task starts: the fork server imports them once for every worker."""
+    pytest.importorskip("prefect_dask")  # the optional extra 'dask'
+    script = "import sys, pipeline.preload; print(sorted({'prefect_dask', 'distributed'} & set(sys.modules)))"
+    loaded = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert loaded.stdout.split("\n")[-2] == "['distributed', 'prefect_dask']"
 
 
 def test_a_dask_cluster_stores_what_one_process_stores(tmp_path, prefect_api):
