@@ -159,7 +159,7 @@ def flow_seconds(corpus: Path, db_path: Path, workers: int) -> float:
     """The ingest-files flow with a process pool of `workers`, pool start-up included."""
     flow = ingest_files.with_options(task_runner=ForkedProcessPoolTaskRunner(max_workers=workers))
     started = time.perf_counter()
-    flow(paths=[str(corpus)], db_path=str(db_path), in_flight=2 * workers)
+    flow(paths=[str(corpus)], db_path=str(db_path), workers=workers)
     return time.perf_counter() - started
 
 

@@ -27,12 +27,13 @@ def process_batch(items: list[SourceFile], db_path: str) -> steps.ProcessedBatch
 
 @flow(name="ingest-files", log_prints=True)
 def ingest_files(paths: list[str] | None = None, db_path: str = "output/directives.db",
-                 batch_size: int = BATCH_SIZE, in_flight: int = 4, store_size: int = STORE_SIZE) -> steps.Summary:
+                 batch_size: int = BATCH_SIZE, workers: int = 1, store_size: int = STORE_SIZE) -> steps.Summary:
     """Ingest files and folders (the bundled corpus by default) into `db_path`.
 
     Batches of documents go through one parse-and-extract task each, submitted to the
-    flow's task runner (processes with `with_workers`), at most `in_flight` at a time so
-    memory stays flat; the flow stores the results itself (one SQLite writer), `store_size`
+    flow's task runner (`workers` processes with `ingest_files_with_workers`), two per worker
+    at a time so memory stays flat, the last ones smaller so the workers finish together
+    (`ingest.batches`); the flow stores the results itself (one SQLite writer), `store_size`
     documents per transaction, then indexes them for search while the workers go on.
     Storing is a plain call, not a task: a task run costs the Prefect server ~0.14 s of
     CPU (its events and states), and with the store as a task the server took as much CPU
@@ -45,9 +46,9 @@ def ingest_files(paths: list[str] | None = None, db_path: str = "output/directiv
         writer.add(pending.popleft().result())
 
     with store.held_open(db_path):
-        for batch in steps.batches(discover(paths), batch_size):
+        for batch in steps.batches(discover(paths), batch_size, workers):
             pending.append(process_batch.submit(batch, str(Path(db_path))))
-            if len(pending) >= in_flight:
+            if len(pending) >= 2 * workers:
                 collect_oldest()
         while pending:
             collect_oldest()
@@ -70,7 +71,7 @@ def ingest_files_with_workers(workers: int, dask_address: str | None = None, on_
         else:
             return ingest_files(**parameters)
         with _shared_api():
-            return ingest_files.with_options(task_runner=runner)(in_flight=2 * workers, **parameters)
+            return ingest_files.with_options(task_runner=runner)(workers=workers, **parameters)
 
 
 @contextmanager

@@ -274,14 +274,25 @@ def batch_stored(size: int) -> None:
         listener(size)
 
 
-def batches(items: list, size: int) -> list[list]:
-    return [items[i:i + size] for i in range(0, len(items), size)]
+def batches(items: list, size: int, workers: int = 1) -> list[list]:
+    """`items` in batches of `size`. For several `workers` taking them, the last batches
+    shrink, each to a `2 * workers`-th of the items left (at least a quarter of `size`), so
+    that the workers finish together instead of one processing a last full batch alone."""
+    if workers == 1:
+        return [items[i:i + size] for i in range(0, len(items), size)]
+    found, start, smallest = [], 0, max(1, size // 4)
+    while start < len(items):
+        left = len(items) - start
+        step = min(size, max(smallest, -(-left // (2 * workers))))
+        found.append(items[start:start + step])
+        start += step
+    return found
 
 
 class BatchWriter:
     """Processed batches stored `size` documents at a time, whole batches in the order
     they come, with `on_stored(batch size)` called for each batch once stored: a commit
-    writes every page it changed to the write-ahead log, and a batch of 64 changes most
+    writes every page it changed to the write-ahead log, and a batch changes most
     pages of the random indexes again (199 MB of log for the 2,000 benchmark documents at a
     transaction per batch, 125 MB at 256 documents). A batch processed and not yet stored
     when a run stops is processed again by the next."""

@@ -8,7 +8,7 @@ import sqlite_utils
 from conftest import FIXTURES, REPO
 
 from pipeline.errors import DirectivesError
-from pipeline.ingest import ingest
+from pipeline.ingest import batches, ingest
 from pipeline.sources import discover
 
 
@@ -85,6 +85,16 @@ def test_batches_are_stored_together_up_to_the_store_size(tmp_path):
     summary = ingest(discover([REPO / "corpus" / "seeds"]), db_path, batch_size=1, store_size=2, on_batch=count)
     assert stored_when_reported == [(1, 2), (1, 2), (1, 4), (1, 4), (1, 5)]
     assert summary.documents == {"new": 5} and summary.rows["tasks"] == 15
+
+
+def test_batches_for_several_workers_shrink_at_the_end():
+    """Workers taking batches finish within a small one of each other, not a full one."""
+    items = list(range(2000))
+    assert [len(batch) for batch in batches(items, 128)] == [128] * 15 + [80]
+    two = batches(items, 128, workers=2)
+    assert [len(batch) for batch in two] == [128] * 12 + [116, 87, 66, 49, 37, 32, 32, 32, 13]
+    assert [item for batch in two for item in batch] == items
+    assert [len(batch) for batch in batches(items[:3], 1, workers=2)] == [1, 1, 1]
 
 
 def test_changed_file_is_reextracted(tmp_path):
