@@ -34,6 +34,7 @@ class IndicatorRow:
     period_end: str | None = None
     category: str | None = None
     assignee: str | None = None
+    kind_basis: str | None = None
 
 
 @dataclass
@@ -48,6 +49,7 @@ class DeadlineRow:
     start: int
     end: int
     rule_id: str
+    recurrence: str | None = None
 
 
 @dataclass

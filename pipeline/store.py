@@ -266,13 +266,23 @@ def _migration_bands_unchecked(db: sqlite_utils.Database) -> None:
     db.execute("DROP TABLE bands_copy")
 
 
+def _migration_kind_basis_recurrence(db: sqlite_utils.Database) -> None:
+    """`indicators.kind_basis`: the step of the kind decision list that decided a figure's
+    kind; `deadlines.recurrence`: how often a recurring deadline falls (no interval then)."""
+    for table, column in (("indicators_extracted", "kind_basis"), ("deadlines_extracted", "recurrence")):
+        if column not in db[table].columns_dict:
+            db[table].add_column(column, str)
+    correction_schema.create_views(db)
+    views.create_views(db)
+
+
 PARTY_COLUMNS = {"id": str, "document_id": str, "task_id": str, "party": str, "role": str, "sentence": str,
                  "start": int, "end": int, "rule_id": str, "extractor_version": str}
 MIGRATIONS = [_migration_1, _migration_research, _migration_corrections, _migration_portal_state,
               _migration_real_documents, _migration_parties, _migration_scaling, _migration_ordered_lookups,
               _migration_universal_minhash, _migration_search_queue,
               _migration_bands_without_rowid, _migration_link_numbers, _migration_integer_bands,
-              _migration_bands_unchecked]
+              _migration_bands_unchecked, _migration_kind_basis_recurrence]
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
