@@ -155,6 +155,15 @@ def evaluate(gold_dir: Path, db_path) -> Report:
     return report
 
 
+def _province(name: str | None) -> str:
+    """A province as the reference names it: `TP Hồ Chí Minh` and `Thành phố Hồ Chí Minh` are `Hồ Chí Minh`."""
+    folded = _fold(name).replace(".", " ")
+    for prefix in ("thành phố ", "tp "):
+        if folded.startswith(prefix):
+            return folded[len(prefix):].strip()
+    return folded
+
+
 def _score_metadata(gold: dict, document: dict, report: Report) -> None:
     name = gold["document"]
     if gold.get("published_date"):
@@ -162,7 +171,7 @@ def _score_metadata(gold: dict, document: dict, report: Report) -> None:
         report.metadata["published_date"].append((name, document["published_date"] in accepted,
                                                    document["published_date"], accepted[0]))
     if gold.get("province") and "optional" not in (gold.get("province_note") or ""):
-        report.metadata["province"].append((name, document["province"] == gold["province"],
+        report.metadata["province"].append((name, _province(document["province"]) == _province(gold["province"]),
                                             document["province"], gold["province"]))
 
 

@@ -29,9 +29,10 @@ def gold_digest() -> str:
 
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
-    real = shared_path("corpus", "real")
+    corpus = shared_path("corpus")
     gold_stems = {path.stem for path in GOLD.glob("*.json")}
-    documents = [path for path in sorted(real.iterdir()) if path.stem in gold_stems]
+    documents = [path for folder in ("real", "fresh") for path in sorted((corpus / folder).iterdir())
+                 if path.stem in gold_stems]
     db_path = tmp_path_factory.mktemp("gate") / "gate.db"
     ingest(discover([REPO / "corpus", *documents]), db_path)
     return evaluate(GOLD, db_path)
