@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from pipeline.cli import cli
 from pipeline.review.corrections import list_corrections
 from pipeline.review.csvio import read_sheet
-from pipeline.evaluate import evaluate
+from pipeline.research.evaluate import evaluate
 from pipeline.review.export import Filters, export
 from pipeline.review.gold_export import to_gold
 from pipeline.ingest.steps import ingest
@@ -402,7 +402,7 @@ def test_reviewed_documents_become_gold_that_evaluate_scores_perfectly(db_path, 
 
 
 def test_corrected_task_text_is_searchable(db_path, tmp_path):
-    from pipeline.search import search
+    from pipeline.store.search import search
 
     frame = _exported(db_path, tmp_path, "tasks")
     frame.loc[0, "text"] = frame.loc[0, "text"] + " Ưu tiên vùng đồng bào dân tộc thiểu số."

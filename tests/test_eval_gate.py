@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, shared_path
 
-from pipeline.evaluate import evaluate
+from pipeline.research.evaluate import evaluate
 from pipeline.ingest.steps import ingest
 from pipeline.ingest.files import discover
 

@@ -69,7 +69,7 @@ def from_unicode(text: str, encoding: str) -> str:
         if char in letters:
             out.append(letters[char])
             continue
-        base, *rest = unicodedata.normalize("NFD", char)
+        base, *rest = list(unicodedata.normalize("NFD", char))
         if "\u031b" in rest:  # the horn makes a letter of its own: ơ, ư
             base = letters[unicodedata.normalize("NFC", base + "\u031b")]
             rest.remove("\u031b")

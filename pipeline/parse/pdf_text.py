@@ -173,7 +173,7 @@ def _read_ruled_page(page, objects: dict[int, list], textpage) -> FastPage | Non
     height = page.get_height()
     edges = _edges(objects[pdfium_c.FPDF_PAGEOBJ_PATH], height)
     chars = None if edges is None else _chars(objects[pdfium_c.FPDF_PAGEOBJ_TEXT], textpage, height)
-    if chars is None:
+    if chars is None or edges is None:
         return None
     return FastPage(_page_text(chars), _tables(chars, edges))
 
@@ -346,7 +346,8 @@ def _bounds(raw) -> tuple[float, float, float, float]:
     edges = [ctypes.c_float() for _ in range(4)]
     if not pdfium_c.FPDFPageObj_GetBounds(raw, *edges):
         raise pdfium.PdfiumError("Failed to locate pageobject.")
-    return tuple(edge.value for edge in edges)
+    left, bottom, right, top = (edge.value for edge in edges)
+    return left, bottom, right, top
 
 
 def _text_objects(texts: list) -> dict[int, _TextObject] | None:
@@ -371,6 +372,7 @@ def _text_objects(texts: list) -> dict[int, _TextObject] | None:
         size = ctypes.c_float()
         pdfium_c.FPDFTextObj_GetFontSize(obj.raw, size)
         address = ctypes.cast(obj.raw, ctypes.c_void_p).value
+        assert address is not None  # a text object the page holds is never NULL
         objects[address] = _TextObject(obj, matrix, font, size.value, widths[key, size.value])
     return objects
 
@@ -388,7 +390,7 @@ def _tables(chars: list[_Char], edges: list[dict]) -> list[list[list[str | None]
     order = sorted(range(len(chars)), key=lambda index: _middle_y(chars[index]))
     middles = [_middle_y(chars[index]) for index in order]
     tables = []
-    for table in TableFinder(_Ruling(edges), TableSettings()).tables:
+    for table in TableFinder(_Ruling(edges), TableSettings()).tables:  # type: ignore[arg-type]  # duck-typed page
         rows = []
         for row in table.rows:
             _, top, _, bottom = row.bbox

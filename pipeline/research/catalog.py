@@ -5,7 +5,7 @@ canned queries are built from them, and the tests run every documented query.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.settings import REPO_ROOT
@@ -23,7 +23,7 @@ _PARAMS = re.compile(r"^-- params: (.+)$", re.M)
 class Described:
     name: str
     description: str = ""
-    columns: dict[str, str] | None = None
+    columns: dict[str, str] = field(default_factory=dict)
 
 
 def schema_descriptions(path: Path = SCHEMA_DOC) -> dict[str, Described]:
@@ -65,7 +65,7 @@ def example_queries(path: Path = QUERIES_DOC) -> list[ExampleQuery]:
     block gives example values for named parameters."""
     queries = []
     for name, question, explanation, sql in _QUERY.findall(path.read_text(encoding="utf-8")):
-        params = {}
+        params: dict[str, str] = {}
         for line in _PARAMS.findall(sql):
             params.update(item.split("=", 1) for item in line.split())
         queries.append(ExampleQuery(name, question.strip(), " ".join(explanation.split()), sql.strip(), params))

@@ -31,7 +31,7 @@ def metadata(db_path: str | Path) -> dict:
     described = catalog.schema_descriptions()
     tables = {}
     for name in sorted(set(described) | set(FACETS)):
-        entry = {}
+        entry: dict[str, object] = {}
         if name in described:
             entry["description"] = _plain(described[name].description)
             entry["columns"] = {column: _plain(text) for column, text in described[name].columns.items()}

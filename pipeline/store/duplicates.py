@@ -74,8 +74,8 @@ def _word_or_space() -> np.ndarray:
     """For each code point of the Basic Multilingual Plane: itself if `_WORD` takes it
     (a letter or a digit, none of them white space to `str.split`), else a space."""
     table = np.full(0x10000, ord(" "), dtype=np.uint32)
-    plane = np.arange(0x10000, dtype=np.uint32)
-    plane = plane[(plane < 0xD800) | (plane >= 0xE000)].tobytes().decode("utf-32-le")
+    code_points = np.arange(0x10000, dtype=np.uint32)
+    plane = code_points[(code_points < 0xD800) | (code_points >= 0xE000)].tobytes().decode("utf-32-le")
     kept = "".join(regex.findall(r"[\p{L}\d]", plane))
     assert kept.split() == [kept]  # no white space among them
     codes = np.frombuffer(kept.encode("utf-32-le"), dtype=np.uint32)

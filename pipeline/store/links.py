@@ -55,7 +55,7 @@ def canonical_ids(db: sqlite_utils.Database, batch: list[tuple[dict, list[int] |
     by_band: dict[int, list[int]] = {}
     for index, (document, signature, bands) in enumerate(batch):
         oldest_first = sorted(sharing.get(index, ()), key=lambda other_id: (stored[other_id].ingested_at, other_id))
-        canonical = next((other.canonical_id for other in map(stored.get, oldest_first)
+        canonical = next((other.canonical_id for other in (stored[other_id] for other_id in oldest_first)
                           if other.canonical_id != document["id"]
                           and _alike(document, signature, other.document, other.signature)), None)
         if canonical is None:
@@ -71,9 +71,12 @@ def canonical_ids(db: sqlite_utils.Database, batch: list[tuple[dict, list[int] |
     return found
 
 
-def _alike(document: dict, signature: list[int], other: dict, other_signature: list[int]) -> bool:
-    numbers = document.get("doc_number"), other.get("doc_number")
-    return (other["id"] != document["id"] and (None in numbers or numbers[0].upper() == numbers[1].upper())
+def _alike(document: dict, signature: list[int] | None, other: dict, other_signature: list[int] | None) -> bool:
+    if signature is None or other_signature is None:  # no text to compare: never a copy
+        return False
+    number, other_number = document.get("doc_number"), other.get("doc_number")
+    return (other["id"] != document["id"]
+            and (number is None or other_number is None or number.upper() == other_number.upper())
             and duplicates.similarity(signature, other_signature) >= duplicates.THRESHOLD)
 
 
