@@ -10,10 +10,13 @@ own CRF uses. `token.norm_` is the lower-cased, tone-folded form that rule patte
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from typing import Any
 
 import regex
 import spacy
+from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 from underthesea import sent_tokenize, word_tokenize
 from underthesea.pipeline import sent_tokenize as sent_tokenize_module
 
@@ -40,7 +43,7 @@ _LABEL_ONLY = regex.compile(r"\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVX]{1,4})[.)
 
 def syllables(text: str) -> list[str]:
     """The tokens a Doc of `text` has: syllables, numbers, punctuation marks."""
-    return _TOKEN.findall(text)
+    return [token.group() for token in _TOKEN.finditer(text)]
 
 
 def split_sentences(text: str) -> list[Sentence]:
@@ -102,7 +105,7 @@ def _sent_tokenize(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=1)
-def _punkt():
+def _punkt() -> Any:
     sent_tokenize("")  # loads the model
     return sent_tokenize_module.sentence_tokenizer
 
@@ -116,7 +119,7 @@ class SyllableTokenizer:
     Each word's lexeme gets its folded form as NORM once, so rule patterns, phrase
     patterns included, match on NORM without a pass over every token."""
 
-    def __init__(self, vocab):
+    def __init__(self, vocab: Vocab) -> None:
         self.vocab = vocab
         self._normed: set[str] = set()
 
@@ -137,7 +140,7 @@ class Segmenter:
     """Loads spaCy's Vietnamese vocabulary once; turns sentences into Docs."""
 
     @cached_property
-    def nlp(self) -> spacy.Language:
+    def nlp(self) -> Language:
         # pyvi's tokenizer (and the scikit-learn it imports, seconds per process) is replaced at once
         nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
         nlp.tokenizer = SyllableTokenizer(nlp.vocab)
@@ -145,7 +148,7 @@ class Segmenter:
 
     def doc(self, sentence: Sentence) -> Doc:
         """The sentence as a Doc of syllables, without the segmenter's words."""
-        doc = self.nlp.make_doc(sentence.text)
+        doc: Doc = self.nlp.make_doc(sentence.text)
         offsets = doc.user_data["token_offsets"]
         doc.user_data["offset"] = sentence.start + (offsets[0][0] if offsets else 0)
         doc.user_data["sentence"] = sentence.text
