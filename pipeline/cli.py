@@ -412,7 +412,8 @@ def _require_db(db_path) -> None:
 
 @cli.command(name="export")
 @click.argument("category", type=click.Choice(["indicators", "tasks", "deadlines", "citations"]))
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), required=True, help="CSV file to write.")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), required=True,
+              help="The sheet to write: FILE.xlsx (typed cells, recommended) or FILE.csv.")
 @db_option
 @click.option("--province", help="Only documents of this province (as published, or its post-2025 province).")
 @click.option("--since", help="Only documents published on or after this ISO date.")
@@ -422,15 +423,19 @@ def _require_db(db_path) -> None:
               help="Only rows whose `category` column contains this text; without such a column, rows whose "
                    "indicator name (task text, deadline text, citation type) contains it.")
 def export_command(category, out, db_path, province, since, until, document, text_category):
-    """Export rows for review as a CSV that Excel opens (UTF-8 with BOM).
+    """Export rows for review as an XLSX workbook or a CSV, chosen by the file's extension.
 
     One row per item: its id, document, sentence (read-only), the editable fields, and
-    `status` (blank, ok, delete) and `note` for the reviewer. Send the file back with
+    `status` (blank, ok, delete) and `note` for the reviewer. XLSX has typed cells
+    (numbers, dates, ids as text), the read-only columns shaded and locked, drop-down lists
+    for status, kind and comparator. CSV is UTF-8 with BOM, dot decimals, and every id or
+    code a spreadsheet would turn into a number written as text. Send the file back with
     `directives import`.
 
     \b
     Example:
-        directives export indicators -o output/review/indicators.csv --province "Lạng Sơn" --since 2021-01-01
+        directives export indicators -o output/review/indicators.xlsx --province "Lạng Sơn" --since 2021-01-01
+        directives export tasks -o output/review/tasks.csv --document kehoach-1.txt
     """
     from .export import Filters, export
 
@@ -448,15 +453,15 @@ def export_command(category, out, db_path, province, since, until, document, tex
 def import_command(path, editor, db_path, dry_run, partial):
     """Import a reviewed sheet: edits, deletions (status delete), added rows (empty id).
 
-    Reads UTF-8 (with or without BOM), UTF-16 and cp1258 files, comma, semicolon or tab
-    separated. The whole file is validated first; every problem names its row and column,
+    Reads XLSX workbooks (the first worksheet) and CSV files in UTF-8 (with or without
+    BOM), UTF-16 or cp1258, comma, semicolon or tab separated. The whole file is validated first; every problem names its row and column,
     and nothing is applied unless every row is valid (or with --partial). Importing the
     same file again changes nothing.
 
     \b
     Example:
-        directives import output/review/indicators.csv --editor lan --dry-run
-        directives import output/review/indicators.csv --editor lan
+        directives import output/review/indicators.xlsx --editor lan --dry-run
+        directives import output/review/indicators.xlsx --editor lan
     """
     from .review_import import import_sheet
 
