@@ -191,3 +191,28 @@ def test_a_dot_decimal_read_back_as_thousands_is_refused_with_the_reason(db_path
     (tmp_path / "meant.csv").write_text(raw.replace('"=""33.293"""', '"33293,0"'), encoding="utf-8")
     assert _changes(import_sheet(db_path, tmp_path / "meant.csv", "lan", dry_run=True))[0].endswith(
         "value: 33.293 -> 33293.0")
+
+
+def test_xlsx_from_the_command_line_with_a_blank_row_and_a_rejected_one(db_path, tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+    from pipeline.csvio import read_sheet
+
+    out = tmp_path / "tasks.xlsx"
+    exported = CliRunner().invoke(cli, ["export", "tasks", "-o", str(out), "--db", str(db_path)])
+    assert exported.output == f"{out}: 4 tasks\n"
+    workbook = load_workbook(out)
+    ws = workbook.active
+    column = {cell.value: cell.column for cell in ws[1]}
+    ws.insert_rows(3)  # a blank row 3: the rows below keep their numbers in the messages
+    ws.cell(row=4, column=column["ordinal"]).value = "hai"
+    ws.cell(row=5, column=column["section"]).value = "Kinh tế"
+    workbook.save(out)
+    result = CliRunner().invoke(cli, ["import", str(out), "--editor", "lan", "--db", str(db_path), "--partial"])
+    assert result.exit_code == 0, result.output
+    assert f"{out}: row 4, column ordinal, value 'hai': not a number" in result.output
+    assert f"{out}: 1 changes applied, 1 rows rejected" in result.output
+    rejects = read_sheet(tmp_path / "tasks.rejects.csv")
+    assert (list(rejects["ordinal"]), list(rejects["document_id"])) == (["hai"], [DOCUMENT_ID])
+    assert list(rejects["label"]) == ["2."]  # kept as text, as in the export
