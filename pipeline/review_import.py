@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import search, sheet
 from .csvio import read_sheet
+from .export import write_csv
 from .store import now, open_db, stable_id
 from .xlsxio import is_xlsx, read_xlsx
 
@@ -362,8 +363,6 @@ def import_sheet(db_path, path: str | Path, editor: str, dry_run: bool = False, 
 
 
 def write_rejects(plan: Plan) -> Path:
-    from .export import write_csv
-
     rows = plan.frame.loc[[number - 2 for number in plan.rejected_rows]].copy()
     rows["reason"] = ["; ".join(str(p) for p in problems) for problems in plan.rejected_rows.values()]
     out = plan.path.with_name(plan.path.stem + ".rejects.csv")

@@ -11,6 +11,7 @@ date as ISO; blank rows are skipped and the frame's index keeps each row's place
 """
 
 import datetime as dt
+import math
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -24,8 +25,10 @@ SUFFIXES = (".xlsx", ".xlsm")
 ADDED_ROWS = 200  # unlocked rows with the drop-down lists below the data, for added items
 _READONLY_FILL = "FFEDEDED"
 _WIDTHS = {"sentence": 70, "text": 60, "document_title": 40, "name": 30, "date_note": 30, "note": 30,
-           "document_url": 30, "section": 30}
-_WRAPPED = {"sentence", "text", "document_title", "name"}
+           "document_url": 30, "section": 30, "id": 19, "document_id": 19, "task_id": 19, "parent_id": 19,
+           "rule_id": 18, "unit": 12}
+_WRAPPED = {"sentence", "text", "document_title", "name", "date_note", "section"}
+_LINE_HEIGHT = 15  # points per line of wrapped text: row heights are set, as no spreadsheet fits them on opening
 
 
 def is_xlsx(path: str | Path) -> bool:
@@ -65,6 +68,7 @@ def write_xlsx(rows: list[dict], category: str, path: str | Path) -> None:
         if name in readonly:
             header.fill = shaded
     for number, row in enumerate(rows, start=2):
+        ws.row_dimensions[number].height = _LINE_HEIGHT * _lines(row)
         for index, name in enumerate(names, start=1):
             cell = ws.cell(row=number, column=index)
             _set(cell, row.get(name), types[name])
@@ -76,7 +80,7 @@ def write_xlsx(rows: list[dict], category: str, path: str | Path) -> None:
     last = len(rows) + 1 + ADDED_ROWS
     for index, name in enumerate(names, start=1):
         letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = _WIDTHS.get(name, max(10, min(24, len(name) + 4)))
+        ws.column_dimensions[letter].width = _width(name)
         for number in range(len(rows) + 2, last + 1):  # rows for added items: every cell editable
             ws.cell(row=number, column=index).protection = unlocked
     for name, values in choices(category).items():
@@ -88,11 +92,29 @@ def write_xlsx(rows: list[dict], category: str, path: str | Path) -> None:
         ws.add_data_validation(validation)
     ws.freeze_panes = "B2"
     ws.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(rows) + 1}"
+    ws.page_setup.orientation = "landscape"  # printed: every column on the page's width
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "1:1"
     ws.protection.sheet = True
     for permission in ("autoFilter", "sort", "formatColumns", "formatRows"):
         setattr(ws.protection, permission, False)  # False: allowed on the protected sheet
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
+
+
+def _width(name: str) -> int:
+    return _WIDTHS.get(name, max(10, min(24, len(name) + 4)))
+
+
+def _lines(row: dict) -> int:
+    """How many lines the row's wrapped cells need at their column's width (in characters)."""
+    needed = 1
+    for name in _WRAPPED & row.keys():
+        text = "" if row[name] is None else str(row[name])
+        per_line = _width(name) - 2
+        needed = max(needed, sum(max(1, math.ceil(len(part) / per_line)) for part in text.split("\n")))
+    return needed
 
 
 def _set(cell, value, kind: str) -> None:

@@ -117,6 +117,9 @@ def test_xlsx_cells_are_typed_shaded_protected_and_validated(db_path, tmp_path):
     assert (cell("comparator").value, cell("comparator").data_type) == ("=", "s")  # no apostrophe
     assert cell("sentence").value == "1. Năm 2021, tỷ lệ che phủ rừng đạt 33,293%."
     assert cell("sentence").alignment.wrap_text and ws.column_dimensions["F"].width == 70
+    assert ws.column_dimensions["B"].width == 19  # an id in full
+    # The document's title (73 characters in a column 40 wide) wraps onto two lines: rows are two lines high.
+    assert [ws.row_dimensions[r].height for r in range(2, 6)] == [30, 30, 30, 30]
     assert ws.protection.sheet and ws.freeze_panes == "B2"
     for name in ("id", "document_id", "sentence", "task_id", "start", "rule_id"):
         assert cell(name).protection.locked and cell(name).fill.fgColor.rgb == "FFEDEDED", name
