@@ -267,33 +267,42 @@ def schedule(cron, sources_path, only, db_path, name, register_only):
 @db_option
 @click.option("--province", help="Only documents of this province (before or after the 2025 merger).")
 @click.option("--since", metavar="DATE", help="Only documents published on or after this ISO date.")
-@click.option("--accents/--no-accents", default=True, show_default=True,
-              help="Match diacritics exactly, or ignore them all (đ = d).")
+@click.option("--exact", "--accents", "accents", flag_value=True, default=None,
+              help="Match diacritics exactly, even in a query typed without them.")
+@click.option("--no-accents", "accents", flag_value=False,
+              help="Ignore every diacritic (đ = d), even in a query typed with them.")
 @click.option("--limit", default=20, show_default=True, help="At most this many hits.")
 def search(query, db_path, province, since, accents, limit):
     """Full-text search over documents, tasks and indicator sentences.
 
-    A query without quotes is one phrase (its syllables in a row); quoted parts are
-    phrases and other words single terms. Hits are printed best first with their context.
+    A query typed without diacritics ignores them ("giai ngan" finds "giải ngân"); a query
+    with diacritics matches them exactly ("tỉnh" does not find "tính"). The first line
+    says which. A query without quotes is one phrase (its syllables in a row); quoted
+    parts are phrases and other words single terms. Hits are printed best first with
+    their context.
 
     \b
     Example:
         directives search "giải ngân"
-        directives search "nong thon moi" --no-accents --province "Lạng Sơn" --since 2021-01-01
+        directives search "nong thon moi" --province "Lạng Sơn" --since 2021-01-01
+        directives search "tinh" --exact
     """
     from pipeline.store import search as library
     from pipeline.parse.metadata import canonical_province
     from pipeline.store.core import open_db
 
     _require_db(db_path)
+    typed = library.has_diacritics(query)
+    exact = typed if accents is None else accents
     db = open_db(db_path)
     try:
         library.catch_up(db)  # documents an interrupted ingest stored but did not index
-        hits = library.search(db, query, accents=accents, province=canonical_province(province) or province,
+        hits = library.search(db, query, accents=exact, province=canonical_province(province) or province,
                               since=since, limit=limit)
     finally:
         db.close()
     out = Console(highlight=False)
+    out.print(_search_mode(query, exact, forced=accents is not None), style="dim", soft_wrap=True)
     for hit in hits:
         snippet, spans = hit.snippet()
         text = Text(snippet)
@@ -302,6 +311,20 @@ def search(query, db_path, province, since, accents, limit):
         out.print(f"[bold]{hit.document}[/bold] · {hit.province or '-'} · {hit.published_date or '-'} · {hit.kind}")
         out.print(text)
     out.print(f"{len(hits)} hit(s)", style="dim")
+
+
+def _search_mode(query: str, exact: bool, forced: bool) -> str:
+    """The first line of a search: whether diacritics count, why, and how to change it."""
+    from pipeline.store.search import fold_accents
+
+    if exact:
+        why = "--exact" if forced else "the query has diacritics"
+        return f"Exact search ({why}): diacritics must match; --no-accents ignores them."
+    folded = f'"{fold_accents(query)}"'
+    if forced:
+        return f"Searching without diacritics (--no-accents): {folded} matches any diacritics; --exact matches them."
+    return (f"Searching without diacritics, as the query has none: {folded} matches the words written with "
+            "any diacritics (đ = d); --exact matches them as typed.")
 
 
 @cli.command()
@@ -412,7 +435,8 @@ def _require_db(db_path) -> None:
 
 @cli.command(name="export")
 @click.argument("category", type=click.Choice(["indicators", "tasks", "deadlines", "citations"]))
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), required=True, help="CSV file to write.")
+@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), required=True,
+              help="The sheet to write: FILE.xlsx (typed cells, recommended) or FILE.csv.")
 @db_option
 @click.option("--province", help="Only documents of this province (as published, or its post-2025 province).")
 @click.option("--since", help="Only documents published on or after this ISO date.")
@@ -422,15 +446,19 @@ def _require_db(db_path) -> None:
               help="Only rows whose `category` column contains this text; without such a column, rows whose "
                    "indicator name (task text, deadline text, citation type) contains it.")
 def export_command(category, out, db_path, province, since, until, document, text_category):
-    """Export rows for review as a CSV that Excel opens (UTF-8 with BOM).
+    """Export rows for review as an XLSX workbook or a CSV, chosen by the file's extension.
 
     One row per item: its id, document, sentence (read-only), the editable fields, and
-    `status` (blank, ok, delete) and `note` for the reviewer. Send the file back with
+    `status` (blank, ok, delete) and `note` for the reviewer. XLSX has typed cells
+    (numbers, dates, ids as text), the read-only columns shaded and locked, drop-down lists
+    for status, kind and comparator. CSV is UTF-8 with BOM, dot decimals, and every id or
+    code a spreadsheet would turn into a number written as text. Send the file back with
     `directives import`.
 
     \b
     Example:
-        directives export indicators -o output/review/indicators.csv --province "Lạng Sơn" --since 2021-01-01
+        directives export indicators -o output/review/indicators.xlsx --province "Lạng Sơn" --since 2021-01-01
+        directives export tasks -o output/review/tasks.csv --document kehoach-1.txt
     """
     from pipeline.review.export import Filters, export
 
@@ -448,15 +476,15 @@ def export_command(category, out, db_path, province, since, until, document, tex
 def import_command(path, editor, db_path, dry_run, partial):
     """Import a reviewed sheet: edits, deletions (status delete), added rows (empty id).
 
-    Reads UTF-8 (with or without BOM), UTF-16 and cp1258 files, comma, semicolon or tab
-    separated. The whole file is validated first; every problem names its row and column,
+    Reads XLSX workbooks (the first worksheet) and CSV files in UTF-8 (with or without
+    BOM), UTF-16 or cp1258, comma, semicolon or tab separated. The whole file is validated first; every problem names its row and column,
     and nothing is applied unless every row is valid (or with --partial). Importing the
     same file again changes nothing.
 
     \b
     Example:
-        directives import output/review/indicators.csv --editor lan --dry-run
-        directives import output/review/indicators.csv --editor lan
+        directives import output/review/indicators.xlsx --editor lan --dry-run
+        directives import output/review/indicators.xlsx --editor lan
     """
     from pipeline.review.importer import import_sheet
 

@@ -2,11 +2,15 @@
 
 Written: UTF-8 with a BOM (so Excel shows Vietnamese), comma separated, every cell that
 begins with `=`, `+`, `-` or `@` prefixed with `'` so no spreadsheet runs it as a formula.
+A cell of the columns named as text that a spreadsheet would read as a number or a date
+(a document id made of digits, a label `1.`, a value `33.293` that a Vietnamese or German
+locale reads as 33293) is written as the text formula `="…"`, so Excel and LibreOffice keep it as written.
 Read: UTF-8 with or without BOM, UTF-16 ("Unicode text"), cp1258; comma, semicolon or tab
-separated; cells NFC-normalized and the `'` prefix taken off again.
+separated; cells NFC-normalized, the `'` prefix and the `="…"` wrapper taken off again.
 """
 
 import io
+import re
 import unicodedata
 from pathlib import Path
 
@@ -25,17 +29,45 @@ class SheetFileError(DirectivesError):
         super().__init__(f"{path}: {reason}")
 
 
+# What a spreadsheet may turn into a number, a date or a boolean when it opens a CSV.
+_NUMBER_LIKE = re.compile(r"[\d\s.,:/()%+\-−eE]*\d[\d\s.,:/()%+\-−eE]*|true|false", re.IGNORECASE)
+_TEXT_FORMULA = re.compile(r'="((?:[^"]|"")*)"')
+# A dot decimal that a locale with a decimal comma reads as grouped thousands: 33.293, 0.125.
+_GROUPING_SHAPED = re.compile(r"-?\d{1,3}(\.\d{3})+")
+
+
 def neutralize(cell: str) -> str:
     return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
 
 
+def protect(cell: str) -> str:
+    """A cell a spreadsheet would convert as the text formula `="…"`; other cells neutralized."""
+    if _NUMBER_LIKE.fullmatch(cell):
+        return '="' + cell.replace('"', '""') + '"'
+    return neutralize(cell)
+
+
 def restore(cell: str) -> str:
+    wrapped = _TEXT_FORMULA.fullmatch(cell)
+    if wrapped:
+        return wrapped.group(1).replace('""', '"')
     return cell[1:] if cell.startswith("'") and cell[1:2] in FORMULA_STARTS else cell
 
 
-def write_sheet(frame: pd.DataFrame, path: str | Path) -> None:
-    """Write text cells as a UTF-8-with-BOM CSV, formula cells neutralized."""
-    safe = frame.fillna("").astype(str).map(neutralize)
+def protect_number(cell: str) -> str:
+    """A dot decimal kept as text where some locale would read it as thousands (`="33.293"`)."""
+    return protect(cell) if _GROUPING_SHAPED.fullmatch(cell) else neutralize(cell)
+
+
+def write_sheet(frame: pd.DataFrame, path: str | Path, as_text: tuple[str, ...] = (),
+                numbers: tuple[str, ...] = ()) -> None:
+    """Write text cells as a UTF-8-with-BOM CSV, formula cells neutralized; the cells of the
+    `as_text` columns, and the ambiguous decimals of the `numbers` columns, protected from
+    a spreadsheet's conversion to numbers and dates."""
+    text = frame.fillna("").astype(str)
+    safe = pd.DataFrame({name: text[name].map(protect if name in as_text else
+                                              protect_number if name in numbers else neutralize)
+                         for name in text.columns}, columns=text.columns)
     safe.to_csv(path, index=False, encoding="utf-8-sig")
 
 

@@ -1,4 +1,5 @@
-"""Export one category of the public views as a review sheet (see pipeline/review/sheet.py)."""
+"""Export one category of the public views as a review sheet (see pipeline/review/sheet.py):
+XLSX when the file's name ends in .xlsx (pipeline/review/xlsxio.py), CSV otherwise."""
 
 from dataclasses import dataclass
 from pathlib import Path
@@ -8,6 +9,7 @@ import pandas as pd
 from pipeline.review import sheet
 from pipeline.review.csvio import write_sheet
 from pipeline.store.core import open_db
+from pipeline.review.xlsxio import is_xlsx, write_xlsx
 
 # Without a `category` column, --category matches text in the row's describing column.
 _DESCRIBED_BY = {"indicators": "name", "tasks": "text", "deadlines": "text", "citations": "doc_type"}
@@ -23,6 +25,12 @@ class Filters:
 
 
 def sheet_rows(db, category: str, filters: Filters) -> list[dict]:
+    """Rows of the view, filtered, with the sheet's columns as text (see `stored_rows`)."""
+    return [{name: sheet.format_cell(value) for name, value in row.items()}
+            for row in stored_rows(db, category, filters)]
+
+
+def stored_rows(db, category: str, filters: Filters) -> list[dict]:
     """Rows of the view, filtered, with the sheet's columns (document context included)."""
     view_columns = [c.name for c in db[category].columns]
     where, params = [], []
@@ -50,18 +58,29 @@ def sheet_rows(db, category: str, filters: Filters) -> list[dict]:
         out = {name: row.get(sheet.DB_COLUMN.get(name, name)) for name in sheet.columns(category)}
         out["status"] = "ok" if row.get("corrected") else ""
         out["note"] = ""
-        rows.append({name: sheet.format_cell(value) for name, value in out.items()})
+        rows.append(out)
     return rows
 
 
 def export(db_path, category: str, out: str | Path, filters: Filters = Filters()) -> int:
-    """Write the sheet to `out`; the number of rows written."""
+    """Write the sheet to `out` (XLSX or CSV by its extension); the number of rows written."""
     db = open_db(db_path)
     try:
-        rows = sheet_rows(db, category, filters)
+        rows = stored_rows(db, category, filters)
     finally:
         db.close()
-    frame = pd.DataFrame(rows, columns=sheet.columns(category), dtype=str)
     Path(out).parent.mkdir(parents=True, exist_ok=True)
-    write_sheet(frame, out)
+    if is_xlsx(out):
+        write_xlsx(rows, category, out)
+        return len(rows)
+    frame = pd.DataFrame([{name: sheet.format_cell(value) for name, value in row.items()} for row in rows],
+                         columns=sheet.columns(category), dtype=str)
+    write_csv(frame, category, out)
     return len(rows)
+
+
+def write_csv(frame: pd.DataFrame, category: str, out: str | Path) -> None:
+    """The sheet as CSV, every cell a spreadsheet could convert kept as written (see csvio)."""
+    types = sheet.column_types(category)
+    write_sheet(frame, out, as_text=tuple(n for n, t in types.items() if t in (sheet.TEXT, sheet.DATE)),
+                numbers=tuple(n for n, t in types.items() if t == sheet.NUMBER))

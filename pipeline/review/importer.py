@@ -13,8 +13,10 @@ import pandas as pd
 
 from pipeline.store import search
 from pipeline.review import sheet
-from pipeline.review.csvio import read_sheet, write_sheet
+from pipeline.review.csvio import read_sheet
+from pipeline.review.export import write_csv
 from pipeline.store.core import now, open_db, stable_id
+from pipeline.review.xlsxio import is_xlsx, read_xlsx
 
 ADDED_RULE = "staff.added"
 
@@ -67,8 +69,9 @@ class Plan:
 class _Context:
     """What the database says about the rows and documents a sheet refers to."""
 
-    def __init__(self, db, category: str):
+    def __init__(self, db, category: str, typed: bool = False):
         self.db, self.category = db, category
+        self.typed = typed  # an XLSX sheet: its numbers are typed cells, no locale could reread them
         self.documents = {row["id"]: row for row in db.query(
             "SELECT id, url, name, title, published_date FROM documents")}
         self.by_url = {row["url"]: row["id"] for row in self.documents.values()}
@@ -103,7 +106,7 @@ class _Context:
 def plan_import(db, path: str | Path) -> Plan:
     """Read and validate a sheet against the database; nothing is written."""
     path = Path(path)
-    frame = read_sheet(path)
+    frame = read_xlsx(path) if is_xlsx(path) else read_sheet(path)
     header = list(frame.columns)
     category = sheet.guess_category(header)
     plan = Plan(path, category, frame)
@@ -115,10 +118,10 @@ def plan_import(db, path: str | Path) -> Plan:
     plan.problems += [Problem(1, c, "", f"missing required column for {category}") for c in missing]
     if missing:
         return plan
-    context = _Context(db, category)
+    context = _Context(db, category, typed=frame.attrs.get("typed", False))
     seen: dict[str, int] = {}
-    for index, cells in enumerate(frame.to_dict("records")):
-        number = index + 2
+    for index, cells in zip(frame.index, frame.to_dict("records")):
+        number = index + 2  # the spreadsheet's row: an XLSX frame skips blank rows, keeping their place
         problems, changes = _check_row(context, cells, number, seen)
         if problems:
             plan.rejected_rows[number] = problems
@@ -193,12 +196,39 @@ def _values(context: _Context, cells: dict, number: int, current: dict | None):
         except sheet.CellError:
             pass
     for name, kind in sheet.EDITABLE[category].items():
+        stored = current.get(sheet.DB_COLUMN.get(name, name)) if current is not None else None
+        if current is not None and _unedited(cells[name], stored):
+            values[name] = stored  # still the exported text: the stored value, however it reads
+            continue
         try:
             value = sheet.parse_cell(kind, cells[name], invalid_allowed)
             values[name] = sheet.check_allowed(category, name, value, context.units)
         except sheet.CellError as error:
             problems.append(Problem(number, name, cells[name], str(error)))
+            continue
+        if kind == sheet.NUMBER and not context.typed and _reread(cells[name], stored, values[name]):
+            problems.append(Problem(number, name, cells[name], _REREAD.format(shown=sheet.format_cell(stored))))
     return values, problems
+
+
+_REREAD = ("differs from the exported {shown} only in its separators: a spreadsheet set to a language that "
+           "writes decimals with a comma may have read the dot as a thousands separator; type the value again "
+           "(a decimal as 33,293 or 33.293, a whole number with ,0 as in 33293,0) or use an XLSX sheet")
+
+
+def _unedited(cell: str, stored) -> bool:
+    """Whether a cell still shows the stored value as the export wrote it."""
+    return " ".join(cell.split()) == " ".join(sheet.format_cell(stored).split())
+
+
+def _reread(cell: str, stored, value) -> bool:
+    """A number that changed while its digits did not (33.293 read back as 33293): what a
+    spreadsheet in another locale does to a dot decimal, not what a reviewer types."""
+    shown = sheet.format_cell(stored)
+    if not isinstance(stored, (int, float)) or value is None or _equal(stored, value) or "." not in shown:
+        return False
+    digits = lambda text: "".join(c for c in text if c.isdigit())  # noqa: E731
+    return digits(cell) == digits(shown) and _equal(value, float(shown.replace(".", "")))
 
 
 def _changes(context: _Context, current: dict, values: dict, status: str, note: str | None) -> list[Change]:
@@ -219,7 +249,12 @@ def _changes(context: _Context, current: dict, values: dict, status: str, note: 
 
 
 def _equal(old, new) -> bool:
-    """Numbers within rounding; text regardless of how a spreadsheet rewrote line breaks."""
+    """Numbers within rounding; text regardless of how a spreadsheet rewrote line breaks; an
+    empty text and a missing value alike (a spreadsheet keeps no difference between them)."""
+    if (old is None or old == "") and (new is None or new == ""):
+        return True
+    if isinstance(old, str) and not old.strip() and new is None:
+        return True
     if isinstance(old, (int, float)) and isinstance(new, (int, float)):
         return abs(old - new) <= 1e-9 * max(1.0, abs(old), abs(new))
     if isinstance(old, str) and isinstance(new, str):
@@ -241,7 +276,7 @@ def _added(context: _Context, cells: dict, number: int, values: dict, seen: dict
         return problems, []
     if category == "indicators" and values.get("comparator") is None:
         values["comparator"] = "="
-    row_id = stable_id(document_id, category, "added", *(sheet.format_cell(v) for v in values.values()))
+    row_id = stable_id(document_id, category, "added", *(sheet.exact_number_text(v) for v in values.values()))
     if row_id in seen:
         return [Problem(number, "id", "", f"duplicate added row (same as row {seen[row_id]})")], []
     seen[row_id] = number
@@ -329,8 +364,8 @@ def import_sheet(db_path, path: str | Path, editor: str, dry_run: bool = False, 
 
 
 def write_rejects(plan: Plan) -> Path:
-    rows = plan.frame.iloc[[number - 2 for number in plan.rejected_rows]].copy()
+    rows = plan.frame.loc[[number - 2 for number in plan.rejected_rows]].copy()
     rows["reason"] = ["; ".join(str(p) for p in problems) for problems in plan.rejected_rows.values()]
     out = plan.path.with_name(plan.path.stem + ".rejects.csv")
-    write_sheet(rows, out)
+    write_csv(rows, plan.category, out)
     return out

@@ -1,10 +1,13 @@
 """The review spreadsheet: its columns per category, and cells turned into values and back.
 
-Numbers are written the Vietnamese way (`945,4`, no grouping) so that `parse_number`
-reads them back unambiguously; dates are ISO. Staff may type either notation.
+Numbers are shown with a plain dot decimal and no grouping (`945.4`, `33.293`), as a
+spreadsheet in an English locale writes them; a cell that still shows the exported text
+is the stored value, whatever `parse_number` would make of it. What staff type is read the
+Vietnamese or the English way (`95,5`, `95.5`; `5.835` is 5835). Dates are ISO.
 """
 
 import datetime as dt
+from decimal import Decimal
 from functools import lru_cache
 
 import regex
@@ -69,15 +72,38 @@ def guess_category(header: list[str]) -> str | None:
     return best if scores[best] >= 0.5 else None
 
 
+def column_types(category: str) -> dict[str, str]:
+    """Every column of the sheet with its type: editable fields as in EDITABLE, offsets as
+    integers, the document's date as a date, the rest (ids, codes, sentences) text."""
+    types = {name: TEXT for name in columns(category)}
+    types.update(EDITABLE[category], start=INTEGER, end=INTEGER, document_date=DATE)
+    return types
+
+
 def format_cell(value) -> str:
-    """A stored value as the sheet shows it: `945,4`, `5835`, ISO dates, text as is."""
+    """A stored value as the sheet shows it: `945.4`, `5835`, ISO dates, text as is."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "1" if value else "0"
     if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value).replace(".", ",")
+        return _plain(value)
     return str(value)
+
+
+def exact_number_text(value) -> str:
+    """A number as `parse_number` reads it back exactly (`945,4`, `33,293`, `5835`): the
+    text of a typed spreadsheet cell, and of the values an added row's id is made of."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        return _plain(value).replace(".", ",")
+    return format_cell(value)
+
+
+def _plain(value: float) -> str:
+    """Shortest round-tripping decimal, never in exponent form (1e-06 -> 0.000001)."""
+    if value.is_integer():
+        return str(int(value))
+    return format(Decimal(repr(value)), "f")
 
 
 @lru_cache(maxsize=1)

@@ -6,6 +6,8 @@ index keeps diacritics (`remove_diacritics 0`) in `text` (exact search; tone mar
 to one convention, so "hoà" finds "hòa") and adds `folded`: the same text with every
 diacritic removed and đ -> d, folded here in Python (accent-insensitive search).
 Both columns have the length of the original, so a hit's offsets are offsets into it.
+A query typed without any diacritic ("giai ngan", as many people type) searches `folded`
+unless told otherwise; a query with one searches `text`, so "tỉnh" never finds "tính".
 """
 
 import re
@@ -71,6 +73,11 @@ def fold_accents_all(texts: list[str]) -> list[str]:
         found.append(folded[start:start + len(text)])
         start += len(text)
     return found
+
+
+def has_diacritics(text: str) -> bool:
+    """Whether the text has a Vietnamese diacritic (or đ): the sign that its writer typed them."""
+    return fold_accents(text) != text
 
 
 def exact_form(text: str) -> str:
@@ -194,12 +201,16 @@ def find_spans(text: str, phrases: list[list[str]], accents: bool) -> list[tuple
     return sorted(spans)
 
 
-def search(db: sqlite_utils.Database, query: str, accents: bool = True, province: str | None = None,
+def search(db: sqlite_utils.Database, query: str, accents: bool | None = None, province: str | None = None,
            since: str | None = None, kinds: tuple[str, ...] | None = None, limit: int = 20) -> list[Hit]:
-    """Best matches first (bm25). `province` matches the province or the current province."""
+    """Best matches first (bm25). `province` matches the province or the current province.
+    `accents`: True matches diacritics exactly, False ignores them, None (the default)
+    ignores them only when the query has none (`has_diacritics`)."""
     phrases = parse_query(query)
     if not phrases:
         return []
+    if accents is None:
+        accents = has_diacritics(query)
     sql = f"""SELECT s.kind, s.ref_id, s.document_id, d.name, d.province, d.published_date, s.text
               FROM {TABLE} s JOIN documents d ON d.id = s.document_id
               WHERE {TABLE} MATCH ?"""
