@@ -13,7 +13,7 @@ import pandas as pd
 
 from . import search, sheet
 from .csvio import read_sheet, write_sheet
-from .store import now, open_db, stable_id
+from .store import now, open_db, stable_id, transaction
 
 ADDED_RULE = "staff.added"
 
@@ -264,7 +264,7 @@ def apply(db, changes: list[Change], editor: str, file: str) -> None:
     """Write the changes to the log and to the state the views apply, and re-index the
     documents they touch for search, in one transaction."""
     stamp = now()
-    with db.conn:
+    with transaction(db):
         for change in changes:
             db.execute("INSERT INTO corrections (table_name, row_id, document_id, action, field, old, new, editor, "
                        "file, imported_at, start, [end], note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
