@@ -18,12 +18,13 @@ console = Console(stderr=True)
 # output of its own, nor an ESC send the terminal a command.
 _CONTROLS = {code: f"\\x{code:02x}" for code in [*range(32), 127]} | {10: "\\n", 13: "\\r", 9: "\\t"}
 _CONTROLS |= {0x85: "\\x85", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+_CELL_CONTROLS = {code: escape for code, escape in _CONTROLS.items() if code != 10}
 
 
-def shown(value) -> Text:
+def shown(value, newlines: bool = False) -> Text:
     """A name, URL, path or message as plain text for rich: never read as markup, its
-    control characters escaped."""
-    return Text(str(value).translate(_CONTROLS))
+    control characters escaped (but newlines, with `newlines`: the lines of a table cell)."""
+    return Text(str(value).translate(_CELL_CONTROLS if newlines else _CONTROLS))
 
 
 def db_option(function):
@@ -343,9 +344,11 @@ def sql(sql, db_path, fmt, params, timeout):
             elif fmt == "json":
                 sqlquery.write_json(columns, rows, sys.stdout)
             else:
-                table = Table(*[shown(column) for column in columns])
+                table = Table()
+                for column in columns:
+                    table.add_column(shown(column))
                 for row in rows:
-                    table.add_row(*[shown("" if value is None else value) for value in row])
+                    table.add_row(*[shown("" if value is None else value, newlines=True) for value in row])
                 Console().print(table)
     except sqlquery.QueryStopped as error:
         sys.stdout.flush()

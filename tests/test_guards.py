@@ -150,3 +150,12 @@ def test_names_that_look_like_markup_or_hold_a_newline_are_printed_as_they_are(t
     assert failed == [f"not extracted error: in/line\\n[/red]forged.pdf: {reason}",
                       f"not extracted error: in/x[/bold].pdf: {reason}"]
     assert not any(line.startswith("[/red]forged") for line in result.stderr.splitlines())
+
+
+def test_sql_table_cells_and_headers_are_shown_as_text(bundled_db):
+    """A value or column name holding `[/red]` is not markup; an ESC is shown escaped; a
+    newline stays a line of the cell."""
+    result = _sql(bundled_db, "SELECT 'a[/red]' || char(10) || 'b' || char(27) || '[31m' AS \"c[/b]\"")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert result.stdout == ("┏━━━━━━━━━━━┓\n┃ c[/b]     ┃\n┡━━━━━━━━━━━┩\n│ a[/red]   │\n│ b\\x1b[31m │\n"
+                             "└───────────┘\n")
