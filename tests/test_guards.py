@@ -120,7 +120,8 @@ CELLS = len(sheet.columns("indicators"))
     (["a,b,c", "", 'x,y,"open cell'],
      "row 3 (line 4), column 3 (document_title): the quote opened on line 4 is never closed"),
     (['a,"say "no" here",c', "x"],
-     "row 2 (line 2), column 2 (document_id): the cell quoted from line 2 closes on line 2 before 'no\" here\",c\\nx\\n', "
+     "row 2 (line 2), column 2 (document_id): the cell quoted from line 2 closes on line 2 "
+     "before 'no\" here\",c\\nx\\n', "
      'not at a separator (a quote is missing, or a quote inside a cell is not doubled as "")'),
 ])
 def test_a_malformed_csv_row_is_named_by_row_and_column(bundled_db, tmp_path, lines, message):

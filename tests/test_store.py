@@ -84,7 +84,9 @@ def test_a_write_that_fails_half_way_leaves_the_rows_it_was_replacing(tmp_path):
             raise RuntimeError("disk full")
     db.close()
     assert _counts(path) == before
-    assert sqlite3.connect(path).execute("SELECT count(*) FROM documents WHERE content_sha256 = 'new'").fetchone() == (0,)
+    connection = sqlite3.connect(path)
+    assert connection.execute("SELECT count(*) FROM documents WHERE content_sha256 = 'new'").fetchone() == (0,)
+    connection.close()
 
 
 def test_a_migration_that_fails_leaves_the_schema_of_the_step_before(tmp_path, monkeypatch):
