@@ -11,9 +11,20 @@ from rich.table import Table
 from rich.text import Text
 
 from pipeline import prefect_env
-from pipeline.settings import DEFAULT_DB
+from pipeline.settings import DEFAULT_DB, SQL_TIMEOUT_SECONDS
 
 console = Console(stderr=True)
+# Control characters shown as escapes: a newline in a file name must not start a line of
+# output of its own, nor an ESC send the terminal a command.
+_CONTROLS = {code: f"\\x{code:02x}" for code in [*range(32), 127]} | {10: "\\n", 13: "\\r", 9: "\\t"}
+_CONTROLS |= {0x85: "\\x85", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+_CELL_CONTROLS = {code: escape for code, escape in _CONTROLS.items() if code != 10}
+
+
+def shown(value, newlines: bool = False) -> Text:
+    """A name, URL, path or message as plain text for rich: never read as markup, its
+    control characters escaped (but newlines, with `newlines`: the lines of a table cell)."""
+    return Text(str(value).translate(_CELL_CONTROLS if newlines else _CONTROLS))
 
 
 def db_option(function):
@@ -101,7 +112,7 @@ def _ingest_files(paths, db_path, no_prefect, wait, workers=1, dask_address=None
     _print_summary(summary, db_path)
     if summary.documents["failed"]:
         for error in summary.errors:
-            console.print(f"[red]not extracted[/red] {error}", soft_wrap=True)
+            console.print(Text("not extracted ", style="red") + shown(error), soft_wrap=True)
 
 
 def _ingest_portals(sources_path, only, db_path, no_prefect, wait, fetch_options) -> None:
@@ -127,17 +138,17 @@ def _ingest_portals(sources_path, only, db_path, no_prefect, wait, fetch_options
         Console().print("Nothing new: no document was added or changed.")
     for run in done:
         for error in run.errors:
-            console.print(f"[red]failed[/red] {run.source}: {error}", soft_wrap=True)
+            console.print(Text("failed ", style="red") + shown(f"{run.source}: {error}"), soft_wrap=True)
 
 
 def _print_runs(rows: list[dict], title: str) -> None:
     from pipeline.portal.runs import COUNTS
 
-    table = Table(title=title)
+    table = Table(title=shown(title))
     for column in ("source", *COUNTS):
         table.add_column(column.replace("_", " "), justify="left" if column == "source" else "right")
     for row in rows:
-        table.add_row(row["source"], *[str(row[name] if row[name] is not None else "") for name in COUNTS])
+        table.add_row(shown(row["source"]), *[str(row[name] if row[name] is not None else "") for name in COUNTS])
     Console().print(table)
 
 
@@ -149,7 +160,7 @@ def _progress() -> Progress:
 def _print_summary(summary, db_path) -> None:
     from pipeline.research import stats
 
-    table = Table(title=f"Ingest summary ({db_path})")
+    table = Table(title=shown(f"Ingest summary ({db_path})"))
     for column in ("new", "changed", "unchanged", "failed", "tasks", "indicators", "deadlines", "citations", "flags"):
         table.add_column(column, justify="right")
     counts = [summary.documents[s] for s in ("new", "changed", "unchanged", "failed")]
@@ -204,7 +215,7 @@ def stats(db_path):
     for column in by_province["columns"]:
         table.add_column(column, justify="right" if column != "province" else "left")
     for row in by_province["rows"]:
-        table.add_row(*[str(value) for value in row])
+        table.add_row(*[shown(value) for value in row])
     console_out.print(table)
 
 
@@ -308,7 +319,8 @@ def search(query, db_path, province, since, accents, limit):
         text = Text(snippet)
         for start, end in spans:
             text.stylize("bold black on yellow", start, end)
-        out.print(f"[bold]{hit.document}[/bold] · {hit.province or '-'} · {hit.published_date or '-'} · {hit.kind}")
+        out.print(Text.assemble(Text(str(hit.document).translate(_CONTROLS), style="bold"),
+                                shown(f" · {hit.province or '-'} · {hit.published_date or '-'} · {hit.kind}")))
         out.print(text)
     out.print(f"{len(hits)} hit(s)", style="dim")
 
@@ -334,8 +346,11 @@ def _search_mode(query: str, exact: bool, forced: bool) -> str:
 @click.option("--json", "fmt", flag_value="json", help="A JSON array of objects, streamed.")
 @click.option("--table", "fmt", flag_value="table", default=True, help="A table on the terminal (the default).")
 @click.option("--param", "params", nargs=2, multiple=True, metavar="NAME VALUE", help="A named parameter (:NAME).")
-def sql(sql, db_path, fmt, params):
-    """Run one SQL query on the database, opened read-only (writes are refused).
+@click.option("--timeout", type=click.FloatRange(0), default=SQL_TIMEOUT_SECONDS, show_default=True,
+              help="Seconds SQLite may spend on the query before it is stopped (0: no limit).")
+def sql(sql, db_path, fmt, params, timeout):
+    """Run one SQL query on the database, opened read-only (writes, ATTACH and VACUUM INTO
+    are refused). The query stops after --timeout seconds, or when the process gets SIGTERM.
 
     \b
     Example:
@@ -345,16 +360,23 @@ def sql(sql, db_path, fmt, params):
     from pipeline.research import sql as sqlquery
 
     try:
-        columns, rows = sqlquery.run(db_path, sql, dict(params))
-        if fmt == "csv":
-            sqlquery.write_csv(columns, rows, sys.stdout)
-        elif fmt == "json":
-            sqlquery.write_json(columns, rows, sys.stdout)
-        else:
-            table = Table(*columns)
-            for row in rows:
-                table.add_row(*["" if value is None else str(value) for value in row])
-            Console().print(table)
+        with sqlquery.stopping_on_sigterm():
+            columns, rows = sqlquery.run(db_path, sql, dict(params), timeout or None)
+            if fmt == "csv":
+                sqlquery.write_csv(columns, rows, sys.stdout)
+            elif fmt == "json":
+                sqlquery.write_json(columns, rows, sys.stdout)
+            else:
+                table = Table()
+                for column in columns:
+                    table.add_column(shown(column))
+                for row in rows:
+                    table.add_row(*[shown("" if value is None else value, newlines=True) for value in row])
+                Console().print(table)
+    except sqlquery.QueryStopped as error:
+        sys.stdout.flush()
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(error.exit_code)
     except sqlquery.QueryError as error:
         raise click.ClickException(str(error)) from None
 
@@ -397,7 +419,7 @@ def report(db_path, output):
 
     _require_db(db_path)
     library.write_report(db_path, output)
-    console.print(f"wrote {output}", soft_wrap=True)
+    console.print(shown(f"wrote {output}"), soft_wrap=True)
 
 
 @cli.command()
@@ -423,7 +445,7 @@ def explain(document, db_path, html_path):
     except DirectivesError as error:
         raise click.ClickException(str(error)) from error
     if html_path:
-        console.print(f"wrote {write_html(found, spans, html_path)} ({len(spans)} spans)", soft_wrap=True)
+        console.print(shown(f"wrote {write_html(found, spans, html_path)} ({len(spans)} spans)"), soft_wrap=True)
     else:
         Console().print(to_rich(found["text"], spans))
 
@@ -486,10 +508,14 @@ def import_command(path, editor, db_path, dry_run, partial):
         directives import output/review/indicators.xlsx --editor lan --dry-run
         directives import output/review/indicators.xlsx --editor lan
     """
+    from pipeline.errors import DirectivesError
     from pipeline.review.importer import import_sheet
 
     _require_db(db_path)
-    result = import_sheet(db_path, path, editor, dry_run=dry_run, partial=partial)
+    try:
+        result = import_sheet(db_path, path, editor, dry_run=dry_run, partial=partial)
+    except DirectivesError as error:
+        raise click.ClickException(str(error)) from None
     plan = result.plan
     for problem in plan.problems:
         click.echo(f"{path}: {problem}", err=True)

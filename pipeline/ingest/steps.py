@@ -207,7 +207,8 @@ def store_batches(processed: list[ProcessedBatch], db_path: str | Path) -> Summa
             stored = [outcome for outcome in outcomes if outcome.status in ("new", "changed")]
             if stored:
                 ids = [outcome.document["id"] for outcome in stored]
-                with packed.attached(db, [batch.packed for batch in group if batch.packed]) as schemas, db.conn:
+                with packed.attached(db, [batch.packed for batch in group if batch.packed]) as schemas, \
+                        store.transaction(db):
                     copied = store_documents(db, stored, schemas)
                     links.resolve(db, ids)
                     search.queue_documents(db, ids)

@@ -55,7 +55,7 @@ def record_fetched(db: sqlite_utils.Database, source: str, kind: str, result: Fe
                    content_sha256: str | None = None, document_id: str | None = None) -> None:
     """Remember a URL that answered 200 or 304, and clear any failure it had."""
     stamp = store.now()
-    with db.conn:
+    with store.transaction(db):
         old = db.execute("SELECT first_seen FROM fetched_urls WHERE url = ?", [result.url]).fetchone()
         row = {"url": result.url, "source": source, "kind": kind, "http_status": result.http_status,
                "first_seen": old[0] if old else stamp, "last_checked": stamp}
@@ -70,7 +70,7 @@ def record_failure(db: sqlite_utils.Database, source: str, target: Target, reaso
                    http_status: int | None, policy: RetryPolicy) -> None:
     """Count one more failed run for a URL and schedule its next try (none past the limit)."""
     stamp = store.now()
-    with db.conn:
+    with store.transaction(db):
         old = db.execute("SELECT attempts, first_seen FROM fetch_failures WHERE url = ?", [target.url]).fetchone()
         attempts = (old[0] if old else 0) + 1
         next_retry = None
@@ -86,7 +86,7 @@ def record_failure(db: sqlite_utils.Database, source: str, target: Target, reaso
 def link_attachment(db: sqlite_utils.Database, parent_url: str, url: str) -> None:
     """Record that the article at `parent_url` links to the document at `url`."""
     from_id, to_id = store.stable_id(parent_url), store.stable_id(url)
-    with db.conn:
+    with store.transaction(db):
         present = db.execute("SELECT count(*) FROM documents WHERE id IN (?, ?)", [from_id, to_id]).fetchone()[0]
         if present == 2:
             db["document_links"].upsert({"from_document_id": from_id, "to_document_id": to_id,

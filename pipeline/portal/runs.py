@@ -39,7 +39,7 @@ def start(db_path: str | Path, source: str) -> SourceRun:
     run = SourceRun(source)
     db = store.open_db(db_path)
     try:
-        with db.conn:
+        with store.transaction(db):
             run.id = db["ingest_runs"].insert({"started": run.started, "source": source}).last_pk
     finally:
         db.close()
@@ -49,7 +49,7 @@ def start(db_path: str | Path, source: str) -> SourceRun:
 def finish(db_path: str | Path, run: SourceRun) -> None:
     db = store.open_db(db_path)
     try:
-        with db.conn:
+        with store.transaction(db):
             db["ingest_runs"].update(run.id, {"finished": store.now(), "errors": "\n".join(run.errors) or None,
                                               **{name: getattr(run, name) for name in COUNTS}})
     finally:

@@ -9,6 +9,7 @@ Read: UTF-8 with or without BOM, UTF-16 ("Unicode text"), cp1258; comma, semicol
 separated; cells NFC-normalized, the `'` prefix and the `="…"` wrapper taken off again.
 """
 
+import csv
 import io
 import re
 import unicodedata
@@ -103,10 +104,85 @@ def read_sheet(path: str | Path) -> pd.DataFrame:
     text = decode(data, path).lstrip("\ufeff")
     if not text.strip():
         raise SheetFileError(path, "the file is empty")
+    sep = separator(text.splitlines()[0])
+    check_records(text, sep, path)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=separator(text.splitlines()[0]), dtype=str,
+        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str,
                             keep_default_na=False, na_filter=False, skip_blank_lines=True)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise SheetFileError(path, f"not a CSV table ({error})") from None
     frame.columns = [unicodedata.normalize("NFC", str(c)).strip().lower() for c in frame.columns]
     return frame.map(lambda cell: restore(unicodedata.normalize("NFC", cell)))
+
+
+def check_records(text: str, sep: str, path) -> None:
+    """Raise SheetFileError naming the row (the header is row 1, blank lines not counted,
+    as in import's problems), its first line in the file and the column of the first
+    record that has more fields than the header or a quote that does not close its cell."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # a cell may be as long as the file
+    try:
+        reader = csv.reader(io.StringIO(text), delimiter=sep, strict=True)
+        header: list[str] | None = None
+        row = 0
+        while True:
+            line = reader.line_num + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                where = f"row {row + 1} (line {line})"
+                raise SheetFileError(path, f"{where}, {_quote_problem(text, line, sep, header) or error}") from None
+            if not record:
+                continue
+            row += 1
+            if header is None:
+                header = [unicodedata.normalize("NFC", name).strip().lower() for name in record]
+            elif len(record) > len(header):
+                raise SheetFileError(path, f"row {row} (line {line}), column {len(header) + 1}: {len(record)} "
+                                     f"fields where the header has {len(header)} (extra value "
+                                     f"{record[len(header)]!r}); a cell holding the separator {sep!r} must be "
+                                     "quoted")
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _quote_problem(text: str, first_line: int, sep: str, header: list[str] | None) -> str | None:
+    """Where the record starting on `first_line` has a quoted cell that is never closed, or
+    closed before other characters than the separator; None if it has neither."""
+    offset = 0
+    for _ in range(first_line - 1):
+        offset = text.index("\n", offset) + 1
+    column, line, quoted_on, at_start, i = 1, first_line, None, True, offset
+
+    def name() -> str:
+        return f"column {column}" + (f" ({header[column - 1]})" if header and column <= len(header) else "")
+
+    while i < len(text):
+        char = text[i]
+        if quoted_on is not None:
+            if char == '"' and text[i + 1:i + 2] == '"':
+                i += 2
+                continue
+            if char == '"':
+                after = text[i + 1:i + 2]
+                if after not in (sep, "\n", "\r", ""):
+                    return (f"{name()}: the cell quoted from line {quoted_on} closes on line {line} before "
+                            f"{text[i + 1:i + 21]!r}, not at a separator (a quote is missing, or a quote inside "
+                            'a cell is not doubled as "")')
+                quoted_on = None
+            elif char == "\n":
+                line += 1
+        elif char == '"' and at_start:
+            quoted_on = line
+        elif char == sep:
+            column, at_start, i = column + 1, True, i + 1
+            continue
+        elif char in "\r\n":
+            return None
+        at_start = False
+        i += 1
+    if quoted_on is not None:
+        return f"{name()}: the quote opened on line {quoted_on} is never closed"
+    return None

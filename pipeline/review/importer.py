@@ -15,7 +15,7 @@ from pipeline.store import search
 from pipeline.review import sheet
 from pipeline.review.csvio import read_sheet
 from pipeline.review.export import write_csv
-from pipeline.store.core import now, open_db, stable_id
+from pipeline.store.core import now, open_db, stable_id, transaction
 from pipeline.review.xlsxio import is_xlsx, read_xlsx
 
 ADDED_RULE = "staff.added"
@@ -300,7 +300,7 @@ def apply(db, changes: list[Change], editor: str, file: str) -> None:
     """Write the changes to the log and to the state the views apply, and re-index the
     documents they touch for search, in one transaction."""
     stamp = now()
-    with db.conn:
+    with transaction(db):
         for change in changes:
             db.execute("INSERT INTO corrections (table_name, row_id, document_id, action, field, old, new, editor, "
                        "file, imported_at, start, [end], note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

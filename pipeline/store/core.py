@@ -289,19 +289,45 @@ MIGRATIONS = [_migration_1, _migration_research, _migration_corrections, _migrat
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) a store and bring its schema up to date."""
+    """Open (creating if needed) a store and bring its schema up to date, each migration
+    with its new `user_version` in one transaction: a run killed while migrating leaves
+    the schema of the last step done, which the next run takes up."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     db = sqlite_utils.Database(path)
     db.conn.execute("PRAGMA foreign_keys = ON")
     db.enable_wal()
     db.execute("PRAGMA synchronous = NORMAL")  # durable at each checkpoint; safe under WAL
-    version = db.execute("PRAGMA user_version").fetchone()[0]
-    for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
-        with db.conn:
-            migration(db)
-            db.execute(f"PRAGMA user_version = {number}")
+    for number, migration in enumerate(MIGRATIONS, start=1):
+        if db.execute("PRAGMA user_version").fetchone()[0] >= number:
+            continue
+        with transaction(db):
+            # read again under the write lock: another process may have migrated meanwhile
+            if db.execute("PRAGMA user_version").fetchone()[0] < number:
+                migration(db)
+                db.execute(f"PRAGMA user_version = {number}")
     return db
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database):
+    """One transaction for the block (`BEGIN IMMEDIATE`: the write lock taken at once),
+    committed at its end, rolled back if it raises. sqlite-utils commits each
+    `db.execute` of its own when no transaction is open, and `with db.conn:` opens
+    none, so a write that must be all or nothing goes in this block. Inside a
+    transaction already open, the block is a savepoint of it."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    db.conn.execute("COMMIT")
 
 
 # Connections held open by `held_open`, by (resolved path, thread): SQLite connections
@@ -467,7 +493,7 @@ def by_columns(rows: list[dict]) -> list[tuple[tuple, list[tuple]]]:
 def record_failure(db: sqlite_utils.Database, document: dict) -> None:
     """Mark a document as failed (`error`, `needs_ocr`, `no_article`). A version stored before keeps its text and rows, and
     its old hash, so the next run tries again."""
-    with db.conn:
+    with transaction(db):
         existing = db.execute("SELECT 1 FROM documents WHERE id = ?", [document["id"]]).fetchone()
         if existing:
             db["documents"].update(document["id"], {"status": document["status"], "error": document["error"],

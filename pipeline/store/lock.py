@@ -14,7 +14,9 @@ class LockedError(DirectivesError):
 
 
 def lock_path_for(db_path: str | Path) -> Path:
-    db_path = Path(db_path)
+    """The lock file beside the database's real file: a symlink to the database, or a path
+    through a symlinked folder, names the same lock as the path it points to."""
+    db_path = Path(db_path).resolve()
     return db_path.with_name(db_path.name + ".lock")
 
 
