@@ -300,7 +300,7 @@ def search(query, db_path, province, since, accents, limit):
     """
     from pipeline.store import search as library
     from pipeline.parse.metadata import canonical_province
-    from pipeline.store.core import open_db
+    from pipeline.store import open_db
 
     _require_db(db_path)
     typed = library.has_diacritics(query)

@@ -10,7 +10,7 @@ from prefect.settings import PREFECT_API_URL, temporary_settings
 
 from pipeline.ingest import steps
 from pipeline.portal import steps as portal
-from pipeline.store import core as store
+from pipeline import store
 from pipeline.portal.runs import SourceRun
 from pipeline.portal.fetch import FetchSettings
 from pipeline.portal.fetch_state import RetryPolicy

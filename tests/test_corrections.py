@@ -99,7 +99,7 @@ def test_views_keep_the_extracted_columns_and_add_corrected_at_the_end(db_path):
 
 
 def test_a_database_from_before_corrections_is_migrated(tmp_path):
-    from pipeline.store import core as store
+    from pipeline import store
 
     db = sqlite_utils.Database(tmp_path / "old.db")
     store.MIGRATIONS[0](db)

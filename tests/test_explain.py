@@ -75,11 +75,11 @@ def test_parties_view_and_assignees(fixture_db):
 
 
 def test_migration_upgrades_a_version_1_database(tmp_path):
-    from pipeline.store import core as store
+    from pipeline import store
 
     path = tmp_path / "old.db"
     db = sqlite_utils.Database(path)
-    store._migration_1(db)
+    store.schema._migration_1(db)
     db.execute("PRAGMA user_version = 1")
     db.close()
     upgraded = store.open_db(path)

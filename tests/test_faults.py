@@ -21,7 +21,7 @@ import pytest
 import sqlite_utils
 from conftest import REPO
 
-from pipeline.store import core as store
+from pipeline import store
 from pipeline.cli import cli
 from pipeline.review.export import export
 from pipeline.ingest.steps import BatchWriter, batches, ingest, process_batch

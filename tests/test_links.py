@@ -10,7 +10,7 @@ from conftest import SEEDS, shared_path
 
 from pipeline.store import duplicates
 from pipeline.store import links
-from pipeline.store import core as store
+from pipeline import store
 from pipeline.parse.identity import identify, references
 from pipeline.ingest.steps import ingest
 from pipeline.ingest.files import discover

@@ -7,7 +7,7 @@ import sqlite_utils
 from conftest import FIXTURES, SEEDS
 
 from pipeline.store import packed
-from pipeline.store import core as store
+from pipeline import store
 from pipeline.ingest.steps import batches, process, process_batch, store_batches
 from pipeline.settings import raw_dir_for
 from pipeline.ingest.files import discover

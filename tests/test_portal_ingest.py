@@ -5,7 +5,7 @@ import pytest
 import sqlite_utils
 from portal_site import FLAKY, LOOP, SLOW, serve_portal
 
-from pipeline.store import core as store
+from pipeline import store
 from pipeline.portal.fetch import FetchSettings
 from pipeline.portal.fetch_state import RetryPolicy
 from pipeline.portal.steps import ingest_sources

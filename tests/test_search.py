@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from conftest import SEEDS
 
 from pipeline.store import search
-from pipeline.store import core as store
+from pipeline import store
 from pipeline.cli import cli
 from pipeline.ingest.steps import ingest, process_batch, store_batches
 from pipeline.ingest.files import discover

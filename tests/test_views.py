@@ -4,7 +4,7 @@ import pytest
 import sqlite_utils
 
 from pipeline.research import catalog
-from pipeline.store import core as store
+from pipeline import store
 from pipeline.store import views
 from pipeline.research.sql import run
 

@@ -18,7 +18,7 @@ from pipeline.store import links
 from pipeline.parse import metadata
 from pipeline.store import packed
 from pipeline.store import search
-from pipeline.store import core as store
+from pipeline import store
 from pipeline.store.archive import archive, sha256
 from pipeline.errors import DirectivesError
 from pipeline.text.nlp import Segmenter

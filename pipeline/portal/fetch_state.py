@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from pipeline.store import core as store
+from pipeline import store
 from pipeline.portal.fetch import FetchResult, Validators
 
 

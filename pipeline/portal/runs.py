@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.store import core as store
+from pipeline import store
 
 COUNTS = ("discovered", "fetched", "not_modified", "new", "changed", "unchanged", "failed")
 

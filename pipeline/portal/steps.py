@@ -13,7 +13,7 @@ from pipeline.portal import discovery
 from pipeline.portal import fetch_state
 from pipeline.store import lock
 from pipeline.portal import runs
-from pipeline.store import core as store
+from pipeline import store
 from pipeline.ingest import steps
 from pipeline.store.archive import sha256
 from pipeline.portal.fetch import Fetcher, FetchResult, FetchSettings

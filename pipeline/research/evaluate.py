@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.text.normalize import fold_for_matching
-from pipeline.store.core import open_db
+from pipeline.store import open_db
 
 CATEGORIES = ("tasks", "indicators", "deadlines", "citations")
 _MONEY_SCALES = {"nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9, "nghìn tỷ": 1e12}

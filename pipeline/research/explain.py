@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.text import Text
 
 from pipeline.errors import DirectivesError
-from pipeline.store.core import open_db
+from pipeline.store import open_db
 
 # kind -> (rich style, HTML colour)
 STYLES = {"indicator": ("bold black on yellow", "#fff3a3"), "deadline": ("bold white on blue", "#b9d7ff"),

@@ -1,6 +1,6 @@
 """Counts per table and per province."""
 
-from pipeline.store.core import open_db
+from pipeline.store import open_db
 
 TABLES = ("documents", "tasks", "indicators", "deadlines", "citations", "quality_flags")
 

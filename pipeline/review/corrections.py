@@ -1,7 +1,7 @@
 """Read the corrections log: what staff changed, and which corrections lost their row."""
 
 from pipeline.store.correction_tables import CATEGORIES
-from pipeline.store.core import open_db
+from pipeline.store import open_db
 
 LOG_COLUMNS = ("id", "imported_at", "editor", "file", "table_name", "row_id", "document_id", "action", "field",
                "old", "new", "note")

@@ -8,7 +8,7 @@ import pandas as pd
 
 from pipeline.review import sheet
 from pipeline.review.csvio import write_sheet
-from pipeline.store.core import open_db
+from pipeline.store import open_db
 from pipeline.review.xlsxio import is_xlsx, write_xlsx
 
 # Without a `category` column, --category matches text in the row's describing column.

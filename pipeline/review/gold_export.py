@@ -7,7 +7,7 @@ file lists every row the public (corrected) views hold for it.
 import json
 from pathlib import Path
 
-from pipeline.store.core import open_db
+from pipeline.store import open_db
 
 _EVIDENCE_WORDS = 12
 

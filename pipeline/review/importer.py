@@ -15,7 +15,7 @@ from pipeline.store import search
 from pipeline.review import sheet
 from pipeline.review.csvio import read_sheet
 from pipeline.review.export import write_csv
-from pipeline.store.core import now, open_db, stable_id, transaction
+from pipeline.store import now, open_db, stable_id, transaction
 from pipeline.review.xlsxio import is_xlsx, read_xlsx
 
 ADDED_RULE = "staff.added"

@@ -10,7 +10,7 @@ import sqlite_utils
 
 from pipeline.store import duplicates
 from pipeline.store import packed
-from pipeline.store import core as store
+from pipeline.store import writes
 
 # The relations this module writes; others in document_links (attachments) are left alone.
 RELATIONS = ("replaces", "amends", "implements", "cites", "duplicate_of")
@@ -50,7 +50,7 @@ def canonical_ids(db: sqlite_utils.Database, batch: list[tuple[dict, list[int] |
     stored = {other_id: _Stored(original, {"id": other_id, "doc_number": number}, duplicates.decode(minhash),
                                 ingested_at or "")
               for other_id, original, number, ingested_at, minhash
-              in store.execute_in(db, _CANDIDATES, list({i for found in sharing.values() for i in found}))}
+              in writes.execute_in(db, _CANDIDATES, list({i for found in sharing.values() for i in found}))}
     found: list[str | None] = []
     by_band: dict[int, list[int]] = {}
     for index, (document, signature, bands) in enumerate(batch):
@@ -87,19 +87,19 @@ def store_links(db: sqlite_utils.Database, document_ids: list[str], copies: dict
     `schemas`, and link each of the `copies` (document id: its original's) to its
     original. Only an original's bands are stored: a copy is found through its original.
     Old bands are found by their keys, from the old signatures."""
-    store.execute_in(db, "DELETE FROM document_links WHERE from_document_id IN ({}) AND relation IN "
+    writes.execute_in(db, "DELETE FROM document_links WHERE from_document_id IN ({}) AND relation IN "
                         f"({', '.join(repr(relation) for relation in RELATIONS)})", document_ids)
-    replaced = store.execute_in(db, "SELECT document_id, minhash FROM document_signatures WHERE document_id IN ({})",
+    replaced = writes.execute_in(db, "SELECT document_id, minhash FROM document_signatures WHERE document_id IN ({})",
                                 document_ids)
     db.conn.executemany("DELETE FROM document_bands WHERE key = ? AND document_id = ?",
                         [(key, document_id) for document_id, minhash in replaced
                          for key in duplicates.band_keys(duplicates.decode(minhash))])
-    store.execute_in(db, "DELETE FROM document_signatures WHERE document_id IN ({})", document_ids)
+    writes.execute_in(db, "DELETE FROM document_signatures WHERE document_id IN ({})", document_ids)
     for schema in schemas:
         for table in ("document_links", "document_signatures"):
             packed.copy(db, schema, table)
         packed.copy(db, schema, "document_bands", leaving_out=list(copies))
-    store.insert_rows(db, "document_links", [{"from_document_id": document_id, "to_document_id": original,
+    writes.insert_rows(db, "document_links", [{"from_document_id": document_id, "to_document_id": original,
                                               "relation": "duplicate_of"} for document_id, original in copies.items()])
 
 

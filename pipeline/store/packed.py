@@ -12,7 +12,7 @@ from typing import Iterator, Sequence
 
 import sqlite_utils
 
-from pipeline.store.core import by_columns
+from pipeline.store.writes import by_columns
 
 # Images attached to the writer's connection at once: SQLite attaches at most 10 databases.
 MAX_ATTACHED = 8

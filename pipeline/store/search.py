@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 import sqlite_utils
 
-from pipeline.store import core as store
+from pipeline.store import connection
 from pipeline.text.normalize import fold_tones, nfc
 
 TABLE = "search_index"
@@ -117,7 +117,7 @@ def catch_up(db: sqlite_utils.Database, chunk: int = 256) -> int:
     """Index the queued documents, a chunk per transaction; how many were indexed."""
     done = 0
     while ids := [row[0] for row in db.execute(f"SELECT document_id FROM {TABLE}_pending LIMIT ?", [chunk])]:
-        with store.transaction(db):
+        with connection.transaction(db):
             refresh_documents(db, ids)
             db.conn.executemany(f"DELETE FROM {TABLE}_pending WHERE document_id = ?", [(i,) for i in ids])
         done += len(ids)
