@@ -71,3 +71,12 @@ def test_every_sub_package_says_what_it_is_for():
     for init in sorted((REPO / "pipeline").glob("*/__init__.py")):
         docstring = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert docstring and len(docstring.splitlines()) == 1, init
+
+
+MAX_MODULE_LINES = 400
+
+
+def test_no_module_over_the_limit():
+    long = [f"{path.relative_to(REPO)}: {count}" for path in _modules()
+            if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES]
+    assert long == []
