@@ -92,7 +92,11 @@ class _Context:
         state = self.states.get(row_id)
         if found is None and not (state and state["added"]):
             return None
-        row = dict(zip(names, found)) if found else {"id": row_id, "document_id": state["document_id"]}
+        if found:
+            row = dict(zip(names, found))
+        else:
+            assert state is not None  # an added row: checked above
+            row = {"id": row_id, "document_id": state["document_id"]}
         row.update(self.fields.get(row_id, {}))
         return row
 
@@ -287,7 +291,7 @@ def _added(context: _Context, cells: dict, number: int, values: dict, seen: dict
     sentence = " ".join(cells.get("sentence", "").split()) or None
     evidence = sentence or values.get("text") or values.get("number")
     start = context.text_of(document_id).find(evidence) if evidence else -1
-    span = (start, start + len(evidence)) if start >= 0 else (None, None)
+    span = (start, start + len(evidence)) if evidence and start >= 0 else (None, None)
     fields = {sheet.DB_COLUMN.get(k, k): v for k, v in values.items() if v is not None}
     if sheet.has_sentence(category):
         fields["sentence"] = sentence
@@ -367,5 +371,6 @@ def write_rejects(plan: Plan) -> Path:
     rows = plan.frame.loc[[number - 2 for number in plan.rejected_rows]].copy()
     rows["reason"] = ["; ".join(str(p) for p in problems) for problems in plan.rejected_rows.values()]
     out = plan.path.with_name(plan.path.stem + ".rejects.csv")
+    assert plan.category is not None  # rows are rejected only once the sheet's category is known
     write_csv(rows, plan.category, out)
     return out

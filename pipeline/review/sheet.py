@@ -68,7 +68,7 @@ def guess_category(header: list[str]) -> str | None:
     """The category whose editable columns the header holds best (at least half of them)."""
     present = set(header)
     scores = {c: len(present & set(fields)) / len(fields) for c, fields in EDITABLE.items()}
-    best = max(scores, key=scores.get)
+    best = max(scores, key=lambda category: scores[category])
     return best if scores[best] >= 0.5 else None
 
 

@@ -37,7 +37,7 @@ def is_xlsx(path: str | Path) -> bool:
 
 def choices(category: str) -> dict[str, tuple[str, ...]]:
     """The columns with a fixed set of values, for drop-down validation."""
-    lists = {"status": ("ok", "delete")}
+    lists: dict[str, tuple[str, ...]] = {"status": ("ok", "delete")}
     if category == "indicators":
         lists.update(comparator=sheet.COMPARATORS, kind=sheet.KINDS)
     if category == "deadlines":

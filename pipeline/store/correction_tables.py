@@ -60,7 +60,7 @@ def create_views(db: sqlite_utils.Database) -> None:
 
     A migration that adds a column to an `*_extracted` table calls this afterwards."""
     for name in CATEGORIES:
-        columns = [column.name for column in db[f"{name}_extracted"].columns]
+        columns = [column.name for column in db.table(f"{name}_extracted").columns]
         db.execute(f"DROP VIEW IF EXISTS [{name}]")
         db.execute(view_sql(name, columns))
 

@@ -22,7 +22,7 @@ ROW_TABLES = {"tasks": "tasks_extracted", "indicators": "indicators_extracted",
               "parties": "parties_extracted"}
 
 
-_COLUMNS = {
+_COLUMNS: dict[str, dict[str, type]] = {
     "documents": {"id": str, "url": str, "source": str, "name": str, "title": str, "published_date": str,
                   "province": str, "province_current": str, "author": str, "kind": str, "text": str,
                   "content_sha256": str, "raw_path": str, "status": str, "error": str,
@@ -50,11 +50,11 @@ def _migration_1(db: sqlite_utils.Database) -> None:
     for table, columns in _COLUMNS.items():
         pk = "id" if "id" in columns else None
         foreign = [("document_id", "documents", "id")] if "document_id" in columns else None
-        db[table].create(columns, pk=pk, foreign_keys=foreign, not_null={"id"} if pk else None)
-    db["pages"].create_index(["document_id", "page"], unique=True)
-    db["documents"].create_index(["url"], unique=True)
+        db.table(table).create(columns, pk=pk, foreign_keys=foreign, not_null={"id"} if pk else None)
+    db.table("pages").create_index(["document_id", "page"], unique=True)
+    db.table("documents").create_index(["url"], unique=True)
     for table in [f"{name}_extracted" for name in EXTRACTED] + ["quality_flags"]:
-        db[table].create_index(["document_id"])
+        db.table(table).create_index(["document_id"])
     for name in EXTRACTED:
         db.create_view(name, f"SELECT * FROM {name}_extracted")
 
@@ -76,19 +76,19 @@ def _migration_portal_state(db: sqlite_utils.Database) -> None:
     """What portal ingest remembers: URLs and their validators, failures to retry, links
     from articles to their attached documents, and one row per run and source."""
     if "fetched_urls" not in db.table_names():
-        db["fetched_urls"].create({"url": str, "source": str, "kind": str, "document_id": str, "etag": str,
+        db.table("fetched_urls").create({"url": str, "source": str, "kind": str, "document_id": str, "etag": str,
                                    "last_modified": str, "content_sha256": str, "http_status": int,
                                    "first_seen": str, "last_fetched": str, "last_checked": str}, pk="url")
     if "fetch_failures" not in db.table_names():
-        db["fetch_failures"].create({"url": str, "source": str, "kind": str, "parent_url": str, "reason": str,
+        db.table("fetch_failures").create({"url": str, "source": str, "kind": str, "parent_url": str, "reason": str,
                                      "http_status": int, "attempts": int, "first_seen": str, "last_seen": str,
                                      "next_retry": str}, pk="url")
     if "document_links" not in db.table_names():
-        db["document_links"].create({"from_document_id": str, "to_document_id": str, "relation": str, "url": str},
+        db.table("document_links").create({"from_document_id": str, "to_document_id": str, "relation": str, "url": str},
                                     pk=("from_document_id", "to_document_id", "relation"))
-        db["document_links"].create_index(["to_document_id"])
+        db.table("document_links").create_index(["to_document_id"])
     if "ingest_runs" not in db.table_names():
-        db["ingest_runs"].create({"id": int, "started": str, "finished": str, "source": str, "discovered": int,
+        db.table("ingest_runs").create({"id": int, "started": str, "finished": str, "source": str, "discovered": int,
                                   "fetched": int, "not_modified": int, "new": int, "changed": int, "unchanged": int,
                                   "failed": int, "errors": str}, pk="id")
 
@@ -96,26 +96,26 @@ def _migration_portal_state(db: sqlite_utils.Database) -> None:
 def _migration_real_documents(db: sqlite_utils.Database) -> None:
     """How the text was read (OCR, per-page confidence), the document's own identity,
     links between documents, and near-duplicate signatures (docs/schema.md)."""
-    documents = db["documents"]
+    documents = db.table("documents")
     for column in ("text_source", "doc_number", "doc_type", "issuer", "signed_date", "superseded_by",
                    "canonical_id"):
         if column not in documents.columns_dict:
             documents.add_column(column, str)
-    if "confidence" not in db["pages"].columns_dict:
-        db["pages"].add_column("confidence", float)
+    if "confidence" not in db.table("pages").columns_dict:
+        db.table("pages").add_column("confidence", float)
     # document_links is shared with portal ingest (attachments): create it in the same
     # shape if absent, then add the columns that links by number need.
     if "document_links" not in db.table_names():
-        db["document_links"].create({"from_document_id": str, "to_document_id": str, "relation": str, "url": str},
+        db.table("document_links").create({"from_document_id": str, "to_document_id": str, "relation": str, "url": str},
                                     pk=("from_document_id", "to_document_id", "relation"))
-        db["document_links"].create_index(["to_document_id"])
-    links = db["document_links"]
+        db.table("document_links").create_index(["to_document_id"])
+    links = db.table("document_links")
     for column, kind in (("to_number", str), ("start", int), ("end", int)):
         if column not in links.columns_dict:
             links.add_column(column, kind)
     links.create_index(["to_number"], if_not_exists=True)
     if "document_signatures" not in db.table_names():
-        db["document_signatures"].create({"document_id": str, "minhash": str}, pk="document_id",
+        db.table("document_signatures").create({"document_id": str, "minhash": str}, pk="document_id",
                                          foreign_keys=[("document_id", "documents", "id")])
     documents.create_index(["doc_number"], if_not_exists=True)
 
@@ -124,12 +124,12 @@ def _migration_parties(db: sqlite_utils.Database) -> None:
     """Indicator categories; the responsible body on tasks and indicators; the `parties` view."""
     for table, columns in (("tasks_extracted", ("assignee",)), ("indicators_extracted", ("category", "assignee"))):
         for column in columns:
-            if column not in db[table].columns_dict:
-                db[table].add_column(column, str)
+            if column not in db.table(table).columns_dict:
+                db.table(table).add_column(column, str)
     if "parties_extracted" not in db.table_names():
-        db["parties_extracted"].create(PARTY_COLUMNS, pk="id", not_null={"id"},
+        db.table("parties_extracted").create(PARTY_COLUMNS, pk="id", not_null={"id"},
                                        foreign_keys=[("document_id", "documents", "id")])
-        db["parties_extracted"].create_index(["document_id"])
+        db.table("parties_extracted").create_index(["document_id"])
     if "parties" not in db.view_names():
         db.create_view("parties", "SELECT * FROM parties_extracted")
     correction_schema.create_views(db)  # the public views and the researchers' views pick up the new columns
@@ -140,11 +140,11 @@ def _migration_scaling(db: sqlite_utils.Database) -> None:
     """Lookups that must not scan every document: MinHash bands of each signature (a new
     document is compared with those sharing a band), document numbers as links match them."""
     if "document_bands" not in db.table_names():
-        db["document_bands"].create({"document_id": str, "key": str},
+        db.table("document_bands").create({"document_id": str, "key": str},
                                     foreign_keys=[("document_id", "documents", "id")])
-        db["document_bands"].create_index(["key"])
-        db["document_bands"].create_index(["document_id"])
-        db["document_bands"].insert_all(
+        db.table("document_bands").create_index(["key"])
+        db.table("document_bands").create_index(["document_id"])
+        db.table("document_bands").insert_all(
             {"document_id": document_id, "key": key}
             for document_id, stored in db.execute("SELECT document_id, minhash FROM document_signatures").fetchall()
             for key in duplicates.band_keys(duplicates.decode(stored)))
@@ -157,8 +157,8 @@ def _migration_ordered_lookups(db: sqlite_utils.Database) -> None:
     (links.canonical_of reads the first few, not every copy of a much reposted article);
     partial indexes find the 'replaces' links and the documents marked replaced; the
     full-text entries of a document are found by its id (search.index_document_ids)."""
-    if "ingested_at" not in db["document_bands"].columns_dict:
-        db["document_bands"].add_column("ingested_at", str)
+    if "ingested_at" not in db.table("document_bands").columns_dict:
+        db.table("document_bands").add_column("ingested_at", str)
     db.execute("""UPDATE document_bands SET ingested_at = (
                       SELECT ingested_at FROM documents WHERE documents.id = document_bands.document_id)""")
     db.execute("CREATE INDEX IF NOT EXISTS document_bands_key_order ON document_bands (key, ingested_at, document_id)")
@@ -268,8 +268,8 @@ def _migration_kind_basis_recurrence(db: sqlite_utils.Database) -> None:
     """`indicators.kind_basis`: the step of the kind decision list that decided a figure's
     kind; `deadlines.recurrence`: how often a recurring deadline falls (no interval then)."""
     for table, column in (("indicators_extracted", "kind_basis"), ("deadlines_extracted", "recurrence")):
-        if column not in db[table].columns_dict:
-            db[table].add_column(column, str)
+        if column not in db.table(table).columns_dict:
+            db.table(table).add_column(column, str)
     correction_schema.create_views(db)
     views.create_views(db)
 

@@ -227,5 +227,7 @@ def search(db: sqlite_utils.Database, query: str, accents: bool | None = None, p
         params += list(kinds)
     sql += " ORDER BY bm25(search_index) LIMIT ?"
     params.append(limit)
-    return [Hit(*row[:6], text=row[6], spans=find_spans(row[6], phrases, accents))
-            for row in db.execute(sql, params).fetchall()]
+    return [Hit(kind, ref_id, document_id, document, province, published_date, text,
+                find_spans(text, phrases, accents))
+            for kind, ref_id, document_id, document, province, published_date, text
+            in db.execute(sql, params).fetchall()]

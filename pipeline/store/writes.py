@@ -77,8 +77,8 @@ def record_failure(db: sqlite_utils.Database, document: dict) -> None:
     with transaction(db):
         existing = db.execute("SELECT 1 FROM documents WHERE id = ?", [document["id"]]).fetchone()
         if existing:
-            db["documents"].update(document["id"], {"status": document["status"], "error": document["error"],
+            db.table("documents").update(document["id"], {"status": document["status"], "error": document["error"],
                                                     "updated_at": document["updated_at"]})
         else:
-            db["documents"].insert({**document, "ingested_at": document["updated_at"]}, pk="id")
+            db.table("documents").insert({**document, "ingested_at": document["updated_at"]}, pk="id")
         search.refresh_search(db, document["id"])
