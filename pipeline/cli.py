@@ -10,8 +10,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from . import prefect_env
-from .settings import DEFAULT_DB
+from pipeline import prefect_env
+from pipeline.settings import DEFAULT_DB
 
 console = Console(stderr=True)
 
@@ -65,7 +65,7 @@ def ingest(paths, db_path, no_prefect, sources_path, only, wait, delay, timeout,
         directives ingest /shared/archive --db /shared/out/d.db --dask-address tcp://10.0.0.5:8786
         directives ingest --sources corpus/sources.toml --only baolangson
     """
-    from .errors import DirectivesError
+    from pipeline.errors import DirectivesError
 
     try:
         if sources_path:
@@ -82,9 +82,9 @@ def ingest(paths, db_path, no_prefect, sources_path, only, wait, delay, timeout,
 
 
 def _ingest_files(paths, db_path, no_prefect, wait, workers=1, dask_address=None) -> None:
-    from . import ingest as steps
-    from .lock import exclusive
-    from .sources import discover
+    from pipeline.ingest import steps
+    from pipeline.store.lock import exclusive
+    from pipeline.ingest.files import discover
 
     items = discover(list(paths) or None)
     with exclusive(db_path, wait), _progress() as progress:
@@ -94,7 +94,7 @@ def _ingest_files(paths, db_path, no_prefect, wait, workers=1, dask_address=None
             summary = steps.ingest(items, db_path, on_batch=advance)
         else:
             prefect_env.set_defaults()
-            from .flows import ingest_files_with_workers
+            from pipeline.flows import ingest_files_with_workers
             with prefect_env.run_settings():
                 summary = ingest_files_with_workers(workers, dask_address, paths=[str(p) for p in paths] or None,
                                                     db_path=db_path, on_batch=advance)
@@ -105,9 +105,9 @@ def _ingest_files(paths, db_path, no_prefect, wait, workers=1, dask_address=None
 
 
 def _ingest_portals(sources_path, only, db_path, no_prefect, wait, fetch_options) -> None:
-    from . import portal_ingest
-    from .fetch import FetchSettings
-    from .portal_sources import load_sources
+    from pipeline.portal import steps as portal_ingest
+    from pipeline.portal.fetch import FetchSettings
+    from pipeline.portal.sources import load_sources
 
     sources = load_sources(sources_path, only)
     with _progress() as progress:
@@ -118,7 +118,7 @@ def _ingest_portals(sources_path, only, db_path, no_prefect, wait, fetch_options
                                                 on_source=advance)
         else:
             prefect_env.set_defaults()
-            from .flows import ingest_portals
+            from pipeline.flows import ingest_portals
             with prefect_env.run_settings():
                 done = ingest_portals(sources_path=sources_path, only=only, db_path=db_path, wait=wait,
                                       fetch_options=fetch_options, on_source=advance)
@@ -131,7 +131,7 @@ def _ingest_portals(sources_path, only, db_path, no_prefect, wait, fetch_options
 
 
 def _print_runs(rows: list[dict], title: str) -> None:
-    from .runs import COUNTS
+    from pipeline.portal.runs import COUNTS
 
     table = Table(title=title)
     for column in ("source", *COUNTS):
@@ -147,7 +147,7 @@ def _progress() -> Progress:
 
 
 def _print_summary(summary, db_path) -> None:
-    from . import stats
+    from pipeline.research import stats
 
     table = Table(title=f"Ingest summary ({db_path})")
     for column in ("new", "changed", "unchanged", "failed", "tasks", "indicators", "deadlines", "citations", "flags"):
@@ -173,7 +173,7 @@ def evaluate(gold_dir, db_path, details):
         directives ingest ../shared/corpus/seeds ../shared/corpus/real
         directives evaluate --gold ../shared/gold/dev
     """
-    from .evaluate import evaluate as run, format_report
+    from pipeline.research.evaluate import evaluate as run, format_report
 
     _require_db(db_path)
     report = run(Path(gold_dir), db_path)
@@ -189,7 +189,7 @@ def stats(db_path):
     Example:
         directives stats --db output/directives.db
     """
-    from . import stats as library
+    from pipeline.research import stats as library
 
     _require_db(db_path)
     console_out = Console()
@@ -218,7 +218,7 @@ def runs(db_path, limit):
     Example:
         directives runs --limit 10
     """
-    from . import runs as library
+    from pipeline.portal import runs as library
 
     _require_db(db_path)
     rows = library.recent(db_path, limit)
@@ -247,9 +247,9 @@ def schedule(cron, sources_path, only, db_path, name, register_only):
         export PREFECT_API_URL=http://127.0.0.1:4200/api
         directives schedule --cron "0 2 * * *" --sources corpus/sources.toml
     """
-    from . import schedule as library
-    from .errors import DirectivesError
-    from .portal_sources import load_sources
+    from pipeline.portal import schedule as library
+    from pipeline.errors import DirectivesError
+    from pipeline.portal.sources import load_sources
 
     try:
         load_sources(sources_path, list(only))  # a bad sources file fails now, not at 02:00
@@ -281,9 +281,9 @@ def search(query, db_path, province, since, accents, limit):
         directives search "giải ngân"
         directives search "nong thon moi" --no-accents --province "Lạng Sơn" --since 2021-01-01
     """
-    from . import search as library
-    from .metadata import canonical_province
-    from .store import open_db
+    from pipeline.store import search as library
+    from pipeline.parse.metadata import canonical_province
+    from pipeline.store.core import open_db
 
     _require_db(db_path)
     db = open_db(db_path)
@@ -319,7 +319,7 @@ def sql(sql, db_path, fmt, params):
         directives sql "SELECT province, name, value, unit FROM indicators_by_province_year WHERE kind = 'target'"
         directives sql "SELECT * FROM deadlines_due WHERE end_date < :as_of" --param as_of 2022-01-01 --csv
     """
-    from . import sqlquery
+    from pipeline.research import sql as sqlquery
 
     try:
         columns, rows = sqlquery.run(db_path, sql, dict(params))
@@ -349,8 +349,8 @@ def web(db_path, host, port):
     Example:
         directives web --port 8001     # then open http://127.0.0.1:8001
     """
-    from . import web as library
-    from .errors import DirectivesError
+    from pipeline.research import web as library
+    from pipeline.errors import DirectivesError
 
     _require_db(db_path)
     try:
@@ -370,7 +370,7 @@ def report(db_path, output):
     Example:
         directives report -o output/report.html
     """
-    from . import report as library
+    from pipeline.research import report as library
 
     _require_db(db_path)
     library.write_report(db_path, output)
@@ -391,8 +391,8 @@ def explain(document, db_path, html_path):
         directives explain 003_lamdong-bc329-cchc-2025-nhiemvu-2026.pdf --db output/real.db
         directives explain 003_lamdong --html output/003.html
     """
-    from .errors import DirectivesError
-    from .explain import explain as library, to_rich, write_html
+    from pipeline.errors import DirectivesError
+    from pipeline.research.explain import explain as library, to_rich, write_html
 
     _require_db(db_path)
     try:
@@ -432,7 +432,7 @@ def export_command(category, out, db_path, province, since, until, document, tex
     Example:
         directives export indicators -o output/review/indicators.csv --province "Lạng Sơn" --since 2021-01-01
     """
-    from .export import Filters, export
+    from pipeline.review.export import Filters, export
 
     _require_db(db_path)
     count = export(db_path, category, out, Filters(province, since, until, document, text_category))
@@ -458,7 +458,7 @@ def import_command(path, editor, db_path, dry_run, partial):
         directives import output/review/indicators.csv --editor lan --dry-run
         directives import output/review/indicators.csv --editor lan
     """
-    from .review_import import import_sheet
+    from pipeline.review.importer import import_sheet
 
     _require_db(db_path)
     result = import_sheet(db_path, path, editor, dry_run=dry_run, partial=partial)
@@ -493,8 +493,8 @@ def corrections_command(db_path, editor, since, orphaned, gold_dir):
         directives corrections --orphaned
         directives corrections --to-gold output/gold && directives evaluate --gold output/gold
     """
-    from .corrections import LOG_COLUMNS, list_corrections
-    from .gold_export import to_gold
+    from pipeline.review.corrections import LOG_COLUMNS, list_corrections
+    from pipeline.review.gold_export import to_gold
 
     _require_db(db_path)
     if gold_dir:

@@ -1,4 +1,4 @@
-"""What the process pool's fork server loads before its workers fork (pipeline.workers): the
+"""What the process pool's fork server loads before its workers fork (pipeline.ingest.workers): the
 flows' tasks, the models every document needs and Prefect's collections, so no worker loads
 them again."""
 
@@ -6,8 +6,8 @@ from prefect.plugins import load_prefect_collections
 
 from extractors import AnalyzedDocument, extract
 
-from . import flows  # noqa: F401  (the tasks the workers run, and all they import)
-from .ingest import segmenter
+from pipeline import flows  # noqa: F401  (the tasks the workers run, and all they import)
+from pipeline.ingest.steps import segmenter
 
 extract(AnalyzedDocument("Sở Tài chính chủ trì, giải ngân đạt 95% trước ngày 30/11/2021.", segmenter(), "2021-01-01"))
 # Prefect imports the packages of its `prefect.collections` entry points when a worker's first

@@ -8,7 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from pipeline.fetch import Fetcher, FetchSettings, Validators, retry_after_seconds
+from pipeline.portal.fetch import Fetcher, FetchSettings, Validators, retry_after_seconds
 
 FAST = FetchSettings(timeout=1.0, delay=0.0, retries=1, backoff=0.01, max_bytes=10_000)
 PAGE = "<html><body><p>Tỉnh ủy giao nhiệm vụ</p></body></html>".encode()

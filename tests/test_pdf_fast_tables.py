@@ -13,10 +13,10 @@ from pdfplumber.table import TableFinder, TableSettings
 from pdfplumber.utils import extract_text
 from pdfplumber.utils.text import chars_to_textmap
 
-from pipeline import pdf_text
-from pipeline.normalize import clean_text
-from pipeline.parse_pdf import _text_layer, page_text_unicode, parse_pdf
-from pipeline.pdf_text import fast_pages
+from pipeline.parse import pdf_text
+from pipeline.text.normalize import clean_text
+from pipeline.parse.pdf_file import _text_layer, page_text_unicode, parse_pdf
+from pipeline.parse.pdf_text import fast_pages
 
 REAL = sorted((SHARED / "corpus" / "real").glob("*.pdf"))
 FIXTURE_TABLE = [["Chỉ tiêu", "Kế hoạch 2021"], ["Xã đạt chuẩn nông thôn mới", "10 xã"],

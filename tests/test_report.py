@@ -7,7 +7,7 @@ from click.testing import CliRunner
 from PIL import Image
 
 from pipeline.cli import cli
-from pipeline.svg import PALETTE
+from pipeline.research.charts import PALETTE
 
 WIDTH, HEIGHT = 1200, 1800
 

@@ -10,7 +10,7 @@ import yaml
 from extractors import rules
 from extractors.cues import CUES_KEY, _ruler
 from extractors.rules import RuleError, alt, load_patterns
-from pipeline.nlp import Segmenter
+from pipeline.text.nlp import Segmenter
 
 SNIPPETS = Path(__file__).parent / "snippets"
 

@@ -6,10 +6,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import SEEDS
 
-from pipeline import search, store
+from pipeline.store import search
+from pipeline.store import core as store
 from pipeline.cli import cli
-from pipeline.ingest import ingest, process_batch, store_batches
-from pipeline.sources import discover
+from pipeline.ingest.steps import ingest, process_batch, store_batches
+from pipeline.ingest.files import discover
 
 
 @pytest.fixture(scope="module")

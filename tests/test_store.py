@@ -7,9 +7,9 @@ import threading
 import pytest
 from conftest import SEEDS
 
-from pipeline import store
-from pipeline.ingest import batches, process_batch, store_and_index
-from pipeline.sources import discover
+from pipeline.store import core as store
+from pipeline.ingest.steps import batches, process_batch, store_and_index
+from pipeline.ingest.files import discover
 
 
 def test_a_held_store_lends_its_connection_to_the_writes_of_its_thread(tmp_path):

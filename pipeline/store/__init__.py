@@ -1,0 +1,1 @@
+"""The SQLite store: schema and migrations, writes, links, duplicates, search index, views."""
