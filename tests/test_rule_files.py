@@ -123,7 +123,7 @@ def _snippet_texts() -> list[str]:
     return texts
 
 
-def test_every_cue_pattern_fires_on_a_snippet():
+def test_every_cue_pattern_fires_on_a_snippet() -> None:
     """A cue no snippet reaches is untested: write the snippet it is for, or remove it."""
     segmenter = Segmenter()
     ruler = _ruler(segmenter.nlp)
