@@ -15,7 +15,7 @@ not counted; just before them, what two processes get from this machine side by 
 ratio). Peak RSS is the largest of this process and its workers. First of all, the
 cores other processes keep busy while this one sleeps (`background_busy_cores`): two workers
 have only what those leave of the machine (a Prefect server left running by an interrupted
-run takes about 0.04 of a core).
+run keeps a little of a core busy).
 
 The corpus (`build_corpus`) mixes text and HTML articles made of the seeds' clauses, numbers
 varied, with copies of the fixture PDF."""

@@ -1,5 +1,7 @@
 """Rule-based extractors for tasks, indicators, deadlines, citations and quality flags."""
 
+from collections.abc import Callable, Sequence
+
 from .citations import extract_citations
 from .context import AnalyzedDocument
 from .deadlines import extract_deadlines
@@ -8,7 +10,7 @@ from .naming import category
 from .parties import assign, extract_parties
 from .periods import context_periods, context_texts
 from .rules import rules_digest
-from .schema import Extraction, FlagRow
+from .schema import Extraction, FlagRow, TaskRow
 from .tables import with_table_cells
 from .tasks import extract_tasks
 
@@ -20,7 +22,7 @@ def extractor_version() -> str:
     return f"{__version__}+{rules_digest()}"
 
 
-def innermost_task(tasks):
+def innermost_task(tasks: Sequence[TaskRow]) -> Callable[[int], TaskRow | None]:
     """offset -> the innermost task whose text contains it, or None."""
     by_size = sorted(tasks, key=lambda t: t.end - t.start)
     return lambda offset: next((t for t in by_size if t.start <= offset < t.end), None)

@@ -1,30 +1,29 @@
 """A spaCy SpanRuler that labels cue phrases (comparators, target/result cues) in a Doc."""
 
 from functools import lru_cache
-
-import regex
+from typing import Any
 
 from spacy.language import Language
+from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
-
-from pipeline.text.normalize import fold_for_matching
 
 from .rules import load_patterns
 
 CUES_KEY = "cues"
 
 
-def add_ruler(nlp: Language, name: str, spans_key: str, rule_file: str, **config):
+def add_ruler(nlp: Language, name: str, spans_key: str, rule_file: str, **config: Any) -> SpanRuler:
     """A SpanRuler for a rule file's patterns: phrases go to its PhraseMatcher on NORM
     (the folded syllable), token patterns to its Matcher."""
     ruler = nlp.add_pipe("span_ruler", name=name, config={
         "spans_key": spans_key, "phrase_matcher_attr": "NORM", "validate": True, **config})
+    assert isinstance(ruler, SpanRuler)
     ruler.add_patterns(list(load_patterns(rule_file)))
     return ruler
 
 
 @lru_cache(maxsize=None)
-def _ruler(nlp: Language):
+def _ruler(nlp: Language) -> SpanRuler:
     return add_ruler(nlp, "cue_ruler", CUES_KEY, "cues.jsonl",
                      spans_filter={"@misc": "spacy.first_longest_spans_filter.v1"})
 

@@ -1,11 +1,11 @@
 """Calendar arithmetic for deadlines and periods: pure functions over (year, month, day)."""
 
 import calendar
-import csv
 import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
+
+from .rules import load_table
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
          "xi": 11, "xii": 12}
@@ -84,9 +84,7 @@ def years(first: int, last: int) -> Interval:
 
 @lru_cache(maxsize=1)
 def _tet_table() -> dict[int, str]:
-    path = Path(__file__).parent / "rules" / "tet.tsv"
-    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    return {int(row["year"]): row["tet"] for row in csv.DictReader(lines, delimiter="\t")}
+    return {int(row["year"]): row["tet"] for row in load_table("tet.tsv")}
 
 
 def before_tet(year_: int) -> Interval:

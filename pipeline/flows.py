@@ -36,8 +36,7 @@ def ingest_files(paths: list[str] | None = None, db_path: str = "output/directiv
     (`ingest.batches`); the flow stores the results itself (one SQLite writer), `store_size`
     documents per transaction, then indexes them for search while the workers go on.
     Storing is a plain call, not a task: every task run costs the Prefect server CPU (its
-    events and states), and with the store as a task the server took as much CPU as the
-    store itself, CPU the workers need when there are as many of them as cores.
+    events and states), CPU the workers need when there are as many of them as cores.
     """
     writer = steps.BatchWriter(db_path, store_size, steps.batch_stored)
     pending: deque = deque()

@@ -7,8 +7,8 @@ DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     # Warnings and errors only: at INFO every task run ships its log lines to the server.
     "PREFECT_LOGGING_LEVEL": "WARNING",
-    # The temporary server's first start on a machine creates and migrates its database:
-    # 25 s on a 2-core machine, past Prefect's default wait of 20 s.
+    # The temporary server's first start on a machine creates and migrates its database,
+    # which on a small machine takes longer than Prefect's default wait of 20 s.
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "120",
 }
 
@@ -26,7 +26,7 @@ def run_settings():
     (PREFECT_API_URL) they report to a temporary server that stops with this process, and
     run without heartbeats: a lasting server reads them to mark a run that died as crashed,
     a temporary one never does, and at the end of every run the engine waits for its
-    heartbeat thread, which sleeps in steps of 1 s (0.5 s a run on average)."""
+    heartbeat thread, which sleeps in steps of 1 s."""
     from prefect.settings import PREFECT_API_URL, PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
     if PREFECT_API_URL.value():

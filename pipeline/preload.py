@@ -12,5 +12,5 @@ from pipeline.ingest.steps import segmenter
 extract(AnalyzedDocument("Sở Tài chính chủ trì, giải ngân đạt 95% trước ngày 30/11/2021.", segmenter(), "2021-01-01"))
 # Prefect imports the packages of its `prefect.collections` entry points when a worker's first
 # task enters its flow's context: prefect-dask (extra `dask`) and with it Dask's `distributed`,
-# 0.5 s of a worker's CPU per flow run.
+# which every worker would otherwise import again in every flow run.
 load_prefect_collections()

@@ -8,9 +8,9 @@ BUNDLED_CORPUS = REPO_ROOT / "corpus"
 OUTPUT_DIR = Path(os.environ.get("DIRECTIVES_OUTPUT", "output"))
 DEFAULT_DB = OUTPUT_DIR / "directives.db"
 SUPPORTED_SUFFIXES = (".txt", ".html", ".htm", ".pdf", ".docx")
-# Documents per batch: a Prefect task costs its worker ~0.08 s (its settings and API client built
-# again, its states sent) and the Prefect server ~0.03 s of CPU, ~0.9 ms per document at 128;
-# batches of 64 made the flow ~5% slower with 1 and with 2 workers.
+# Documents per batch: each Prefect task run costs its worker (its settings and API client built
+# again, its states sent) and the Prefect server a fixed amount of CPU, small per document only
+# when a batch holds many documents.
 BATCH_SIZE = 128
 # Documents stored per transaction (whole batches, as they come): a commit writes every page a
 # transaction changed to the write-ahead log, and stable ids and band keys land on random pages

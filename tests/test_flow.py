@@ -22,7 +22,7 @@ from pipeline.ingest.workers import ForkedProcessPoolTaskRunner
 @pytest.fixture(scope="module")
 def prefect_api():
     """One temporary Prefect server for the module's flows. Its start (a fresh database,
-    migrations) took over the harness's default 30 s on a fresh clone: give it 120 s."""
+    migrations) can take longer than the harness's default 30 s on a fresh clone: give it 120 s."""
     with prefect_test_harness(server_startup_timeout=120), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
 

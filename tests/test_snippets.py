@@ -41,7 +41,7 @@ def _close(value):
 _OPTIONAL = ("name", "category", "period_start", "period_end", "assignee")
 
 
-@pytest.mark.parametrize("case", _cases("indicators.yaml"))
+@pytest.mark.parametrize("case", _cases("indicators.yaml") + _cases("indicators_cues.yaml"))
 def test_indicators(case, segmenter):
     rows = extract(_analyze(case, segmenter)).indicators
     got = [{"value": _close(r.value), "value_high": _close(r.value_high), "unit": r.unit, "per": r.per,

@@ -300,9 +300,8 @@ class BatchWriter:
     """Processed batches stored `size` documents at a time, whole batches in the order
     they come, with `on_stored(batch size)` called for each batch once stored: a commit
     writes every page it changed to the write-ahead log, and a batch changes most
-    pages of the random indexes again (199 MB of log for the 2,000 benchmark documents at a
-    transaction per batch, 125 MB at 256 documents). A batch processed and not yet stored
-    when a run stops is processed again by the next."""
+    pages of the random indexes again, so fewer, larger transactions write less log. A batch
+    processed and not yet stored when a run stops is processed again by the next."""
 
     def __init__(self, db_path: str | Path, size: int = STORE_SIZE, on_stored=None):
         self.db_path, self.size, self.on_stored = db_path, size, on_stored

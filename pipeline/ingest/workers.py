@@ -1,7 +1,7 @@
 """Prefect's process pool with workers that start in a fraction of a second.
 
 Prefect's ProcessPoolTaskRunner spawns each worker afresh: a new interpreter imports Prefect,
-spaCy, underthesea and the pipeline again and loads the models, some 9 s of CPU per worker and
+spaCy, underthesea and the pipeline again and loads the models, seconds of CPU per worker and
 per flow run. Here the workers fork from multiprocessing's fork server instead: one clean
 process (started once, with no threads to fork) that has imported the pipeline and loaded its
 models, so a worker costs a fork. Prefect hands each task its settings and environment

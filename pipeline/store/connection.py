@@ -70,7 +70,7 @@ CHECKPOINT_PAGES = 10_000
 
 class _Held:
     """A held connection, and the thread that copies its write-ahead log into the database
-    (a checkpoint: ~0.1 s for 10,000 pages here, about half of it the disk's sync)
+    (a checkpoint, much of it the disk's sync)
     while the writer's caller goes on, so the single writer does not wait for the disk."""
 
     def __init__(self, path: Path):

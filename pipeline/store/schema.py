@@ -209,7 +209,7 @@ def _migration_search_queue(db: sqlite_utils.Database) -> None:
 def _migration_bands_without_rowid(db: sqlite_utils.Database) -> None:
     """MinHash bands in one b-tree ordered as links.canonical_of reads them (key,
     ingested_at, document_id), not a table and two indexes: one random insert per band
-    instead of three, which had made storing slower as the store grew. A document's bands
+    instead of three, so storing slows less as the store grows. A document's bands
     are deleted by their keys, recomputed from its stored signature (links.store_links)."""
     # copied aside and back, not renamed: ALTER TABLE RENAME re-parses every view, and
     # SQLite rejects the parenthesised join of targets_vs_results there (not when queried)

@@ -77,7 +77,7 @@ def split_sentences(text: str) -> list[Sentence]:
 
 def _sent_tokenize(text: str) -> list[str]:
     """underthesea's `sent_tokenize`, its boundary rule tried only at the marks that can end a
-    sentence: its own loop steps through every character in Python, a twentieth of an ingest."""
+    sentence: its own loop steps through every character in Python."""
     if not text.strip():
         return []
     rule = _punkt()
@@ -86,17 +86,17 @@ def _sent_tokenize(text: str) -> list[str]:
     while mark:
         i = mark.start()
         if text.startswith("...", i):  # an ellipsis ends a sentence before a capital or the end
-            dots_end = _DOTS.match(text, i).end()
-            after = _INLINE_SPACE.match(text, dots_end).end()
+            dots_end = _end(_DOTS, text, i)
+            after = _end(_INLINE_SPACE, text, dots_end)
             if after >= n or text[after].isupper():
                 sentences.append(text[start:dots_end].strip())
-                start = _ANY_SPACE.match(text, dots_end).end()
+                start = _end(_ANY_SPACE, text, dots_end)
             mark = _SENTENCE_MARK.search(text, dots_end)
             continue
         if rule._is_sentence_boundary(text, i):
-            end = _MARKS.match(text, i).end()
+            end = _end(_MARKS, text, i)
             sentences.append(text[start:end].strip())
-            start = _ANY_SPACE.match(text, end).end()
+            start = _end(_ANY_SPACE, text, end)
             mark = _SENTENCE_MARK.search(text, start)
             continue
         mark = _SENTENCE_MARK.search(text, i + 1)
@@ -112,6 +112,14 @@ def _punkt() -> Any:
 
 _SENTENCE_MARK, _MARKS, _DOTS = regex.compile(r"[.?!]"), regex.compile(r"[.?!]+"), regex.compile(r"\.+")
 _INLINE_SPACE, _ANY_SPACE = regex.compile(r"[ \t]*"), regex.compile(r"[ \t\n\r]*")
+
+
+def _end(pattern: "regex.Pattern[str]", text: str, position: int) -> int:
+    """Where `pattern`, which always matches at `position` (a mark found there, or spaces
+    that may be none), ends."""
+    match = pattern.match(text, position)
+    assert match is not None
+    return match.end()
 
 
 class SyllableTokenizer:
