@@ -38,18 +38,18 @@ from pipeline import prefect_env
 prefect_env.set_defaults()  # as the CLI runs an ingest; before Prefect is imported
 
 import regex
+from prefect.settings import PREFECT_API_URL, temporary_settings
 from underthesea import word_tokenize
 
 from extractors import AnalyzedDocument, extract
 from pipeline.cli import exit_on_sigterm
 from pipeline.flows import ingest_files
+from pipeline.ingest.files import discover
 from pipeline.ingest.steps import Summary, ingest, merge, segmenter
+from pipeline.ingest.workers import ForkedProcessPoolTaskRunner
+from pipeline.parse.dispatch import parse_document
 from pipeline.parse.html_page import parse_html
 from pipeline.parse.pdf_file import parse_pdf
-from pipeline.parse.dispatch import parse_document
-from pipeline.ingest.files import discover
-from pipeline.ingest.workers import ForkedProcessPoolTaskRunner
-from prefect.settings import PREFECT_API_URL, temporary_settings
 
 REPO = Path(__file__).resolve().parent.parent
 _BODY = regex.compile(r"(?:<p>.*</p>\n)+")  # the fixture article's paragraphs
@@ -66,10 +66,14 @@ def _clauses() -> list[tuple[int, int, str]]:
     """The seeds' clauses (parts of a sentence between semicolons), each with the numbers
     of its paragraph and sentence."""
     lines = [line for path in SEEDS for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    sentences = [(paragraph, sentence) for paragraph, line in enumerate(lines)
-                 for sentence in _SENTENCE_END.split(line)]
-    return [(paragraph, number, clause) for number, (paragraph, sentence) in enumerate(sentences)
-            for clause in sentence.split("; ")]
+    sentences = [
+        (paragraph, sentence) for paragraph, line in enumerate(lines) for sentence in _SENTENCE_END.split(line)
+    ]
+    return [
+        (paragraph, number, clause)
+        for number, (paragraph, sentence) in enumerate(sentences)
+        for clause in sentence.split("; ")
+    ]
 
 
 def _article(clauses: list[tuple[int, int, str]], rng: random.Random, size: int) -> list[str]:
@@ -121,6 +125,7 @@ def _rate(count: float, seconds: float) -> float:
 def background_busy_cores(seconds: float = 3.0) -> float | None:
     """Cores busy (all processes, as /proc/stat counts them) while this process sleeps for
     `seconds`; None where there is no /proc/stat."""
+
     def busy() -> float:
         with open("/proc/stat", encoding="ascii") as stat:
             ticks = [int(field) for field in stat.readline().split()[1:]]
@@ -199,8 +204,9 @@ def run_flows(work: Path, sample: Path) -> tuple[float, float]:
         flow_seconds(work / "warmup", work / "warmup.db", 1)
         # in the order 1, 2, 2, 1: the machine's speed drifts during a run, and each figure
         # is the sum of one run before and one after the middle
-        seconds = [flow_seconds(work / "corpus", work / f"flow{run}.db", workers)
-                   for run, workers in enumerate((1, 2, 2, 1))]
+        seconds = [
+            flow_seconds(work / "corpus", work / f"flow{run}.db", workers) for run, workers in enumerate((1, 2, 2, 1))
+        ]
         return seconds[0] + seconds[3], seconds[1] + seconds[2]
 
 
@@ -231,7 +237,7 @@ def _ingest_beside_word_tokenize(items: list, db_path: Path, chunk: int = 256) -
     baseline = ingesting = 0.0
     summary = Summary()
     for start in range(0, len(items), chunk):
-        part = items[start:start + chunk]
+        part = items[start : start + chunk]
         for item in part:
             text = parse_document(item.read_bytes(), str(item.path)).text
             started = time.perf_counter()
@@ -292,8 +298,9 @@ def run(count: int) -> dict:
         ingest(items, work / "ingest.db")
         figures["rerun_fraction"] = (time.perf_counter() - started) / first
 
-        figures["cpu_scaling_2_vs_1"] = cpu_scaling([parse_document(path.read_bytes(), str(path)).text
-                                                     for path in paths[:40]])
+        figures["cpu_scaling_2_vs_1"] = cpu_scaling(
+            [parse_document(path.read_bytes(), str(path)).text for path in paths[:40]]
+        )
         one, two = run_flows(work, paths[0])
         figures["flow_1_worker_docs_per_s"] = _rate(2 * count, one)
         figures["flow_2_workers_docs_per_s"] = _rate(2 * count, two)

@@ -31,16 +31,27 @@ def innermost_task(tasks: Sequence[TaskRow]) -> Callable[[int], TaskRow | None]:
 def extract(analyzed: AnalyzedDocument) -> Extraction:
     tasks, flags = extract_tasks(analyzed)
     deadlines = extract_deadlines(analyzed)
-    flags += [FlagRow("invalid_date", f"{row.text!r}: {row.note}", row.start, row.end)
-              for row in deadlines if not row.valid]
+    flags += [
+        FlagRow("invalid_date", f"{row.text!r}: {row.note}", row.start, row.end) for row in deadlines if not row.valid
+    ]
     task_of = innermost_task(tasks)
-    prose = extract_indicators(analyzed, lambda offset: context_periods(
-        context_texts(offset, task_of, tasks, analyzed.text), analyzed.title, analyzed.year))
+    prose = extract_indicators(
+        analyzed,
+        lambda offset: context_periods(
+            context_texts(offset, task_of, tasks, analyzed.text), analyzed.title, analyzed.year
+        ),
+    )
     indicators = with_table_cells(prose, analyzed)
     for row in indicators:
         if row.rule_id == "ind.table_cell":  # named by its row and column headers
             row.category = category(row.name, "")
     parties = extract_parties(analyzed)
     assign(tasks, indicators, parties, task_of)
-    return Extraction(tasks=tasks, indicators=indicators, deadlines=deadlines,
-                      citations=extract_citations(analyzed), flags=flags, parties=parties)
+    return Extraction(
+        tasks=tasks,
+        indicators=indicators,
+        deadlines=deadlines,
+        citations=extract_citations(analyzed),
+        flags=flags,
+        parties=parties,
+    )

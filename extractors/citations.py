@@ -25,7 +25,8 @@ def _patterns():
     pattern = regex.compile(
         rf"(?<!\p{{L}})(?P<type>{types})(?:(?P<named>(?:\s+(?!(?:{types})(?!\p{{L}}))\p{{L}}+){{1,12}}?)\s+số:?|\s+số:?)?\s*(?P<number>{_NUMBER})(?![\d\p{{L}}])"
         r"(?:\s*(?:năm (?P<year>\d{4})|,?\s*(?:được ban hành\s+|ban hành\s+)?ngày\s*"
-        r"(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})|(?P<wd>\d{1,2})\s+tháng\s+(?P<wm>\d{1,2})\s+năm\s+(?P<wy>\d{4}))))?")
+        r"(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})|(?P<wd>\d{1,2})\s+tháng\s+(?P<wm>\d{1,2})\s+năm\s+(?P<wy>\d{4}))))?"
+    )
     return pattern, rules["codes"], rules["abbreviations"]
 
 
@@ -44,23 +45,38 @@ def extract_citations(analyzed: AnalyzedDocument) -> list[CitationRow]:
     for match in pattern.finditer(text):
         number = match.group("number").replace("\n", "")
         coded = "/" in number or "-" in number
-        if match.group("named") and not coded or number in own or regex.fullmatch(r"(?:19|20)\d{2}", number) and match.group("type") != "Luật":
+        if (
+            match.group("named")
+            and not coded
+            or number in own
+            or regex.fullmatch(r"(?:19|20)\d{2}", number)
+            and match.group("type") != "Luật"
+        ):
             continue
         issued = None
         if match.group("d") or match.group("wd"):
-            day, month, year = (int(match.group(k)) for k in (("d", "m", "y") if match.group("d") else ("wd", "wm", "wy")))
+            day, month, year = (
+                int(match.group(k)) for k in (("d", "m", "y") if match.group("d") else ("wd", "wm", "wy"))
+            )
             issued = dates.iso(year, month, day) if dates.check_date(year, month, day) is None else None
         sentence = analyzed.sentence_at(match.start())
-        rows.append(CitationRow(
-            number=number, doc_type=_type_of(regex.sub(r"\s+", " ", match.group("type")), number, codes, abbreviations),
-            issued_date=issued, text=match.group(), sentence=sentence.text if sentence else match.group(),
-            start=match.start(), end=match.end(),
-            rule_id="cite.coded_number" if coded else "cite.bare_number"))
+        rows.append(
+            CitationRow(
+                number=number,
+                doc_type=_type_of(regex.sub(r"\s+", " ", match.group("type")), number, codes, abbreviations),
+                issued_date=issued,
+                text=match.group(),
+                sentence=sentence.text if sentence else match.group(),
+                start=match.start(),
+                end=match.end(),
+                rule_id="cite.coded_number" if coded else "cite.bare_number",
+            )
+        )
     return _resolve_bare_numbers(rows)
 
 
 def _resolve_bare_numbers(rows: list[CitationRow]) -> list[CitationRow]:
-    """"Nghị quyết số 101" after "Nghị quyết số 101-NQ/TU" is the same document."""
+    """ "Nghị quyết số 101" after "Nghị quyết số 101-NQ/TU" is the same document."""
     full = {}
     for row in rows:
         head = regex.match(r"\d+", row.number).group()

@@ -9,8 +9,9 @@ from pipeline.text.normalize import fold_for_matching
 
 
 class AnalyzedDocument:
-    def __init__(self, text: str, segmenter: Segmenter, published_date: str | None = None,
-                 title: str | None = None, tables=None):
+    def __init__(
+        self, text: str, segmenter: Segmenter, published_date: str | None = None, title: str | None = None, tables=None
+    ):
         self.text = text
         self.title = title
         self.tables = tables or []  # pipeline.parse.document.Table: cells as the parser read them
@@ -78,7 +79,9 @@ def syllables_before(text: str, position: int, count: int, lower: int = 0) -> in
 
 def syllables_after(text: str, position: int, count: int, upper: int | None = None) -> int:
     """Where the first `count` syllables of `text[position:upper]` end."""
-    ends = [m.end() for _, m in zip(range(count), _SYLLABLE.finditer(text, position, len(text) if upper is None else upper))]
+    ends = [
+        m.end() for _, m in zip(range(count), _SYLLABLE.finditer(text, position, len(text) if upper is None else upper))
+    ]
     return ends[-1] if ends else position
 
 
@@ -102,4 +105,3 @@ def token_offsets(doc, text: str) -> list[tuple[int, int]]:
         cursor = found + len(token.text)
         offsets.append((found, cursor))
     return offsets
-

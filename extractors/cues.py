@@ -1,6 +1,6 @@
 """A spaCy SpanRuler that labels cue phrases (comparators, target/result cues) in a Doc."""
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from spacy.language import Language
@@ -15,17 +15,21 @@ CUES_KEY = "cues"
 def add_ruler(nlp: Language, name: str, spans_key: str, rule_file: str, **config: Any) -> SpanRuler:
     """A SpanRuler for a rule file's patterns: phrases go to its PhraseMatcher on NORM
     (the folded syllable), token patterns to its Matcher."""
-    ruler = nlp.add_pipe("span_ruler", name=name, config={
-        "spans_key": spans_key, "phrase_matcher_attr": "NORM", "validate": True, **config})
+    ruler = nlp.add_pipe(
+        "span_ruler",
+        name=name,
+        config={"spans_key": spans_key, "phrase_matcher_attr": "NORM", "validate": True, **config},
+    )
     assert isinstance(ruler, SpanRuler)
     ruler.add_patterns(list(load_patterns(rule_file)))
     return ruler
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ruler(nlp: Language) -> SpanRuler:
-    return add_ruler(nlp, "cue_ruler", CUES_KEY, "cues.jsonl",
-                     spans_filter={"@misc": "spacy.first_longest_spans_filter.v1"})
+    return add_ruler(
+        nlp, "cue_ruler", CUES_KEY, "cues.jsonl", spans_filter={"@misc": "spacy.first_longest_spans_filter.v1"}
+    )
 
 
 def cue_spans(nlp: Language, doc: Doc) -> list[Span]:
@@ -41,4 +45,4 @@ def _inside_name(span: Span) -> bool:
     if not first.text[:1].isupper() or first.i == 0:
         return False
     previous = span.doc[first.i - 1]
-    return not (previous.is_punct and previous.text in ".:;!?(\"“-–|")
+    return not (previous.is_punct and previous.text in '.:;!?("“-–|')

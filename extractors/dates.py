@@ -7,8 +7,20 @@ from functools import lru_cache
 
 from .rules import load_table
 
-ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "vi": 6, "vii": 7, "viii": 8, "ix": 9, "x": 10,
-         "xi": 11, "xii": 12}
+ROMAN = {
+    "i": 1,
+    "ii": 2,
+    "iii": 3,
+    "iv": 4,
+    "v": 5,
+    "vi": 6,
+    "vii": 7,
+    "viii": 8,
+    "ix": 9,
+    "x": 10,
+    "xi": 11,
+    "xii": 12,
+}
 
 
 @dataclass(frozen=True)
@@ -63,7 +75,7 @@ def quarter(year: int, q: int) -> Interval:
 
 
 def months_of_year(year: int, count: int, *, first: bool) -> Interval:
-    """"N tháng đầu/cuối năm": the first or last N months of a year."""
+    """ "N tháng đầu/cuối năm": the first or last N months of a year."""
     if not 1 <= count <= 12:
         return Interval(None, None, "month", False, f"{count} months is not part of a year")
     start_month = 1 if first else 13 - count
@@ -88,7 +100,7 @@ def _tet_table() -> dict[int, str]:
 
 
 def before_tet(year_: int) -> Interval:
-    """"trước Tết Nguyên đán": up to the eve of the lunar new year of that year."""
+    """ "trước Tết Nguyên đán": up to the eve of the lunar new year of that year."""
     tet = _tet_table().get(year_)
     if tet is None:
         return Interval(None, None, "day", False, f"no Tết date known for {year_}")

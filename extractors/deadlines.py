@@ -17,8 +17,10 @@ _ROMAN_Q = r"iv|iii|ii|i|[1-4]"
 @lru_cache(maxsize=1)
 def _lunar_names() -> tuple[dict[str, int], dict[str, int]]:
     rules = load_yaml("deadlines.yaml")
-    return tuple({name: index for index, names in enumerate(rules[key]) for name in names}
-                 for key in ("lunar_stems", "lunar_branches"))
+    return tuple(
+        {name: index for index, names in enumerate(rules[key]) for name in names}
+        for key in ("lunar_stems", "lunar_branches")
+    )
 
 
 def _lunar_year(stem: str, branch: str, near: int) -> int | None:
@@ -45,7 +47,8 @@ def _pattern() -> regex.Pattern:
         rf"|(?P<n>\d{{1,2}}|ba|sáu|chín) tháng (?P<edge>đầu|cuối) năm(?: (?P<ny>{_YEAR}))?"
         rf"|tháng (?P<mm>\d{{1,2}})(?:(?:\s*/\s*|\s+năm\s+)(?P<my>{_YEAR}))?(?![\d/])"
         rf"|(?:cuối\s+)?năm (?P<yy>{_YEAR})(?![\d/-]| - \d)"
-        rf")")  # on folded text: lower case already, and case-blind matching costs a fifth more
+        rf")"
+    )  # on folded text: lower case already, and case-blind matching costs a fifth more
 
 
 # What each alternative of `_pattern` after the cue begins with (a digit, where a time of day
@@ -120,7 +123,7 @@ def extract_deadlines(analyzed: AnalyzedDocument) -> list[DeadlineRow]:
             continue
         if g["n"] and g["edge"] is None:
             continue
-        if cue and _not_after().search(folded[max(0, match.start() - 15):match.start()]):
+        if cue and _not_after().search(folded[max(0, match.start() - 15) : match.start()]):
             continue
         interval = _interval(match, analyzed.year, published)
         if interval is None:
@@ -131,11 +134,20 @@ def extract_deadlines(analyzed: AnalyzedDocument) -> list[DeadlineRow]:
         if cue and cue not in load_yaml("deadlines.yaml")["within"]:
             start_date = None
         sentence = analyzed.sentence_at(match.start())
-        rows.append(DeadlineRow(
-            text=analyzed.text[match.start():match.end()], start_date=start_date, end_date=interval.end,
-            granularity=interval.granularity, valid=interval.valid, note=interval.note,
-            sentence=sentence.text if sentence else "", start=match.start(), end=match.end(),
-            rule_id=f"deadline.{_kind(g)}"))
+        rows.append(
+            DeadlineRow(
+                text=analyzed.text[match.start() : match.end()],
+                start_date=start_date,
+                end_date=interval.end,
+                granularity=interval.granularity,
+                valid=interval.valid,
+                note=interval.note,
+                sentence=sentence.text if sentence else "",
+                start=match.start(),
+                end=match.end(),
+                rule_id=f"deadline.{_kind(g)}",
+            )
+        )
     return rows
 
 
@@ -144,7 +156,7 @@ def _in_time_column(folded: str, position: int) -> bool:
     header names when work is due ("Thời gian hoàn thành", "Thời hạn", "Tiến độ")."""
     line_start = folded.rfind("\n", 0, position) + 1
     line_end = folded.find("\n", position)
-    line = folded[line_start:line_end if line_end >= 0 else len(folded)]
+    line = folded[line_start : line_end if line_end >= 0 else len(folded)]
     if " | " not in line:
         return False
     column = folded.count(" | ", line_start, position)
@@ -155,7 +167,7 @@ def _in_time_column(folded: str, position: int) -> bool:
             break
         header_start = previous_start
     header_end = folded.find("\n", header_start)
-    header = folded[header_start:header_end if header_end >= 0 else len(folded)].split(" | ")
+    header = folded[header_start : header_end if header_end >= 0 else len(folded)].split(" | ")
     return column < len(header) and bool(_time_header().search(header[column]))
 
 
@@ -165,8 +177,15 @@ def _time_header() -> regex.Pattern:
 
 
 def _kind(groups: dict) -> str:
-    for key, name in (("tet", "tet"), ("d", "day"), ("wd", "day_words"), ("q", "quarter"),
-                      ("n", "months_of_year"), ("mm", "month"), ("yy", "year")):
+    for key, name in (
+        ("tet", "tet"),
+        ("d", "day"),
+        ("wd", "day_words"),
+        ("q", "quarter"),
+        ("n", "months_of_year"),
+        ("mm", "month"),
+        ("yy", "year"),
+    ):
         if groups[key]:
             return name
     return "other"

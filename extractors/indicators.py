@@ -39,22 +39,27 @@ def _patterns() -> dict[str, regex.Pattern]:
     units = load_yaml("units.yaml")
     negatives = load_yaml("negatives.yaml")
     low = lambda words: [w.lower() for w in words]  # noqa: E731
-    unit_re = (rf"(?P<pp>{alt(low(units['percentage_points']))})"
-               rf"|(?P<pct>{alt(low(units['percent']))})"
-               rf"|(?:(?P<scale>{alt(units['scales'])})\s+)?(?P<currency>{alt(low(units['currencies']))})"
-               rf"|(?:(?P<cscale>{alt(units['scales'])})\s+)?(?P<unit>{alt(low(units['units']))})"
-               rf"|(?P<bare_scale>{alt(units['scales'])})")
+    unit_re = (
+        rf"(?P<pp>{alt(low(units['percentage_points']))})"
+        rf"|(?P<pct>{alt(low(units['percent']))})"
+        rf"|(?:(?P<scale>{alt(units['scales'])})\s+)?(?P<currency>{alt(low(units['currencies']))})"
+        rf"|(?:(?P<cscale>{alt(units['scales'])})\s+)?(?P<unit>{alt(low(units['units']))})"
+        rf"|(?P<bare_scale>{alt(units['scales'])})"
+    )
     return {
         "number": regex.compile(
             rf"(?<![\d.,/\p{{L}}])(?P<num>{NUMBER}|{NUMBER_WORDS}(?=\s))"
-            rf"(?:\s*(?:-|–|đến)\s*(?P<high>{NUMBER})(?!\d))?(?![\d])"),
+            rf"(?:\s*(?:-|–|đến)\s*(?P<high>{NUMBER})(?!\d))?(?![\d])"
+        ),
         "unit": regex.compile(rf"^\s*(?:{unit_re})(?!\p{{L}})"),
         "fraction": regex.compile(rf"^/(?P<den>{NUMBER})\s*"),
         "per_slash": regex.compile(rf"^\s*/\s*(?P<per>{alt(low(units['per_words']))}|\p{{L}}+)(?!\p{{L}})"),
         "per_every": regex.compile(rf"^\s*(?:{_EVERY_YEAR}|/ năm)"),
         # "mỗi năm tạo việc làm cho 20 nghìn lao động": the rate stated before the figure
         "per_every_before": regex.compile(rf"{_EVERY_YEAR}[^\d;:()]{{0,40}}$"),
-        "per_population": regex.compile(r"^\s*(?:trên|/)\s*(?P<per>(?:1|một) vạn dân|(?:1|một) nghìn dân|[\d.]+ (?:dân|người))"),
+        "per_population": regex.compile(
+            r"^\s*(?:trên|/)\s*(?P<per>(?:1|một) vạn dân|(?:1|một) nghìn dân|[\d.]+ (?:dân|người))"
+        ),
         # "95% trở lên", "1.500 đảng viên mới trở lên"
         "after_cmp": regex.compile(r"^(?:\s+\p{L}+){0,3}?\s*(?P<cmp>trở lên|trở xuống)"),
         # each ends at the end of the text before the number: matched from the end, reading little
@@ -80,8 +85,10 @@ def _name_window(text: str, clause_start: int, clause_end: int, number_start: in
     the figure (a name has at most `max_words` words after its lead-in) and a few after it
     as the segmenter's right context. Segmenting only this part is what keeps it cheap."""
     reach = syllables_before(text, name_reach(text, clause_start, number_start), 2, clause_start)
-    return (max(reach, syllables_before(text, number_start, _NAME_SYLLABLES, clause_start)),
-            syllables_after(text, unit_end, 3, clause_end))
+    return (
+        max(reach, syllables_before(text, number_start, _NAME_SYLLABLES, clause_start)),
+        syllables_after(text, unit_end, 3, clause_end),
+    )
 
 
 def _fallback_name(sentence: str, unit_end: int, unit: str) -> str:
@@ -102,19 +109,19 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
     for index, sentence in enumerate(analyzed.sentences):
         if not analyzed.segmenter.needs_words(sentence):
             continue
-        folded = analyzed.folded[sentence.start:sentence.end]
+        folded = analyzed.folded[sentence.start : sentence.end]
         doc, cues = None, None
         consumed_until = -1
         for match in patterns["number"].finditer(folded):
             if match.start() < consumed_until:
                 continue
-            rest = folded[match.end():]
-            before = folded[max(0, match.start() - 30):match.start()]
+            rest = folded[match.end() :]
+            before = folded[max(0, match.start() - 30) : match.start()]
             fraction = None if match.group("high") else patterns["fraction"].match(rest)
             if patterns["not_before"].search(before) or not fraction and patterns["not_after"].match(rest):
                 continue  # a date, an ordinal or rank ("tháng 12/2025", "xếp hạng 11/34"), a code
             if fraction:
-                rest = rest[fraction.end():]
+                rest = rest[fraction.end() :]
             unit_match = patterns["unit"].match(rest)
             offset = match.end() + (fraction.end() if fraction else 0)
             raw = match.group("num")
@@ -134,11 +141,13 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
                 elif groups["pct"]:
                     unit, rule_id = "%", "ind.percent"
                 elif groups["currency"]:
-                    currency = sentence.text[offset + unit_match.start("currency"):offset + unit_match.end("currency")]
+                    currency = sentence.text[
+                        offset + unit_match.start("currency") : offset + unit_match.end("currency")
+                    ]
                     unit = f"{groups['scale']} {currency}" if groups["scale"] else currency
                     rule_id = "ind.money"
                 elif groups["unit"]:
-                    unit = sentence.text[offset + unit_match.start("unit"):offset + unit_match.end("unit")]
+                    unit = sentence.text[offset + unit_match.start("unit") : offset + unit_match.end("unit")]
                     if groups["cscale"]:
                         value = scaled(value, groups["cscale"])
                         high = scaled(high, groups["cscale"]) if high is not None else None
@@ -150,8 +159,9 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
             else:
                 unit_end = offset
             if not unit_match:
-                fallback = _fallback_unit(analyzed, index, sentence.start + unit_end, folded[:match.start()], patterns,
-                                          share=bool(fraction))
+                fallback = _fallback_unit(
+                    analyzed, index, sentence.start + unit_end, folded[: match.start()], patterns, share=bool(fraction)
+                )
                 if fallback is None:
                     continue
                 unit, unit_end = fallback[0], fallback[1] - sentence.start
@@ -162,11 +172,11 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
             for key in ("per_slash", "per_population"):
                 per_match = patterns[key].match(tail)
                 if per_match:
-                    per = sentence.text[unit_end + per_match.start("per"):unit_end + per_match.end("per")]
+                    per = sentence.text[unit_end + per_match.start("per") : unit_end + per_match.end("per")]
                     unit_end += per_match.end()
                     break
             else:
-                lead = folded[clause_start:match.start()]
+                lead = folded[clause_start : match.start()]
                 if patterns["per_every"].match(tail) or patterns["per_every_before"].search(lead):
                     per = "năm"
                 elif _PER_CAPITA.search(lead):
@@ -175,38 +185,71 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
                 doc = analyzed.doc(index)
             if cues is None:
                 shift = doc.user_data["offset"] - sentence.start
-                cues = [(span.label_, span.start_char + shift, span.end_char + shift) for span in cue_spans(analyzed.segmenter.nlp, doc)]
-            comparator = "range" if high is not None else (_SYMBOLS.get(folded[match.start() - 1:match.start()])
-                                                           or _comparator(cues, folded, match.start(), clause_start))
+                cues = [
+                    (span.label_, span.start_char + shift, span.end_char + shift)
+                    for span in cue_spans(analyzed.segmenter.nlp, doc)
+                ]
+            comparator = (
+                "range"
+                if high is not None
+                else (
+                    _SYMBOLS.get(folded[match.start() - 1 : match.start()])
+                    or _comparator(cues, folded, match.start(), clause_start)
+                )
+            )
             after = patterns["after_cmp"].match(folded[unit_end:])
             if after and high is None:
                 comparator = ">=" if after.group("cmp") == "trở lên" else "<="
                 unit_end += after.end()
-            if high is not None and _FROM_BEFORE.search(folded[:match.start()]):
+            if high is not None and _FROM_BEFORE.search(folded[: match.start()]):
                 rule_id = "ind.range"
             period = period_at(folded, match.start(), analyzed.year, (clause_start, clause_end))
             inherited, decisive = context(sentence.start + match.start()) if period is None and context else ([], False)
-            figure_before = rows[-1] if rows and 0 <= sentence.start + match.start() - rows[-1].end < _PART_REACH else None
-            kind = _kind(cues, match.start(), clause_start, clause_end,
-                         period or (inherited[-1] if inherited and decisive else None),
-                         analyzed.published_date, comparator, folded, figure_before.kind if figure_before else None,
-                         [row.end - sentence.start for row in rows if row.start >= sentence.start])
+            figure_before = (
+                rows[-1] if rows and 0 <= sentence.start + match.start() - rows[-1].end < _PART_REACH else None
+            )
+            kind = _kind(
+                cues,
+                match.start(),
+                clause_start,
+                clause_end,
+                period or (inherited[-1] if inherited and decisive else None),
+                analyzed.published_date,
+                comparator,
+                folded,
+                figure_before.kind if figure_before else None,
+                [row.end - sentence.start for row in rows if row.start >= sentence.start],
+            )
             if inherited:
                 period = inherited[-1] if kind == "target" else inherited[0]
-            words = analyzed.words(index, *_name_window(sentence.text, clause_start, clause_end, match.start(), unit_end))
+            words = analyzed.words(
+                index, *_name_window(sentence.text, clause_start, clause_end, match.start(), unit_end)
+            )
             name = indicator_name(sentence.text, words, clause_start, match.start())
             if len(name.split()) <= (2 if rule_id in _COUNTED else 0):  # "kết nạp" + "đảng viên mới"
                 name = f"{name} {_fallback_name(sentence.text, unit_end, unit)}".strip()
-            if not name and index and not _LETTER.search(folded[clause_start:match.start()]):
+            if not name and index and not _LETTER.search(folded[clause_start : match.start()]):
                 name = _name_from_previous(analyzed, index)  # a line broken before the figure
             if not name and rows and rows[-1].sentence is sentence.text:
                 name = rows[-1].name  # "258,72 km2 (đạt 259% so với quy định)": a share of the figure before
-            rows.append(IndicatorRow(
-                name=name, category=category(name, sentence.text[clause_start:match.start()]),
-                value=value, value_high=high, unit=unit, per=per, comparator=comparator, kind=kind,
-                period_start=period.start if period else None, period_end=period.end if period else None,
-                sentence=sentence.text, start=sentence.start + match.start(), end=sentence.start + unit_end,
-                rule_id=rule_id))
+            rows.append(
+                IndicatorRow(
+                    name=name,
+                    category=category(name, sentence.text[clause_start : match.start()]),
+                    value=value,
+                    value_high=high,
+                    unit=unit,
+                    per=per,
+                    comparator=comparator,
+                    kind=kind,
+                    period_start=period.start if period else None,
+                    period_end=period.end if period else None,
+                    sentence=sentence.text,
+                    start=sentence.start + match.start(),
+                    end=sentence.start + unit_end,
+                    rule_id=rule_id,
+                )
+            )
             consumed_until = unit_end
     return _without_headline_repeats(rows, analyzed)
 
@@ -231,8 +274,9 @@ def _name_from_previous(analyzed: AnalyzedDocument, index: int) -> str:
     return indicator_name(previous.text, analyzed.words(index - 1, start), start, len(previous.text))
 
 
-def _fallback_unit(analyzed: AnalyzedDocument, index: int, position: int, folded_before: str,
-                   patterns, share: bool = False) -> tuple[str, int] | None:
+def _fallback_unit(
+    analyzed: AnalyzedDocument, index: int, position: int, folded_before: str, patterns, share: bool = False
+) -> tuple[str, int] | None:
     """The segmenter's word right after the number, when a cue verb precedes the number or
     the number is a share of a whole ("45/45 nhiệm vụ": a list's length is never written so,
     so the nouns that announce lists count here)."""
@@ -250,7 +294,9 @@ def _fallback_unit(analyzed: AnalyzedDocument, index: int, position: int, folded
         while end < len(doc) and doc[end].tag_ == "I-W":
             end += 1
         span = doc[i:end]
-        if patterns["not_unit"].match(span.text.lower()) and not (share and patterns["list_noun"].match(span.text.lower())):
+        if patterns["not_unit"].match(span.text.lower()) and not (
+            share and patterns["list_noun"].match(span.text.lower())
+        ):
             return None
         return span.text, base + span.end_char
     return None
@@ -265,23 +311,41 @@ def _comparator(cues, folded: str, number_start: int, clause_start: int) -> str:
         if _DIGIT.search(gap):
             continue
         limit = _NEAR if label in _ADJACENT_ONLY else _FAR
-        if number_start - end > limit or label in _ADJACENT_ONLY and _NOT_SPACE.search(gap.replace("mức", "").replace("đạt", "")):
+        if (
+            number_start - end > limit
+            or label in _ADJACENT_ONLY
+            and _NOT_SPACE.search(gap.replace("mức", "").replace("đạt", ""))
+        ):
             continue
         if label != "CMP_APPROX":  # "tối thiểu đạt khoảng 60%": the bound wins over "about"
             best = _COMPARATORS[label]
     return best or "="
 
 
-def _kind(cues, number_start: int, clause_start: int, clause_end: int, period, published: str | None,
-          comparator: str, folded: str, kind_before: str | None, figure_ends: list[int]) -> str:
+def _kind(
+    cues,
+    number_start: int,
+    clause_start: int,
+    clause_end: int,
+    period,
+    published: str | None,
+    comparator: str,
+    folded: str,
+    kind_before: str | None,
+    figure_ends: list[int],
+) -> str:
     """`kind_before`: the kind of the figure just before this one, which a breakdown
     ("..., trong đó 29 hợp tác xã") takes over; `figure_ends`: where the sentence's
     figures before this one end."""
     by_period = ("result" if period.end < published else "target") if period and period.end and published else None
     # A cue after a figure in its own phrase qualifies that figure ("đạt 38,2% kế hoạch vốn
     # giao"), not the ones that follow.
-    kinds = [(label, start) for label, start, _ in cues if (label in _KIND_OF or label == "PART") and not any(
-             max(folded.rfind(",", 0, start), folded.rfind(";", 0, start)) < end <= start for end in figure_ends)]
+    kinds = [
+        (label, start)
+        for label, start, _ in cues
+        if (label in _KIND_OF or label == "PART")
+        and not any(max(folded.rfind(",", 0, start), folded.rfind(";", 0, start)) < end <= start for end in figure_ends)
+    ]
     in_clause = [k for k in kinds if clause_start <= k[1] < number_start]
     if in_clause and in_clause[-1][0] == "PART" and kind_before:
         return kind_before
@@ -295,7 +359,9 @@ def _kind(cues, number_start: int, clause_start: int, clause_end: int, period, p
             return by_period if label.startswith("MAYBE_") and by_period else _KIND_OF[label]
     if by_period:
         return by_period
-    phrase_start = max(clause_start, folded.rfind(",", 0, number_start) + 1)  # "nỗ lực, quyết tâm của ..., có 22" are nouns
+    phrase_start = max(
+        clause_start, folded.rfind(",", 0, number_start) + 1
+    )  # "nỗ lực, quyết tâm của ..., có 22" are nouns
     if any(label == "DIRECTIVE" and phrase_start <= start < number_start for label, start, _ in cues):
         return "target"
     # "đạt 95% trở lên", "trước ngày ...": a bound or a deadline is set for work to come.

@@ -32,8 +32,10 @@ def _rules() -> dict:
         "max_words": int(names["max_words"]),
         "abbreviation": regex.compile(rf"(?<![\p{{L}}\-]){alt(abbreviations)}(?![\p{{L}}\-])"),
         "expansions": abbreviations,
-        "categories": [(entry["label"], regex.compile(rf"(?<!\p{{L}}){alt(fold(entry['keywords']))}(?!\p{{L}})"))
-                       for entry in categories],
+        "categories": [
+            (entry["label"], regex.compile(rf"(?<!\p{{L}}){alt(fold(entry['keywords']))}(?!\p{{L}})"))
+            for entry in categories
+        ],
     }
 
 
@@ -42,7 +44,8 @@ _PARENTHESES = regex.compile(r"\([^()]*\)")
 _DATE_ASIDE = regex.compile(
     r"(?:(?:đến hết|đến|trong|vào|tính đến) )?(?:ngày )?\d{1,2}/\d{1,2}(?:/\d{4})?"
     r"|(?:(?:đến hết|đến|trong|của|vào) )?(?:\d{1,2} )?(?:năm|giai đoạn|quý [IV]+/?) ?(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?",
-    regex.IGNORECASE)
+    regex.IGNORECASE,
+)
 _LETTER, _DIGIT = regex.compile(r"\p{L}"), regex.compile(r"\d")
 _NAME_BREAK = regex.compile(r"\w*\d\w*|[,;:!?\"“”]")  # a word with a digit, or a mark no word holds
 
@@ -74,7 +77,7 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
             break
         chosen.insert(0, word)
     chosen = _trimmed(_after_last(chosen, rules["start_after"]))
-    return _lower_first(expand_abbreviations(" ".join(" ".join(chosen[-rules["max_words"]:]).split())).strip(" -–."))
+    return _lower_first(expand_abbreviations(" ".join(" ".join(chosen[-rules["max_words"] :]).split())).strip(" -–."))
 
 
 def name_reach(text: str, clause_start: int, number_start: int) -> int:
@@ -99,7 +102,7 @@ def _row_name(line: str) -> str:
     """The first cell with words of a table row, its last clause, at most twice `max_words` words."""
     cells = [_ROW_NUMBER.sub("", c).strip() for c in line.split("|")]
     first = next((c for c in cells if _TWO_LETTERS.search(c)), "")
-    words = _CLAUSE_MARK.split(first)[-1].split()[:2 * _rules()["max_words"]]
+    words = _CLAUSE_MARK.split(first)[-1].split()[: 2 * _rules()["max_words"]]
     return _lower_first(expand_abbreviations(" ".join(words)))
 
 
@@ -128,7 +131,7 @@ def _after_last(words: list[str], phrases: frozenset[str]) -> list[str]:
     """The words after the last lead-in phrase (one to four whole words)."""
     folded = _folded(words)
     for end in range(len(words), 0, -1):
-        if any(" ".join(folded[end - n:end]) in phrases for n in range(1, min(4, end) + 1)):
+        if any(" ".join(folded[end - n : end]) in phrases for n in range(1, min(4, end) + 1)):
             return words[end:]
     return words
 

@@ -7,14 +7,40 @@ import regex
 # point is not exactly three digits.
 NUMBER = r"\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d+,\d+|\d+\.\d{1,2}(?!\d)|\d+"
 NUMBER_RE = regex.compile(NUMBER)
-_GROUPED, _DECIMAL_COMMA, _PLAIN = (regex.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?"), regex.compile(r"\d+,\d+"),
-                                    regex.compile(r"\d+(?:\.\d+)?"))
+_GROUPED, _DECIMAL_COMMA, _PLAIN = (
+    regex.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?"),
+    regex.compile(r"\d+,\d+"),
+    regex.compile(r"\d+(?:\.\d+)?"),
+)
 
-SCALES = {"nghìn": 1_000, "ngàn": 1_000, "vạn": 10_000, "triệu": 1_000_000, "tỷ": 1_000_000_000,
-          "tỉ": 1_000_000_000, "nghìn tỷ": 1_000_000_000_000, "ngàn tỷ": 1_000_000_000_000}
+SCALES = {
+    "nghìn": 1_000,
+    "ngàn": 1_000,
+    "vạn": 10_000,
+    "triệu": 1_000_000,
+    "tỷ": 1_000_000_000,
+    "tỉ": 1_000_000_000,
+    "nghìn tỷ": 1_000_000_000_000,
+    "ngàn tỷ": 1_000_000_000_000,
+}
 
-_UNITS = {"không": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4, "năm": 5, "lăm": 5,
-          "nhăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9}
+_UNITS = {
+    "không": 0,
+    "một": 1,
+    "mốt": 1,
+    "hai": 2,
+    "ba": 3,
+    "bốn": 4,
+    "tư": 4,
+    "năm": 5,
+    "lăm": 5,
+    "nhăm": 5,
+    "sáu": 6,
+    "bảy": 7,
+    "bẩy": 7,
+    "tám": 8,
+    "chín": 9,
+}
 _DIGIT_WORDS = "không|một|hai|ba|bốn|năm|sáu|bảy|bẩy|tám|chín"
 # Cardinal words as they precede a counted noun: "mười lăm", "hai mươi", "hai mươi mốt".
 NUMBER_WORDS = (

@@ -4,7 +4,7 @@ the cue words around them (rules/parties.yaml)."""
 
 import re
 from bisect import bisect_left
-from functools import lru_cache
+from functools import cache, lru_cache
 
 import regex
 from spacy.language import Language
@@ -32,12 +32,12 @@ _RECIPIENT_ENTRY = regex.compile(r"^\s*;")
 _LISTED_WITH = regex.compile(r"^\s*(?:,|và|cùng|;)?\s*(?:và\s+)?$")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _ruler(nlp: Language):
     return add_ruler(nlp, "body_ruler", BODIES_KEY, "bodies.jsonl")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _generic_matcher(vocab) -> Matcher:
     """The generic patterns (bodies_generic.jsonl), keyed by their ids: they run on a few
     tokens from each place one can start, not on the whole sentence."""
@@ -64,8 +64,10 @@ def _named_body() -> re.Pattern:
     """Where a named body (bodies.jsonl) may be in folded text: its folded syllables in
     order. A sentence without one, or a generic head, names no body and gets no Doc.
     (`re`, not `regex`: it scans a long alternation of literals several times faster.)"""
-    phrases = {r"\s*".join(re.escape(fold_for_matching(s)) for s in syllables(entry["pattern"]))
-               for entry in load_patterns("bodies.jsonl")}
+    phrases = {
+        r"\s*".join(re.escape(fold_for_matching(s)) for s in syllables(entry["pattern"]))
+        for entry in load_patterns("bodies.jsonl")
+    }
     return re.compile("|".join(sorted(phrases, key=len, reverse=True)))
 
 
@@ -78,10 +80,13 @@ def body_spans(nlp: Language, doc: Doc, heads: list[int] = ()) -> list[Span]:
     spans = list(doc.spans[BODIES_KEY])
     matcher = _generic_matcher(nlp.vocab)
     for head in heads:  # the Matcher wants tags where it reads: "W" where the segmenter's words are not
-        for token in doc[head:head + _GENERIC_REACH]:
+        for token in doc[head : head + _GENERIC_REACH]:
             token.tag_ = token.tag_ or "W"
-    generic = {(span.start, span.end, span.label_) for head in heads
-               for span in matcher(doc[head:head + _GENERIC_REACH], as_spans=True)}
+    generic = {
+        (span.start, span.end, span.label_)
+        for head in heads
+        for span in matcher(doc[head : head + _GENERIC_REACH], as_spans=True)
+    }
     spans += [Span(doc, start, end, label="BODY", span_id=rule_id) for start, end, rule_id in sorted(generic)]
     chosen: list[Span] = []
     taken: set[int] = set()
@@ -94,20 +99,20 @@ def body_spans(nlp: Language, doc: Doc, heads: list[int] = ()) -> list[Span]:
 
 def _role(folded: str, start: int, end: int, previous: tuple[int, str] | None) -> str | None:
     cues = _cues()
-    before = folded[max(0, start - 40):start]
+    before = folded[max(0, start - 40) : start]
     if cues["not_before"].search(before):
         return None
-    clause = _CLAUSE_BREAK.split(folded[max(0, start - 200):start])[-1]
+    clause = _CLAUSE_BREAK.split(folded[max(0, start - 200) : start])[-1]
     if cues["coordinator_before"].search(before) or "phối hợp" in clause and not cues["assignee_before"].search(before):
         return "coordinator"  # "phối hợp với các bộ, cơ quan liên quan và các địa phương"
     if cues["assignee_before"].search(before):
         return "assignee"
-    if previous and _LISTED_WITH.match(folded[previous[0]:start]):
+    if previous and _LISTED_WITH.match(folded[previous[0] : start]):
         return previous[1]
-    if cues["assignee_after"].match(folded[end:end + 25]):
+    if cues["assignee_after"].match(folded[end : end + 25]):
         return "assignee"  # "Sở Y tế chủ trì", "b) Sở Nội vụ: ..."
-    line_rest = folded[end:(folded.find("\n", end) + 1 or len(folded) + 1) - 1]
-    if cues["item_start"].search(folded[max(0, start - 12):start]) and not _RECIPIENT_ENTRY.match(line_rest):
+    line_rest = folded[end : (folded.find("\n", end) + 1 or len(folded) + 1) - 1]
+    if cues["item_start"].search(folded[max(0, start - 12) : start]) and not _RECIPIENT_ENTRY.match(line_rest):
         return "assignee"  # "- Các sở, ban, ngành căn cứ ...", not "- Thường trực Tỉnh ủy;" (a recipient)
     return None
 
@@ -117,7 +122,9 @@ def extract_parties(analyzed: AnalyzedDocument) -> list[PartyRow]:
     nlp = analyzed.segmenter.nlp
     for index, sentence in enumerate(analyzed.sentences):
         heads = [m.start() for m in _GENERIC_BODY.finditer(sentence.text)]
-        local = [m.start() - sentence.start for m in _LOCAL_BODY.finditer(analyzed.folded, sentence.start, sentence.end)]
+        local = [
+            m.start() - sentence.start for m in _LOCAL_BODY.finditer(analyzed.folded, sentence.start, sentence.end)
+        ]
         if not heads and not local and not _named_body().search(analyzed.folded, sentence.start, sentence.end):
             continue
         doc = analyzed.doc(index)
@@ -141,8 +148,16 @@ def extract_parties(analyzed: AnalyzedDocument) -> list[PartyRow]:
                 continue
             previous = (sentence.start + end, role)
             name = expand_abbreviations(" ".join(sentence.text[start:end].split()))
-            rows.append(PartyRow(party=name[0].upper() + name[1:], role=role, sentence=sentence.text,
-                                 start=absolute, end=sentence.start + end, rule_id=rule_id))
+            rows.append(
+                PartyRow(
+                    party=name[0].upper() + name[1:],
+                    role=role,
+                    sentence=sentence.text,
+                    start=absolute,
+                    end=sentence.start + end,
+                    rule_id=rule_id,
+                )
+            )
     return rows
 
 
@@ -158,7 +173,12 @@ def assign(tasks, indicators, parties, task_of) -> None:
         elif task.parent is not None:
             task.assignee = task.parent.assignee
     for row in indicators:
-        in_sentence = [p for p in parties if p.role == "assignee" and p.sentence == row.sentence
-                      and row.start - len(row.sentence) <= p.start < row.start]
+        in_sentence = [
+            p
+            for p in parties
+            if p.role == "assignee"
+            and p.sentence == row.sentence
+            and row.start - len(row.sentence) <= p.start < row.start
+        ]
         task = task_of(row.start)
         row.assignee = in_sentence[-1].party if in_sentence else (task.assignee if task else None)

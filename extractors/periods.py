@@ -22,7 +22,8 @@ def _pattern() -> regex.Pattern:
         rf"|quý (?P<q>iv|iii|ii|i|[1-4])(?:\s*(?:/|năm)\s*(?P<qy>{_YEAR}))?(?![\p{{L}}\d/])"
         rf"|(?P<n>\d{{1,2}}|ba|sáu|chín) tháng (?P<edge>đầu |cuối )?năm(?: (?P<ny>{_YEAR})|(?P<nn> nay))?(?![\p{{L}}\d])"
         rf"|tháng (?P<m>\d{{1,2}})\s*(?:/|năm)\s*(?P<my>{_YEAR})(?![\d/])"
-        rf"|năm (?P<y>{_YEAR})(?![\d/])|(?P<this>năm nay)")
+        rf"|năm (?P<y>{_YEAR})(?![\d/])|(?P<this>năm nay)"
+    )
 
 
 # A comparison base ("tăng 5% so với năm 2020", "cao hơn cùng kỳ năm 2021", "gấp 2 lần
@@ -60,7 +61,7 @@ def periods_in(folded: str, year: int | None) -> list[tuple[int, dates.Interval]
     """(offset, interval) of every period expression in a tone-folded text."""
     found = []
     for match in _pattern().finditer(folded):
-        if _NOT_A_PERIOD.search(folded[max(0, match.start() - 30):match.start()]):
+        if _NOT_A_PERIOD.search(folded[max(0, match.start() - 30) : match.start()]):
             continue
         interval = _interval(match, year)
         if interval is not None:
@@ -68,8 +69,9 @@ def periods_in(folded: str, year: int | None) -> list[tuple[int, dates.Interval]
     return found
 
 
-def period_at(folded_sentence: str, position: int, year: int | None,
-              clause: tuple[int, int] | None = None) -> dates.Interval | None:
+def period_at(
+    folded_sentence: str, position: int, year: int | None, clause: tuple[int, int] | None = None
+) -> dates.Interval | None:
     """The period of the figure at `position`: the nearest before it in its clause, else
     the first after it there; with none in the clause, the same in the whole sentence."""
     found = periods_in(folded_sentence, year)
@@ -96,10 +98,16 @@ def context_periods(texts: list[str], title: str | None, year: int | None) -> tu
 
 def _first_of_list(task, tasks, text: str):
     """The first item of the list a task belongs to (its siblings right before it)."""
-    siblings = sorted((t for t in tasks if t.parent is task.parent and t.rule_id == task.rule_id
-                       and t.level == task.level and t.start < task.start), key=lambda t: -t.start)
+    siblings = sorted(
+        (
+            t
+            for t in tasks
+            if t.parent is task.parent and t.rule_id == task.rule_id and t.level == task.level and t.start < task.start
+        ),
+        key=lambda t: -t.start,
+    )
     for previous in siblings:
-        if not _SHORT_GAP.fullmatch(text[previous.end:task.start]):
+        if not _SHORT_GAP.fullmatch(text[previous.end : task.start]):
             break
         task = previous
     return task
@@ -116,7 +124,7 @@ def context_texts(offset: int, task_of, tasks, text: str) -> list[str]:
         outermost, task = task, task.parent
     if outermost is not None:
         line_start = text.rfind("\n", 0, _first_of_list(outermost, tasks, text).start) + 1
-        texts.append(text[text.rfind("\n", 0, max(0, line_start - 1)) + 1:line_start])
+        texts.append(text[text.rfind("\n", 0, max(0, line_start - 1)) + 1 : line_start])
     if innermost is not None and innermost.section:
         texts.append(innermost.section)
     return texts

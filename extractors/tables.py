@@ -43,8 +43,11 @@ def _column_headers(header: list[list[str]], width: int) -> list[str]:
     for cell in cells(header[0]):
         current = cell or current
         groups.append(current)
-    below = [" ".join(filter(None, column)) for column in zip(*[cells(row) for row in header[1:]])] \
-        if len(header) > 1 else [""] * width
+    below = (
+        [" ".join(filter(None, column)) for column in zip(*[cells(row) for row in header[1:]])]
+        if len(header) > 1
+        else [""] * width
+    )
     names = []
     for column in range(width):
         same_group = [c for c in range(width) if groups[c] == groups[column] and below[c]]
@@ -96,14 +99,21 @@ def extract_table_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
                 column_name = headers[column] if column < len(headers) else ""
                 years = _YEAR.findall(column_name) or _YEAR.findall(row_name)
                 sentence = analyzed.sentence_at(found.start())
-                rows_out.append(IndicatorRow(
-                    name=f"{row_name}: {column_name}" if column_name else row_name,
-                    value=parse_number(match.group("num")), unit=(match.group("unit") or "").strip(),
-                    comparator="=", kind="target" if target.search(f"{column_name} {row_name}") else "result",
-                    sentence=sentence.text if sentence else _flat(cell), start=found.start(), end=found.end(),
-                    rule_id="ind.table_cell",
-                    period_start=f"{years[0]}-01-01" if years else None,
-                    period_end=f"{years[-1]}-12-31" if years else None))
+                rows_out.append(
+                    IndicatorRow(
+                        name=f"{row_name}: {column_name}" if column_name else row_name,
+                        value=parse_number(match.group("num")),
+                        unit=(match.group("unit") or "").strip(),
+                        comparator="=",
+                        kind="target" if target.search(f"{column_name} {row_name}") else "result",
+                        sentence=sentence.text if sentence else _flat(cell),
+                        start=found.start(),
+                        end=found.end(),
+                        rule_id="ind.table_cell",
+                        period_start=f"{years[0]}-01-01" if years else None,
+                        period_end=f"{years[-1]}-12-31" if years else None,
+                    )
+                )
     return rows_out
 
 

@@ -38,17 +38,29 @@ def _rules() -> dict:
     lower_ok = r"|[ \t]*[,:][ \t]+(?=\p{Ll})"
 
     def label_and_sep(entry, label: str = "{}") -> str:
-        return ("(?P<label>" + label.format(entry["regex"]) + r")(?P<sep>[ \t]*[,:.]?[ \t]+(?=[\p{Lu}\p{N}\"“(*])|\*\*[ \t]*(?=[\p{Lu}\p{N}\"“(*])"
-                + (lower_ok if entry.get("word_label") else "") + ")")
+        return (
+            "(?P<label>"
+            + label.format(entry["regex"])
+            + r")(?P<sep>[ \t]*[,:.]?[ \t]+(?=[\p{Lu}\p{N}\"“(*])|\*\*[ \t]*(?=[\p{Lu}\p{N}\"“(*])"
+            + (lower_ok if entry.get("word_label") else "")
+            + ")"
+        )
 
-    compiled = [(entry["style"], entry["id"], regex.compile(_LEAD + label_and_sep(entry)))
-                for entry in rules["labels"]]
+    compiled = [(entry["style"], entry["id"], regex.compile(_LEAD + label_and_sep(entry))) for entry in rules["labels"]]
     # Inside a paragraph a label follows a full stop, semicolon or colon; after a semicolon
     # or colon a word label may be lower case ("...; hai là, ..."). The mark is matched, not
     # looked behind at, so the scan jumps from mark to mark.
-    inline = [(entry["style"], entry["id"], regex.compile(
-                  r"(?:[.!?][ \t]+" + label_and_sep(entry) + r"|[;:][ \t]+" + label_and_sep(entry, "(?i:{})") + ")"))
-              for entry in rules["labels"] if entry.get("inline")]
+    inline = [
+        (
+            entry["style"],
+            entry["id"],
+            regex.compile(
+                r"(?:[.!?][ \t]+" + label_and_sep(entry) + r"|[;:][ \t]+" + label_and_sep(entry, "(?i:{})") + ")"
+            ),
+        )
+        for entry in rules["labels"]
+        if entry.get("inline")
+    ]
     return {
         "labels": compiled,
         "inline_labels": inline,
@@ -56,10 +68,14 @@ def _rules() -> dict:
         "ordinals": rules["ordinal_words"],
         "not_item": regex.compile(rf"^{alt(rules['not_task_item_starts'])}(?!\p{{L}})", regex.IGNORECASE),
         # "Xã An Hòa", "Phường 3": an item that is only a place name, to the end of its line.
-        "name_item": regex.compile(rf"^{alt(rules['place_words'])}(?:[ \t]+(?:\p{{Lu}}\p{{L}}*|\d+))+[ \t]*[.;,]?[ \t]*(?:\n|$)"),
+        "name_item": regex.compile(
+            rf"^{alt(rules['place_words'])}(?:[ \t]+(?:\p{{Lu}}\p{{L}}*|\d+))+[ \t]*[.;,]?[ \t]*(?:\n|$)"
+        ),
         "not_section": regex.compile(rf"{alt(rules['not_task_sections'])}", regex.IGNORECASE),
-        "announced": regex.compile(rf"(?<!\p{{L}})(?P<count>\d{{1,3}}|{NUMBER_WORDS}) (?:{alt(rules['announced_nouns'])})(?!\p{{L}})",
-                                   regex.IGNORECASE),
+        "announced": regex.compile(
+            rf"(?<!\p{{L}})(?P<count>\d{{1,3}}|{NUMBER_WORDS}) (?:{alt(rules['announced_nouns'])})(?!\p{{L}})",
+            regex.IGNORECASE,
+        ),
     }
 
 
@@ -95,14 +111,33 @@ def _find_labels(text: str) -> tuple[list[_Label], list[tuple[int, str]]]:
             match = pattern.match(line.group())
             if match:
                 raw = match.group("n")
-                labels.append(_Label(style, _value(style, raw, rules["ordinals"]), match.group("label"),
-                                     rule_id, line.start(), line.start() + match.end()))
+                labels.append(
+                    _Label(
+                        style,
+                        _value(style, raw, rules["ordinals"]),
+                        match.group("label"),
+                        rule_id,
+                        line.start(),
+                        line.start() + match.end(),
+                    )
+                )
                 break
-        inline = [(match.start("label"), style, rule_id, match) for style, rule_id, pattern in rules["inline_labels"]
-                  for match in pattern.finditer(line.group())]
+        inline = [
+            (match.start("label"), style, rule_id, match)
+            for style, rule_id, pattern in rules["inline_labels"]
+            for match in pattern.finditer(line.group())
+        ]
         for position, style, rule_id, match in sorted(inline, key=lambda found: found[0]):
-            labels.append(_Label(style, _value(style, match.group("n"), rules["ordinals"]), match.group("label"),
-                                 rule_id, line.start() + position, line.start() + match.end()))
+            labels.append(
+                _Label(
+                    style,
+                    _value(style, match.group("n"), rules["ordinals"]),
+                    match.group("label"),
+                    rule_id,
+                    line.start() + position,
+                    line.start() + match.end(),
+                )
+            )
     return labels, sections
 
 
@@ -119,7 +154,7 @@ def _build_lists(labels: list[_Label], section_starts: list[int] = ()) -> list[l
         for depth in range(len(stack) - 1, -1, -1):
             last = stack[depth][-1][0]
             if last.style == label.style and _successor(last.value, label.value, label.style):
-                del stack[depth + 1:]
+                del stack[depth + 1 :]
                 stack[depth].append((label, depth))
                 break
         else:
@@ -145,17 +180,30 @@ def extract_tasks(analyzed: AnalyzedDocument) -> tuple[list[TaskRow], list[FlagR
         section = next((title for start, title in reversed(sections) if start < first.line_start), None)
         if section and rules["not_section"].search(section[:40]):
             continue
-        if sum(bool(rules["not_item"].match(text[label.text_start:label.text_start + 40])
-                   or rules["name_item"].match(text[label.text_start:label.text_start + 80])
-                   or _STATISTIC_ROW.search(_first_line(text, label)) and not _YEAR_END.search(_first_line(text, label)))
-               for label, _ in items) * 2 >= len(items):
+        if sum(
+            bool(
+                rules["not_item"].match(text[label.text_start : label.text_start + 40])
+                or rules["name_item"].match(text[label.text_start : label.text_start + 80])
+                or _STATISTIC_ROW.search(_first_line(text, label))
+                and not _YEAR_END.search(_first_line(text, label))
+            )
+            for label, _ in items
+        ) * 2 >= len(items):
             continue
         for label, level in items:
             end = _item_end(text, label, level, all_items, sections)
             while end > label.text_start and (text[end - 1].isspace() or text[end - 1] == "*"):
                 end -= 1
-            row = TaskRow(label=label.label, ordinal=label.value[-1], text=text[label.text_start:end],
-                          start=label.text_start, end=end, rule_id=label.rule_id, level=level, section=section)
+            row = TaskRow(
+                label=label.label,
+                ordinal=label.value[-1],
+                text=text[label.text_start : end],
+                start=label.text_start,
+                end=end,
+                rule_id=label.rule_id,
+                level=level,
+                section=section,
+            )
             by_label[label.line_start] = row
             rows.append(row)
         flags.extend(_count_mismatch(text, items, rules))
@@ -166,19 +214,22 @@ def extract_tasks(analyzed: AnalyzedDocument) -> tuple[list[TaskRow], list[FlagR
 
 def _first_line(text: str, label: _Label) -> str:
     end = text.find("\n", label.text_start)
-    return text[label.text_start:end if end >= 0 else len(text)]
+    return text[label.text_start : end if end >= 0 else len(text)]
 
 
 def _item_end(text: str, label: _Label, level: int, all_items, sections) -> int:
     """To the next label of this list or an outer one, or the next section; the last item
     of a list ends with its paragraph unless bullets ("-", "+") follow it."""
-    following = [other.line_start for other, other_level in all_items
-                 if other.line_start > label.line_start and other_level <= level]
+    following = [
+        other.line_start
+        for other, other_level in all_items
+        if other.line_start > label.line_start and other_level <= level
+    ]
     following += [start for start, _ in sections if start > label.line_start]
     if following:
         return min(following)
     end = text.find("\n", label.text_start)
-    while end >= 0 and _BULLET_LINE.match(text[end:end + 4]):
+    while end >= 0 and _BULLET_LINE.match(text[end : end + 4]):
         end = text.find("\n", end + 1)
     return len(text) if end < 0 else end
 
@@ -199,7 +250,7 @@ def _count_mismatch(text: str, items, rules) -> list[FlagRow]:
     first = items[0][0]
     window_start = max(text.rfind("\n", 0, max(0, first.line_start - 1)), 0)
     window_start = max(text.rfind("\n", 0, max(0, window_start - 1)), 0)
-    window = text[window_start:first.line_start]
+    window = text[window_start : first.line_start]
     found = list(rules["announced"].finditer(window))
     if not found:
         return []
@@ -209,6 +260,11 @@ def _count_mismatch(text: str, items, rules) -> list[FlagRow]:
     enumerated = sum(1 for _, level in items if level == items[0][1])
     if announced == enumerated:
         return []
-    return [FlagRow("task_count_mismatch",
-                    f"the text announces {announced} ({match.group()!r}) but the list that follows has {enumerated} items",
-                    window_start + match.start(), window_start + match.end())]
+    return [
+        FlagRow(
+            "task_count_mismatch",
+            f"the text announces {announced} ({match.group()!r}) but the list that follows has {enumerated} items",
+            window_start + match.start(),
+            window_start + match.end(),
+        )
+    ]

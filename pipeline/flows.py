@@ -8,16 +8,16 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
-from pipeline.ingest import steps
-from pipeline.portal import steps as portal
 from pipeline import store
-from pipeline.portal.runs import SourceRun
-from pipeline.portal.fetch import FetchSettings
-from pipeline.portal.fetch_state import RetryPolicy
-from pipeline.portal.sources import load_sources
-from pipeline.settings import BATCH_SIZE, DEFAULT_DB, STORE_SIZE
+from pipeline.ingest import steps
 from pipeline.ingest.files import SourceFile, discover
 from pipeline.ingest.workers import ForkedProcessPoolTaskRunner
+from pipeline.portal import steps as portal
+from pipeline.portal.fetch import FetchSettings
+from pipeline.portal.fetch_state import RetryPolicy
+from pipeline.portal.runs import SourceRun
+from pipeline.portal.sources import load_sources
+from pipeline.settings import BATCH_SIZE, DEFAULT_DB, STORE_SIZE
 
 
 @task(name="process-batch", cache_policy=NO_CACHE)
@@ -26,8 +26,13 @@ def process_batch(items: list[SourceFile], db_path: str) -> steps.ProcessedBatch
 
 
 @flow(name="ingest-files", log_prints=True)
-def ingest_files(paths: list[str] | None = None, db_path: str = "output/directives.db",
-                 batch_size: int = BATCH_SIZE, workers: int = 1, store_size: int = STORE_SIZE) -> steps.Summary:
+def ingest_files(
+    paths: list[str] | None = None,
+    db_path: str = "output/directives.db",
+    batch_size: int = BATCH_SIZE,
+    workers: int = 1,
+    store_size: int = STORE_SIZE,
+) -> steps.Summary:
     """Ingest files and folders (the bundled corpus by default) into `db_path`.
 
     Batches of documents go through one parse-and-extract task each, submitted to the
@@ -55,8 +60,9 @@ def ingest_files(paths: list[str] | None = None, db_path: str = "output/directiv
     return writer.summary
 
 
-def ingest_files_with_workers(workers: int, dask_address: str | None = None, on_batch=None,
-                              **parameters) -> steps.Summary:
+def ingest_files_with_workers(
+    workers: int, dask_address: str | None = None, on_batch=None, **parameters
+) -> steps.Summary:
     """Run the ingest-files flow with `workers` processes extracting, or on the Dask
     cluster at `dask_address` (optional extra `dask`); either way this process stores,
     calling `on_batch(size)` after each batch."""
@@ -92,23 +98,40 @@ def _shared_api():
 
 # Portal tasks take the run's HTTP client, which is not hashable: no input caching.
 discover_urls = task(portal.discover, name="discover", cache_policy=NO_CACHE)
-fetch_documents = task(portal.fetch_batch, name="fetch-batch", cache_policy=NO_CACHE, retries=2,
-                       retry_delay_seconds=30)
+fetch_documents = task(portal.fetch_batch, name="fetch-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=30)
 process_documents = task(steps.process_batch, name="process-batch", cache_policy=NO_CACHE)
 store_documents = task(steps.store_batches, name="store-batches", cache_policy=NO_CACHE)
 record_fetches = task(portal.record_batch, name="record-fetches", cache_policy=NO_CACHE)
 index_documents = task(steps.index_stored, name="index-stored", cache_policy=NO_CACHE)
-PORTAL_TASKS = portal.Steps(discover=discover_urls, fetch=fetch_documents, process=process_documents,
-                            store=store_documents, record=record_fetches, index=index_documents)
+PORTAL_TASKS = portal.Steps(
+    discover=discover_urls,
+    fetch=fetch_documents,
+    process=process_documents,
+    store=store_documents,
+    record=record_fetches,
+    index=index_documents,
+)
 
 
 @flow(name="ingest-portals", log_prints=True)
-def ingest_portals(sources_path: str = "corpus/sources.toml", only: list[str] | None = None,
-                   db_path: str = str(DEFAULT_DB), wait: float = 0.0, fetch_options: dict | None = None,
-                   retry_options: dict | None = None, on_source=None) -> list[SourceRun]:
+def ingest_portals(
+    sources_path: str = "corpus/sources.toml",
+    only: list[str] | None = None,
+    db_path: str = str(DEFAULT_DB),
+    wait: float = 0.0,
+    fetch_options: dict | None = None,
+    retry_options: dict | None = None,
+    on_source=None,
+) -> list[SourceRun]:
     """Ingest the portals of a sources file: discover, fetch, process, store, per source.
 
     `fetch_options` and `retry_options` override FetchSettings and RetryPolicy fields."""
-    return portal.ingest_sources(load_sources(sources_path, only or ()), db_path,
-                                 FetchSettings(**(fetch_options or {})), RetryPolicy(**(retry_options or {})),
-                                 wait, on_source, PORTAL_TASKS)
+    return portal.ingest_sources(
+        load_sources(sources_path, only or ()),
+        db_path,
+        FetchSettings(**(fetch_options or {})),
+        RetryPolicy(**(retry_options or {})),
+        wait,
+        on_source,
+        PORTAL_TASKS,
+    )

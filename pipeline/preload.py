@@ -5,7 +5,6 @@ them again."""
 from prefect.plugins import load_prefect_collections
 
 from extractors import AnalyzedDocument, extract
-
 from pipeline import flows  # noqa: F401  (the tasks the workers run, and all they import)
 from pipeline.ingest.steps import segmenter
 

@@ -14,13 +14,20 @@ from conftest import FIXTURES
 ROOT = FIXTURES / "portal"
 LAST_MODIFIED = "Wed, 13 Jan 2021 08:00:00 GMT"
 # Documents served from the shared fixtures rather than copies of them.
-ALIASES = {"/backan/Documents/kh-12-langson.pdf": FIXTURES / "kehoach-12-langson.pdf",
-           "/backan/download": FIXTURES / "kehoach-12-langson.docx",
-           "/lso/files/ke-hoach-12.docx": FIXTURES / "kehoach-12-langson.docx",
-           "/lso/files/bao-cao.pdf": FIXTURES / "truncated.pdf"}
-TYPES = {".aspx": "text/html; charset=utf-8", ".html": "text/html; charset=utf-8", ".xml": "application/xml",
-         ".txt": "text/plain", ".pdf": "application/pdf",
-         ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+ALIASES = {
+    "/backan/Documents/kh-12-langson.pdf": FIXTURES / "kehoach-12-langson.pdf",
+    "/backan/download": FIXTURES / "kehoach-12-langson.docx",
+    "/lso/files/ke-hoach-12.docx": FIXTURES / "kehoach-12-langson.docx",
+    "/lso/files/bao-cao.pdf": FIXTURES / "truncated.pdf",
+}
+TYPES = {
+    ".aspx": "text/html; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".xml": "application/xml",
+    ".txt": "text/plain",
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 SLOW = "/lso/thoi-su/cham-124.html"
 FLAKY = "/lso/thoi-su/chap-chon-125.html"
 LOOP = ("/lso/thoi-su/vong-126.html", "/lso/thoi-su/vong-126b.html")
@@ -85,9 +92,11 @@ def _handler(site: PortalSite):
             validators = {"Last-Modified": LAST_MODIFIED}
             if not self.path.startswith("/kontum/"):  # Kon Tum sends Last-Modified only
                 validators["ETag"] = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-            if (self.headers.get("If-None-Match") == validators.get("ETag") and "ETag" in validators) or \
-                    ("ETag" not in validators and self.headers.get("If-Modified-Since") == LAST_MODIFIED
-                     and self.path not in site.changed):
+            if (self.headers.get("If-None-Match") == validators.get("ETag") and "ETag" in validators) or (
+                "ETag" not in validators
+                and self.headers.get("If-Modified-Since") == LAST_MODIFIED
+                and self.path not in site.changed
+            ):
                 return self._send(304, b"", validators)
             self._send(200, body, {"Content-Type": content_type, **validators})
 

@@ -29,8 +29,17 @@ def test_every_command_is_in_the_readme():
 
 def test_ingest_without_prefect_prints_a_summary(tmp_path):
     db = tmp_path / "d.db"
-    result = CliRunner().invoke(cli, ["ingest", str(FIXTURES / "kehoach-12-langson.html"), str(FIXTURES / "empty.html"),
-                                      "--db", str(db), "--no-prefect"])
+    result = CliRunner().invoke(
+        cli,
+        [
+            "ingest",
+            str(FIXTURES / "kehoach-12-langson.html"),
+            str(FIXTURES / "empty.html"),
+            "--db",
+            str(db),
+            "--no-prefect",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Ingest summary" in result.output
     assert "empty.html: the file is empty" in result.output

@@ -14,14 +14,14 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from pipeline.cli import cli
+from pipeline.ingest.files import discover
+from pipeline.ingest.steps import ingest
+from pipeline.research.evaluate import evaluate
 from pipeline.review.corrections import list_corrections
 from pipeline.review.csvio import read_sheet
-from pipeline.research.evaluate import evaluate
 from pipeline.review.export import Filters, export
 from pipeline.review.gold_export import to_gold
-from pipeline.ingest.steps import ingest
 from pipeline.review.importer import import_sheet
-from pipeline.ingest.files import discover
 
 URL = "https://ubnd.langson.gov.vn/kehoach-1"
 HEAD = """UBND tỉnh Lạng Sơn ban hành Kế hoạch thực hiện nhiệm vụ năm 2021
@@ -44,8 +44,9 @@ ITEM_4_CHANGED = "\n4. Trồng mới 300 ha rừng trong quý III/2021.\n"
 def _write_corpus(folder, body: str):
     folder.mkdir(exist_ok=True)
     (folder / "kehoach-1.txt").write_text(body, encoding="utf-8")
-    (folder / "manifest.tsv").write_text(f"file\turl\tsource\tprovince\nkehoach-1.txt\t{URL}\tlangson\tLạng Sơn\n",
-                                         encoding="utf-8")
+    (folder / "manifest.tsv").write_text(
+        f"file\turl\tsource\tprovince\nkehoach-1.txt\t{URL}\tlangson\tLạng Sơn\n", encoding="utf-8"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +110,9 @@ def test_a_database_from_before_corrections_is_migrated(tmp_path):
     db.close()
     db = store.open_db(tmp_path / "old.db")
     assert db.execute("PRAGMA user_version").fetchone()[0] == len(store.MIGRATIONS)
-    assert [(r["id"], r["number"], r["corrected"]) for r in db.query("SELECT * FROM citations")] == \
-        [("c1", "42/NQ-CP", None)]
+    assert [(r["id"], r["number"], r["corrected"]) for r in db.query("SELECT * FROM citations")] == [
+        ("c1", "42/NQ-CP", None)
+    ]
 
 
 def test_export_is_utf8_with_bom_and_neutralizes_formula_cells(db_path, tmp_path):
@@ -151,8 +153,15 @@ def test_pandas_round_trip_edit_delete_add_ok_and_second_import(db_path, tmp_pat
     frame.loc[frame["value"] == "10", "status"] = "delete"
     frame.loc[frame["value"] == "5835", ["status", "note"]] = ["ok", "checked against the source"]
     added = {column: "" for column in frame.columns}
-    added.update(document_id=URL, name="trồng rừng", value="300", unit="ha", comparator=">=", kind="target",
-                 sentence="Phấn đấu có thêm 10 xã đạt chuẩn nông thôn mới trong năm 2021.")
+    added.update(
+        document_id=URL,
+        name="trồng rừng",
+        value="300",
+        unit="ha",
+        comparator=">=",
+        kind="target",
+        sentence="Phấn đấu có thêm 10 xã đạt chuẩn nông thôn mới trong năm 2021.",
+    )
     frame = pd.concat([frame, pd.DataFrame([added])], ignore_index=True)
     frame.to_csv(tmp_path / "edited.csv", index=False)  # plain UTF-8, no BOM
 
@@ -163,13 +172,21 @@ def test_pandas_round_trip_edit_delete_add_ok_and_second_import(db_path, tmp_pat
     assert rows[96.5]["corrected"] == "edited" and rows[5835]["corrected"] == "ok"
     assert rows[1200]["corrected"] is None
     new = rows[300]
-    assert (new["corrected"], new["unit"], new["comparator"], new["rule_id"], new["name"]) == \
-        ("added", "ha", ">=", "staff.added", "trồng rừng")
+    assert (new["corrected"], new["unit"], new["comparator"], new["rule_id"], new["name"]) == (
+        "added",
+        "ha",
+        ">=",
+        "staff.added",
+        "trồng rừng",
+    )
     text = sqlite_utils.Database(db_path).execute("SELECT text FROM documents").fetchone()[0]
-    assert text[new["start"]:new["end"]] == added["sentence"]
+    assert text[new["start"] : new["end"]] == added["sentence"]
     count = _log_count(db_path)
-    assert [(c["action"], c["field"], c["new"]) for c in list_corrections(db_path)[:3]] == \
-        [("edit", "value", "96.5"), ("delete", None, None), ("ok", None, None)]
+    assert [(c["action"], c["field"], c["new"]) for c in list_corrections(db_path)[:3]] == [
+        ("edit", "value", "96.5"),
+        ("delete", None, None),
+        ("ok", None, None),
+    ]
 
     again = import_sheet(db_path, tmp_path / "edited.csv", "lan")
     assert again.plan.changes == [] and _log_count(db_path) == count
@@ -177,9 +194,11 @@ def test_pandas_round_trip_edit_delete_add_ok_and_second_import(db_path, tmp_pat
 
 def test_excel_semicolon_file_with_bom_and_vietnamese_numbers(db_path, tmp_path):
     target = _indicator(db_path, 95)
-    lines = ["id;document_id;name;value;value_high;unit;per;comparator;kind;period_start;period_end;status;note",
-             f"{target['id']};{target['document_id']};{target['name']};95,5;;%;;>=;target;01/01/2021;31/12/2021;ok;",
-             f";{URL};kết nạp đảng viên;5.835;;đảng viên;;'=;result;;;;thiếu"]
+    lines = [
+        "id;document_id;name;value;value_high;unit;per;comparator;kind;period_start;period_end;status;note",
+        f"{target['id']};{target['document_id']};{target['name']};95,5;;%;;>=;target;01/01/2021;31/12/2021;ok;",
+        f";{URL};kết nạp đảng viên;5.835;;đảng viên;;'=;result;;;;thiếu",
+    ]
     (tmp_path / "excel.csv").write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8"))
     result = import_sheet(db_path, tmp_path / "excel.csv", "lan")
     assert _problems(result) == []
@@ -217,16 +236,19 @@ def _to_cp1258(text: str) -> bytes:
 
 def test_cp1258_comma_file(db_path, tmp_path):
     target = _indicator(db_path, 10)
-    lines = ["id,document_id,name,value,value_high,unit,per,comparator,kind,period_start,period_end,status,note",
-             f"{target['id']},{target['document_id']},xã đạt chuẩn nông thôn mới,10,,xã,năm,'=,target,1/1/2021,31/12/2021,,"]
+    lines = [
+        "id,document_id,name,value,value_high,unit,per,comparator,kind,period_start,period_end,status,note",
+        f"{target['id']},{target['document_id']},xã đạt chuẩn nông thôn mới,10,,xã,năm,'=,target,1/1/2021,31/12/2021,,",
+    ]
     (tmp_path / "cp1258.csv").write_bytes(_to_cp1258("\n".join(lines) + "\n"))
     result = import_sheet(db_path, tmp_path / "cp1258.csv", "lan")
     assert _problems(result) == []
     assert [(c.field, c.new) for c in result.plan.changes] == [("name", "xã đạt chuẩn nông thôn mới"), ("per", "năm")]
 
 
-@pytest.mark.parametrize("cell, value", [("95,5", 95.5), ("95.5", 95.5), ("5.835", 5835), ("1.234.567,8", 1234567.8),
-                                         ("'-2,5", -2.5)])
+@pytest.mark.parametrize(
+    "cell, value", [("95,5", 95.5), ("95.5", 95.5), ("5.835", 5835), ("1.234.567,8", 1234567.8), ("'-2,5", -2.5)]
+)
 def test_numbers_in_vietnamese_or_english_form(db_path, tmp_path, cell, value):
     frame = _exported(db_path, tmp_path)
     frame.loc[0, "value"] = cell
@@ -237,11 +259,11 @@ def test_numbers_in_vietnamese_or_english_form(db_path, tmp_path, cell, value):
 
 def test_formula_cells_are_stored_as_text_and_neutralized_again(db_path, tmp_path):
     frame = _exported(db_path, tmp_path)
-    frame.loc[0, "name"] = "'=HYPERLINK(\"http://x\")"
+    frame.loc[0, "name"] = '\'=HYPERLINK("http://x")'
     frame.loc[1, "name"] = "'@SUM(A1)"
     frame.to_csv(tmp_path / "f.csv", index=False)
     assert _problems(import_sheet(db_path, tmp_path / "f.csv", "lan")) == []
-    assert [r["name"] for r in _rows(db_path, "indicators")[:2]] == ["=HYPERLINK(\"http://x\")", "@SUM(A1)"]
+    assert [r["name"] for r in _rows(db_path, "indicators")[:2]] == ['=HYPERLINK("http://x")', "@SUM(A1)"]
     export(db_path, "indicators", tmp_path / "again.csv")
     raw = (tmp_path / "again.csv").read_text(encoding="utf-8-sig")
     assert "'=HYPERLINK" in raw and ",'@SUM(A1)," in raw
@@ -261,9 +283,13 @@ def test_every_invalid_row_is_reported_and_nothing_is_applied(db_path, tmp_path)
     frame.loc[2, "sentence"] = "Câu khác."
     frame.loc[2, "status"] = "maybe"
     frame.loc[3, "id"] = "0000000000000000"
-    extra = pd.DataFrame([{**frame.loc[0].to_dict(), "value": "95"},
-                          {c: "" for c in frame.columns} | {"document_id": "https://no.such/doc", "value": "1",
-                                                            "kind": "target", "unit": "xã"}])
+    extra = pd.DataFrame(
+        [
+            {**frame.loc[0].to_dict(), "value": "95"},
+            {c: "" for c in frame.columns}
+            | {"document_id": "https://no.such/doc", "value": "1", "kind": "target", "unit": "xã"},
+        ]
+    )
     frame = pd.concat([frame, extra], ignore_index=True)
     frame.to_csv(tmp_path / "bad.csv", index=False)
 
@@ -293,17 +319,22 @@ def test_missing_required_columns_and_unknown_tables(db_path, tmp_path):
     frame.to_csv(tmp_path / "cols.csv", index=False)
     assert _problems(import_sheet(db_path, tmp_path / "cols.csv", "lan")) == [
         "row 1, column kind: missing required column for indicators",
-        "row 1, column status: missing required column for indicators"]
+        "row 1, column status: missing required column for indicators",
+    ]
     (tmp_path / "other.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     assert _problems(import_sheet(db_path, tmp_path / "other.csv", "lan")) == [
         "row 1: cannot tell which table this is: expected the columns of an exported sheet "
-        "(see 'directives export --help')"]
+        "(see 'directives export --help')"
+    ]
 
 
 def test_added_row_needs_its_required_fields(db_path, tmp_path):
-    (tmp_path / "t.csv").write_text(f"id,document_id,label,ordinal,level,section,text,status\n,{URL},5.,5,0,,,\n",
-                                    encoding="utf-8")
-    assert _problems(import_sheet(db_path, tmp_path / "t.csv", "lan")) == ["row 2, column text: an added row needs text"]
+    (tmp_path / "t.csv").write_text(
+        f"id,document_id,label,ordinal,level,section,text,status\n,{URL},5.,5,0,,,\n", encoding="utf-8"
+    )
+    assert _problems(import_sheet(db_path, tmp_path / "t.csv", "lan")) == [
+        "row 2, column text: an added row needs text"
+    ]
 
 
 def test_partial_applies_valid_rows_and_writes_rejects(db_path, tmp_path):
@@ -320,14 +351,16 @@ def test_partial_applies_valid_rows_and_writes_rejects(db_path, tmp_path):
 
 
 def test_dry_run_prints_changes_and_writes_nothing(db_path, tmp_path):
-    exported = CliRunner().invoke(cli, ["export", "indicators", "-o", str(tmp_path / "e.csv"), "--db", str(db_path),
-                                        "--province", "Lạng Sơn"])
+    exported = CliRunner().invoke(
+        cli, ["export", "indicators", "-o", str(tmp_path / "e.csv"), "--db", str(db_path), "--province", "Lạng Sơn"]
+    )
     assert exported.output == f"{tmp_path / 'e.csv'}: 4 indicators\n"
     frame = read_sheet(tmp_path / "e.csv")
     frame.loc[0, "status"] = "delete"
     frame.to_csv(tmp_path / "d.csv", index=False)
-    result = CliRunner().invoke(cli, ["import", str(tmp_path / "d.csv"), "--editor", "lan", "--db", str(db_path),
-                                      "--dry-run"])
+    result = CliRunner().invoke(
+        cli, ["import", str(tmp_path / "d.csv"), "--editor", "lan", "--db", str(db_path), "--dry-run"]
+    )
     assert result.exit_code == 0, result.output
     assert f"delete indicators {frame.loc[0, 'id']}" in result.output
     assert "1 changes would apply" in result.output
@@ -342,8 +375,13 @@ def test_corrections_survive_re_extraction(db_path, tmp_path):
     frame.loc[frame["value"] == "95", "comparator"] = ">"
     frame.loc[frame["value"] == "10", "status"] = "delete"
     frame.loc[frame["value"] == "1200", "unit"] = "người"  # its sentence goes away below
-    added = {c: "" for c in frame.columns} | {"document_id": URL, "name": "thu ngân sách", "value": "6.000",
-                                              "unit": "tỷ đồng", "kind": "target"}
+    added = {c: "" for c in frame.columns} | {
+        "document_id": URL,
+        "name": "thu ngân sách",
+        "value": "6.000",
+        "unit": "tỷ đồng",
+        "kind": "target",
+    }
     frame = pd.concat([frame, pd.DataFrame([added])], ignore_index=True)
     frame.to_csv(tmp_path / "review.csv", index=False)
     assert _problems(import_sheet(db_path, tmp_path / "review.csv", "lan")) == []
@@ -359,14 +397,18 @@ def test_corrections_survive_re_extraction(db_path, tmp_path):
     assert rows[6000]["corrected"] == "added" and rows[300]["corrected"] is None
     assert _log_count(db_path) == 3 + 6  # three row corrections, one added row of six fields
     orphans = list_corrections(db_path, orphaned=True)
-    assert [(o["row_id"], o["field"], o["old"], o["new"]) for o in orphans] == [(orphan_id, "unit", "đảng viên", "người")]
+    assert [(o["row_id"], o["field"], o["old"], o["new"]) for o in orphans] == [
+        (orphan_id, "unit", "đảng viên", "người")
+    ]
     listed = CliRunner().invoke(cli, ["corrections", "--orphaned", "--db", str(db_path)])
     assert orphan_id in listed.output and "người" in listed.output
     assert len(listed.output.splitlines()) == 2
 
     # The old sheet still names the orphan: it is refused, with the reason.
     again = import_sheet(db_path, tmp_path / "review.csv", "lan")
-    assert f"row 5, column id, value '{orphan_id}': its row is no longer extracted (orphaned correction)" in _problems(again)
+    assert f"row 5, column id, value '{orphan_id}': its row is no longer extracted (orphaned correction)" in _problems(
+        again
+    )
 
 
 def test_restoring_a_deleted_row_with_ok(db_path, tmp_path):
@@ -396,8 +438,12 @@ def test_reviewed_documents_become_gold_that_evaluate_scores_perfectly(db_path, 
     assert gold["references"] == [{"number": "42/NQ-CP", "type": "Nghị quyết"}]
     assert {"evidence": "trước ngày 31/11/2021", "end": "2021-11-31", "valid": False} in gold["deadlines"]
     report = evaluate(tmp_path / "gold", db_path)
-    assert {name: (s.fp, s.fn) for name, s in report.scores.items()} == \
-        {"tasks": (0, 0), "indicators": (0, 0), "deadlines": (0, 0), "citations": (0, 0)}
+    assert {name: (s.fp, s.fn) for name, s in report.scores.items()} == {
+        "tasks": (0, 0),
+        "indicators": (0, 0),
+        "deadlines": (0, 0),
+        "citations": (0, 0),
+    }
     assert report.scores["indicators"].tp == 3
 
 

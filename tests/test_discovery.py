@@ -14,18 +14,27 @@ def test_pagination_by_rel_next_words_and_numbers():
     <a rel="next" href="/Pages/tin-tuc-3.aspx">»</a> <a href="https://other.vn/4">4</a>
     <a href="javascript:void(0)">Tải về</a>""".encode()
     links = discovery.links(html, BASE)
-    assert [link.url for link in links] == ["https://backan.gov.vn/Pages/chi-tiet-1.aspx",
-                                            "https://backan.gov.vn/Pages/tin-tuc-2.aspx",
-                                            "https://backan.gov.vn/Pages/tin-tuc-3.aspx", "https://other.vn/4"]
+    assert [link.url for link in links] == [
+        "https://backan.gov.vn/Pages/chi-tiet-1.aspx",
+        "https://backan.gov.vn/Pages/tin-tuc-2.aspx",
+        "https://backan.gov.vn/Pages/tin-tuc-3.aspx",
+        "https://other.vn/4",
+    ]
     assert discovery.next_pages(links, BASE, lambda url: "chi-tiet" in url) == [
-        "https://backan.gov.vn/Pages/tin-tuc-2.aspx", "https://backan.gov.vn/Pages/tin-tuc-3.aspx"]
+        "https://backan.gov.vn/Pages/tin-tuc-2.aspx",
+        "https://backan.gov.vn/Pages/tin-tuc-3.aspx",
+    ]
 
 
 def test_attachments_by_suffix_or_label():
     html = """<a href="/files/kh.PDF">Kế hoạch</a> <a href="/dl?id=3">TẢI VỀ</a> <a href="/a.docx">x</a>
     <a href="/b.doc">b</a> <a href="/tin">File đính kèm</a> <a href="/anh.jpg">Ảnh</a>""".encode()
-    assert discovery.attachments(html, BASE) == ["https://backan.gov.vn/files/kh.PDF", "https://backan.gov.vn/dl?id=3",
-                                                 "https://backan.gov.vn/a.docx", "https://backan.gov.vn/tin"]
+    assert discovery.attachments(html, BASE) == [
+        "https://backan.gov.vn/files/kh.PDF",
+        "https://backan.gov.vn/dl?id=3",
+        "https://backan.gov.vn/a.docx",
+        "https://backan.gov.vn/tin",
+    ]
 
 
 def test_atom_feed_and_sitemap_index():
@@ -44,12 +53,15 @@ def test_the_shipped_sources_file_loads():
     assert [s.name for s in load_sources(REPO / "corpus" / "sources.toml", ["binhdinh-portal"])] == ["binhdinh-portal"]
 
 
-@pytest.mark.parametrize("entry, message", [
-    ('name = "a"\nstart_urls = ["x"]\narticle_pattern = "a"', "'start_urls' must be a list of http(s) URLs"),
-    ('name = "a"\nstart_urls = ["https://a.vn"]\narticle_pattern = "("', "article_pattern is not a valid regular"),
-    ('name = "a"\narticle_pattern = "a"', "needs at least one of start_urls, feeds, sitemaps"),
-    ('name = "a"\nstart_urls = ["https://a.vn"]\narticle_pattern = "a"\nmaxpages = 2', "unknown key(s) maxpages"),
-])
+@pytest.mark.parametrize(
+    "entry, message",
+    [
+        ('name = "a"\nstart_urls = ["x"]\narticle_pattern = "a"', "'start_urls' must be a list of http(s) URLs"),
+        ('name = "a"\nstart_urls = ["https://a.vn"]\narticle_pattern = "("', "article_pattern is not a valid regular"),
+        ('name = "a"\narticle_pattern = "a"', "needs at least one of start_urls, feeds, sitemaps"),
+        ('name = "a"\nstart_urls = ["https://a.vn"]\narticle_pattern = "a"\nmaxpages = 2', "unknown key(s) maxpages"),
+    ],
+)
 def test_a_bad_source_is_named(tmp_path, entry, message):
     path = tmp_path / "s.toml"
     path.write_text(f"[[source]]\n{entry}\n", encoding="utf-8")

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO, shared_path
 
-from pipeline.research.evaluate import evaluate
-from pipeline.ingest.steps import ingest
 from pipeline.ingest.files import discover
+from pipeline.ingest.steps import ingest
+from pipeline.research.evaluate import evaluate
 
 GOLD = Path(__file__).parent / "gold"
 BASELINE = json.loads((Path(__file__).parent / "eval_baseline.json").read_text(encoding="utf-8"))
@@ -31,8 +31,9 @@ def gold_digest() -> str:
 def report(tmp_path_factory):
     corpus = shared_path("corpus")
     gold_stems = {path.stem for path in GOLD.glob("*.json")}
-    documents = [path for folder in ("real", "fresh") for path in sorted((corpus / folder).iterdir())
-                 if path.stem in gold_stems]
+    documents = [
+        path for folder in ("real", "fresh") for path in sorted((corpus / folder).iterdir()) if path.stem in gold_stems
+    ]
     db_path = tmp_path_factory.mktemp("gate") / "gate.db"
     ingest(discover([REPO / "corpus", *documents]), db_path)
     return evaluate(GOLD, db_path)

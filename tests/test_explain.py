@@ -1,15 +1,15 @@
 """`directives explain`: a document's spans with their rule ids, in the terminal and as HTML;
 the parties view and assignees on a real fixture."""
 
-import sqlite_utils
 import pytest
+import sqlite_utils
 from click.testing import CliRunner
 from conftest import FIXTURES
 
 from pipeline.cli import cli
-from pipeline.research.explain import DocumentNotFound, explain, to_html, to_rich
-from pipeline.ingest.steps import ingest
 from pipeline.ingest.files import discover
+from pipeline.ingest.steps import ingest
+from pipeline.research.explain import DocumentNotFound, explain, to_html, to_rich
 
 
 @pytest.fixture(scope="module")
@@ -23,11 +23,13 @@ def test_spans_carry_rule_ids_in_text_order(fixture_db):
     document, spans = explain(fixture_db, "kehoach-12-langson.html")
     assert document["name"] == "kehoach-12-langson.html"
     text = document["text"]
-    found = {(s.kind, text[s.start:s.end], s.rule_id) for s in spans if s.kind != "task"}
-    assert {("indicator", "95% trở lên", "ind.percent"),
-            ("deadline", "trước ngày 30/11/2021", "deadline.day"),
-            ("citation", "Nghị quyết số 101-NQ/TU ngày 12/12/2019", "cite.coded_number"),
-            ("party", "Cục Thuế tỉnh", "body.cuc_thue_tinh")} <= found
+    found = {(s.kind, text[s.start : s.end], s.rule_id) for s in spans if s.kind != "task"}
+    assert {
+        ("indicator", "95% trở lên", "ind.percent"),
+        ("deadline", "trước ngày 30/11/2021", "deadline.day"),
+        ("citation", "Nghị quyết số 101-NQ/TU ngày 12/12/2019", "cite.coded_number"),
+        ("party", "Cục Thuế tỉnh", "body.cuc_thue_tinh"),
+    } <= found
     assert [s.start for s in spans] == sorted(s.start for s in spans)
 
 
@@ -51,27 +53,44 @@ def test_unknown_or_ambiguous_document_is_named(fixture_db):
 
 def test_cli_writes_a_page(fixture_db, tmp_path):
     page = tmp_path / "k.html"
-    result = CliRunner().invoke(cli, ["explain", "kehoach-12-langson.html", "--db", str(fixture_db), "--html", str(page)])
+    result = CliRunner().invoke(
+        cli, ["explain", "kehoach-12-langson.html", "--db", str(fixture_db), "--html", str(page)]
+    )
     assert result.exit_code == 0, result.output
     assert "Nghị quyết số 101-NQ/TU ngày 12/12/2019" in page.read_text(encoding="utf-8")
 
 
 def test_parties_view_and_assignees(fixture_db):
     db = sqlite_utils.Database(fixture_db)
-    parties = [(r["party"], r["role"], r["task_id"] is not None) for r in db.query("SELECT * FROM parties ORDER BY start")]
-    assert parties == [("Sở Kế hoạch và Đầu tư", "assignee", True),
-                       ("Sở Nông nghiệp và Phát triển nông thôn", "assignee", True),
-                       ("Cục Thuế tỉnh", "assignee", True)]
+    parties = [
+        (r["party"], r["role"], r["task_id"] is not None) for r in db.query("SELECT * FROM parties ORDER BY start")
+    ]
+    assert parties == [
+        ("Sở Kế hoạch và Đầu tư", "assignee", True),
+        ("Sở Nông nghiệp và Phát triển nông thôn", "assignee", True),
+        ("Cục Thuế tỉnh", "assignee", True),
+    ]
     assert [(r["label"], r["assignee"]) for r in db.query("SELECT label, assignee FROM tasks ORDER BY start")] == [
-        ("1.", "Sở Kế hoạch và Đầu tư"), ("2.", "Sở Nông nghiệp và Phát triển nông thôn"),
-        ("a)", "Sở Nông nghiệp và Phát triển nông thôn"), ("b)", "Sở Nông nghiệp và Phát triển nông thôn"),
-        ("3.", "Cục Thuế tỉnh")]
-    indicators = [(r["name"], r["category"], r["period_end"], r["assignee"])
-                  for r in db.query("SELECT * FROM indicators ORDER BY start")]
+        ("1.", "Sở Kế hoạch và Đầu tư"),
+        ("2.", "Sở Nông nghiệp và Phát triển nông thôn"),
+        ("a)", "Sở Nông nghiệp và Phát triển nông thôn"),
+        ("b)", "Sở Nông nghiệp và Phát triển nông thôn"),
+        ("3.", "Cục Thuế tỉnh"),
+    ]
+    indicators = [
+        (r["name"], r["category"], r["period_end"], r["assignee"])
+        for r in db.query("SELECT * FROM indicators ORDER BY start")
+    ]
     assert indicators == [
         ("giải ngân vốn đầu tư công", "giải ngân/đầu tư công", "2021-12-31", "Sở Kế hoạch và Đầu tư"),
-        ("xã đạt chuẩn nông thôn mới trong năm 2021", "nông thôn mới", "2021-12-31", "Sở Nông nghiệp và Phát triển nông thôn"),
-        ("thu ngân sách nhà nước", "ngân sách", "2021-12-31", "Cục Thuế tỉnh")]  # the title's year
+        (
+            "xã đạt chuẩn nông thôn mới trong năm 2021",
+            "nông thôn mới",
+            "2021-12-31",
+            "Sở Nông nghiệp và Phát triển nông thôn",
+        ),
+        ("thu ngân sách nhà nước", "ngân sách", "2021-12-31", "Cục Thuế tỉnh"),
+    ]  # the title's year
 
 
 def test_migration_upgrades_a_version_1_database(tmp_path):

@@ -41,16 +41,22 @@ def test_seed_004_has_no_indicator(analyze):
 
 def test_fraction_and_range(analyze):
     analyzed = analyze("Năm 2021 có 22/28 chỉ tiêu hoàn thành. Phấn đấu tăng trưởng đạt từ 8,5 - 9%.", "2022-01-20")
-    assert _indicators(analyzed) == [(22, None, "chỉ tiêu", None, "=", "result"),
-                                     (8.5, 9, "%", None, "range", "target")]
+    assert _indicators(analyzed) == [
+        (22, None, "chỉ tiêu", None, "=", "result"),
+        (8.5, 9, "%", None, "range", "target"),
+    ]
 
 
 def test_invalid_deadline_is_kept_and_flagged(analyze):
     analyzed = analyze("Ban Tổ chức đánh giá kết quả trước ngày 31/11/2021 để làm cơ sở.", "2021-01-14")
     extraction = extract(analyzed)
     [deadline] = extraction.deadlines
-    assert (deadline.text, deadline.start_date, deadline.end_date, deadline.valid) == \
-        ("trước ngày 31/11/2021", None, "2021-11-31", False)
+    assert (deadline.text, deadline.start_date, deadline.end_date, deadline.valid) == (
+        "trước ngày 31/11/2021",
+        None,
+        "2021-11-31",
+        False,
+    )
     assert [flag.code for flag in extraction.flags] == ["invalid_date"]
 
 
@@ -68,16 +74,23 @@ def test_past_periods_and_as_of_dates_are_not_deadlines(analyze):
 
 
 def test_nested_task_list_with_announced_count(analyze):
-    text = ("Hội nghị đề ra 2 nhiệm vụ trọng tâm:\n"
-            "1. Rà soát các chỉ tiêu.\n"
-            "a) Tổng hợp số liệu.\n"
-            "- Gửi Sở Tài chính.\n"
-            "b) Báo cáo UBND tỉnh.\n"
-            "2. Xây dựng kế hoạch năm 2022.\n"
-            "3. Tổ chức kiểm tra.\n")
+    text = (
+        "Hội nghị đề ra 2 nhiệm vụ trọng tâm:\n"
+        "1. Rà soát các chỉ tiêu.\n"
+        "a) Tổng hợp số liệu.\n"
+        "- Gửi Sở Tài chính.\n"
+        "b) Báo cáo UBND tỉnh.\n"
+        "2. Xây dựng kế hoạch năm 2022.\n"
+        "3. Tổ chức kiểm tra.\n"
+    )
     tasks, flags = extract_tasks(analyze(text))
     assert [(t.label, t.level, t.parent.label if t.parent else None) for t in tasks] == [
-        ("1.", 0, None), ("a)", 1, "1."), ("b)", 1, "1."), ("2.", 0, None), ("3.", 0, None)]
+        ("1.", 0, None),
+        ("a)", 1, "1."),
+        ("b)", 1, "1."),
+        ("2.", 0, None),
+        ("3.", 0, None),
+    ]
     assert tasks[1].text == "Tổng hợp số liệu.\n- Gửi Sở Tài chính."
     assert [f.code for f in flags] == ["task_count_mismatch"]
 
@@ -97,9 +110,43 @@ def test_deadline_scan_finds_what_the_pattern_finds_everywhere():
     from pipeline.text.normalize import fold_for_matching
 
     texts = [fold_for_matching(path.read_text(encoding="utf-8")) for path in sorted(SEEDS.glob("*.txt"))]
-    words = ["trước", "ngày", "đến", "hết", "tháng", "năm", "quý", "ii", "iv", "cuối", "đầu", "tết", "nguyên",
-             "đán", "giáp", "thìn", "ba", "sáu", "chín", "trong", "12", "30/11", "2021", "5.5", "123/5", "/", "-",
-             ":", "giờ", "phút", "hoàn thành", "chậm nhất", "là", "a", "x1"]
+    words = [
+        "trước",
+        "ngày",
+        "đến",
+        "hết",
+        "tháng",
+        "năm",
+        "quý",
+        "ii",
+        "iv",
+        "cuối",
+        "đầu",
+        "tết",
+        "nguyên",
+        "đán",
+        "giáp",
+        "thìn",
+        "ba",
+        "sáu",
+        "chín",
+        "trong",
+        "12",
+        "30/11",
+        "2021",
+        "5.5",
+        "123/5",
+        "/",
+        "-",
+        ":",
+        "giờ",
+        "phút",
+        "hoàn thành",
+        "chậm nhất",
+        "là",
+        "a",
+        "x1",
+    ]
     rng = random.Random(3)
     texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))).replace(" /", "/") for _ in range(3000)]
     for text in texts:

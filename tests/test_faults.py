@@ -8,7 +8,6 @@ its delays are spread over the time the same run takes unkilled, measured just b
 """
 
 import os
-import resource
 import shutil
 import signal
 import sqlite3
@@ -23,9 +22,9 @@ from conftest import REPO
 
 from pipeline import store
 from pipeline.cli import cli
-from pipeline.review.export import export
-from pipeline.ingest.steps import BatchWriter, batches, ingest, process_batch
 from pipeline.ingest.files import discover
+from pipeline.ingest.steps import BatchWriter, batches, ingest, process_batch
+from pipeline.review.export import export
 
 sys.path.insert(0, str(REPO / "benchmarks"))
 from throughput import _article, _clauses  # noqa: E402  (the benchmark's articles: distinct, with rows)
@@ -82,8 +81,9 @@ def _sweep(name: str, target_for, clean_seconds: float, check, start: float = 0.
         killed, seconds, rss = _run_child(target, delay)
         if not killed:  # the machine is faster now than when measured: sweep the time a run takes now
             duration = min(duration, seconds)
-        FIGURES.append(f"{name}: kill at {delay * 1000:.0f} ms: killed={killed}, {seconds:.2f} s, "
-                       f"peak RSS {rss / 1024:.0f} MiB")
+        FIGURES.append(
+            f"{name}: kill at {delay * 1000:.0f} ms: killed={killed}, {seconds:.2f} s, peak RSS {rss / 1024:.0f} MiB"
+        )
         check(folder)
         outcomes.append(killed)
     return outcomes
@@ -101,13 +101,17 @@ def _per_document(db_path: Path) -> dict[str, tuple]:
     connection = sqlite3.connect(db_path)
     try:
         documents = {row[0]: row[1:] for row in connection.execute("SELECT id, content_sha256, status FROM documents")}
-        counts = {table: dict(connection.execute(f"SELECT document_id, count(*) FROM [{table}] GROUP BY 1"))
-                  for table in PER_DOCUMENT}
+        counts = {
+            table: dict(connection.execute(f"SELECT document_id, count(*) FROM [{table}] GROUP BY 1"))
+            for table in PER_DOCUMENT
+        }
         links = dict(connection.execute("SELECT from_document_id, count(*) FROM document_links GROUP BY 1"))
     finally:
         connection.close()
-    found = {document_id: (*values, *(counts[t].get(document_id, 0) for t in PER_DOCUMENT),
-                           links.get(document_id, 0)) for document_id, values in documents.items()}
+    found = {
+        document_id: (*values, *(counts[t].get(document_id, 0) for t in PER_DOCUMENT), links.get(document_id, 0))
+        for document_id, values in documents.items()
+    }
     orphans = sum(n for t in PER_DOCUMENT for d, n in counts[t].items() if d not in documents)
     orphans += sum(n for d, n in links.items() if d not in documents)
     found[None] = orphans
@@ -149,8 +153,14 @@ def incremental(tmp_path_factory):
     _copy_store(first, clean)
     _, seconds, rss = _run_child(lambda: _store_all(processed, clean), None)
     FIGURES.append(f"store, clean: {seconds:.2f} s, peak RSS {rss / 1024:.0f} MiB")
-    return {"work": work, "first": first, "processed": processed, "before": _per_document(first),
-            "after": _per_document(clean), "seconds": seconds}
+    return {
+        "work": work,
+        "first": first,
+        "processed": processed,
+        "before": _per_document(first),
+        "after": _per_document(clean),
+        "seconds": seconds,
+    }
 
 
 def _copy_store(source: Path, target: Path) -> None:
@@ -217,7 +227,7 @@ def test_a_cli_ingest_killed_at_any_point_is_taken_up_by_the_next_run(incrementa
 
     killed = _sweep("cli ingest", target_for, seconds, check)
     assert killed.count(True) >= POINTS // 2, killed
-    for db_path in killed_stores[1:POINTS // 2:2]:  # the next run completes what a killed one left
+    for db_path in killed_stores[1 : POINTS // 2 : 2]:  # the next run completes what a killed one left
         _, seconds, rss = _run_child(ingest_cli(db_path), None)
         FIGURES.append(f"cli ingest after a kill: {seconds:.2f} s, peak RSS {rss / 1024:.0f} MiB")
         assert _per_document(db_path) == after
@@ -226,8 +236,10 @@ def test_a_cli_ingest_killed_at_any_point_is_taken_up_by_the_next_run(incrementa
 def _schema(db_path: Path) -> tuple[int, list]:
     connection = sqlite3.connect(db_path)
     try:
-        return (connection.execute("PRAGMA user_version").fetchone()[0],
-                sorted(connection.execute("SELECT type, name, sql FROM sqlite_master").fetchall()))
+        return (
+            connection.execute("PRAGMA user_version").fetchone()[0],
+            sorted(connection.execute("SELECT type, name, sql FROM sqlite_master").fetchall()),
+        )
     finally:
         connection.close()
 
@@ -302,8 +314,9 @@ def _corrections(db_path: Path) -> tuple:
     connection = sqlite3.connect(db_path)
     try:
         counts = tuple(connection.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in CORRECTION_TABLES)
-        fields = connection.execute("SELECT table_name, row_id, field, value FROM corrected_fields "
-                                    "ORDER BY 1, 2, 3").fetchall()
+        fields = connection.execute(
+            "SELECT table_name, row_id, field, value FROM corrected_fields ORDER BY 1, 2, 3"
+        ).fetchall()
         states = connection.execute("SELECT row_id, state, added FROM corrected_rows ORDER BY 1").fetchall()
         pending = connection.execute("SELECT count(*) FROM search_index_pending").fetchone()[0]
         indexed = connection.execute("SELECT kind, ref_id, text FROM search_index ORDER BY 1, 2, 3").fetchall()

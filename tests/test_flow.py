@@ -8,14 +8,13 @@ import threading
 import pytest
 import sqlite_utils
 from conftest import FIXTURES
+from prefect import flow, task
 from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 from prefect.testing.utilities import prefect_test_harness
 
-from prefect import flow, task
-
 from pipeline.flows import ingest_files, ingest_files_with_workers
-from pipeline.ingest.steps import ingest, reporting_batches
 from pipeline.ingest.files import discover
+from pipeline.ingest.steps import ingest, reporting_batches
 from pipeline.ingest.workers import ForkedProcessPoolTaskRunner
 
 
@@ -23,7 +22,10 @@ from pipeline.ingest.workers import ForkedProcessPoolTaskRunner
 def prefect_api():
     """One temporary Prefect server for the module's flows. Its start (a fresh database,
     migrations) can take longer than the harness's default 30 s on a fresh clone: give it 120 s."""
-    with prefect_test_harness(server_startup_timeout=120), temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
+    with (
+        prefect_test_harness(server_startup_timeout=120),
+        temporary_settings({PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}),
+    ):
         yield
 
 
@@ -31,8 +33,11 @@ def test_flow_ingests_and_reports(tmp_path, prefect_api):
     db_path = tmp_path / "flow.db"
     seen = []
     with reporting_batches(seen.append):
-        summary = ingest_files(paths=[str(FIXTURES / "kehoach-12-langson.docx"), str(FIXTURES / "empty.html")],
-                               db_path=str(db_path), batch_size=1)
+        summary = ingest_files(
+            paths=[str(FIXTURES / "kehoach-12-langson.docx"), str(FIXTURES / "empty.html")],
+            db_path=str(db_path),
+            batch_size=1,
+        )
     assert summary.documents == {"new": 1, "failed": 1}
     assert seen == [1, 1]
     db = sqlite_utils.Database(db_path)
@@ -42,13 +47,18 @@ def test_flow_ingests_and_reports(tmp_path, prefect_api):
 
 def _rows(db_path) -> list[tuple]:
     db = sqlite_utils.Database(db_path)
-    return [tuple(row) for table in ("tasks", "indicators", "deadlines", "citations")
-            for row in db.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()]
+    return [
+        tuple(row)
+        for table in ("tasks", "indicators", "deadlines", "citations")
+        for row in db.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+    ]
 
 
 def test_two_worker_processes_store_what_one_process_stores(tmp_path, prefect_api):
-    paths = [str(FIXTURES / name) for name in ("kehoach-12-langson.docx", "kehoach-12-langson.html",
-                                               "kehoach-12-langson.pdf", "empty.html")]
+    paths = [
+        str(FIXTURES / name)
+        for name in ("kehoach-12-langson.docx", "kehoach-12-langson.html", "kehoach-12-langson.pdf", "empty.html")
+    ]
     ingest(discover(paths), tmp_path / "one.db")
     seen, lock = [], threading.RLock()  # the CLI's progress bar holds locks: it cannot go to a worker
 
@@ -56,8 +66,9 @@ def test_two_worker_processes_store_what_one_process_stores(tmp_path, prefect_ap
         with lock:
             seen.append(size)
 
-    summary = ingest_files_with_workers(2, paths=paths, db_path=str(tmp_path / "two.db"), batch_size=1,
-                                        on_batch=advance)
+    summary = ingest_files_with_workers(
+        2, paths=paths, db_path=str(tmp_path / "two.db"), batch_size=1, on_batch=advance
+    )
     assert seen == [1, 1, 1, 1]
     assert summary.documents == {"new": 3, "failed": 1}
     assert summary.rows["tasks"] == 10  # the PDF repeats the DOCX's text: stored as its copy, without rows
@@ -98,7 +109,8 @@ def test_a_dask_cluster_stores_what_one_process_stores(tmp_path, prefect_api):
     paths = [str(FIXTURES / name) for name in ("kehoach-12-langson.docx", "kehoach-12-langson.html", "empty.html")]
     ingest(discover(paths), tmp_path / "one.db")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        summary = ingest_files_with_workers(1, cluster.scheduler_address, paths=paths,
-                                            db_path=str(tmp_path / "dask.db"), batch_size=1)
+        summary = ingest_files_with_workers(
+            1, cluster.scheduler_address, paths=paths, db_path=str(tmp_path / "dask.db"), batch_size=1
+        )
     assert summary.documents == {"new": 2, "failed": 1}
     assert _rows(tmp_path / "dask.db") == _rows(tmp_path / "one.db")

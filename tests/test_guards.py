@@ -15,8 +15,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import SEEDS
 
-from pipeline.review import sheet
 from pipeline.cli import cli
+from pipeline.review import sheet
 from pipeline.store.lock import LockedError, exclusive, lock_path_for
 
 DIRECTIVES = str(Path(sys.executable).parent / "directives")
@@ -26,9 +26,17 @@ ENV = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "COLUMNS": "20
 
 def _holding_lock(path: Path) -> subprocess.Popen:
     """Another process holding the lock of the database at `path` (until killed)."""
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pipeline.store.lock import exclusive\n"
-                               "with exclusive(sys.argv[1]):\n    print('held', flush=True); time.sleep(600)",
-                               str(path)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from pipeline.store.lock import exclusive\n"
+            "with exclusive(sys.argv[1]):\n    print('held', flush=True); time.sleep(600)",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline() == "held\n"
     return holder
 
@@ -46,8 +54,9 @@ def test_a_symlink_to_the_database_shares_its_lock(tmp_path):
         with pytest.raises(LockedError, match=f"another ingest \\(pid {holder.pid}\\) is writing to {real}"):
             with exclusive(real):
                 pass
-        result = CliRunner().invoke(cli, ["ingest", str(SEEDS), "--db", str(tmp_path / "folder" / "d.db"),
-                                          "--no-prefect"])
+        result = CliRunner().invoke(
+            cli, ["ingest", str(SEEDS), "--db", str(tmp_path / "folder" / "d.db"), "--no-prefect"]
+        )
         assert result.exit_code == 1 and f"(pid {holder.pid})" in result.output
     finally:
         holder.kill()
@@ -57,16 +66,19 @@ def test_a_symlink_to_the_database_shares_its_lock(tmp_path):
 
 
 def _sql(db_path, *arguments) -> subprocess.CompletedProcess:
-    return subprocess.run([DIRECTIVES, "sql", *arguments, "--db", str(db_path)], capture_output=True, text=True,
-                          env=ENV, timeout=120)
+    return subprocess.run(
+        [DIRECTIVES, "sql", *arguments, "--db", str(db_path)], capture_output=True, text=True, env=ENV, timeout=120
+    )
 
 
 def test_a_query_past_its_time_limit_is_stopped_with_a_message(bundled_db):
     started = time.monotonic()
     result = _sql(bundled_db, ENDLESS, "--timeout", "1")
     assert (result.returncode, result.stdout, result.stderr) == (
-        1, "", "Error: the query took longer than 1 s and was stopped (raise the limit with --timeout SECONDS, "
-               "0 for none)\n")
+        1,
+        "",
+        "Error: the query took longer than 1 s and was stopped (raise the limit with --timeout SECONDS, 0 for none)\n",
+    )
     assert time.monotonic() - started < 60  # the query alone never ends
     assert _sql(bundled_db, "SELECT count(*) FROM documents", "--csv", "--timeout", "1").stdout == "count(*)\n5\n"
 
@@ -81,8 +93,13 @@ def _opened(pid: int, path: Path) -> bool:
 
 def test_sigterm_stops_a_running_query_at_once(bundled_db):
     """SQLite running one long step in C: SIGTERM still ends the process, with a message."""
-    process = subprocess.Popen([DIRECTIVES, "sql", ENDLESS, "--timeout", "0", "--db", str(bundled_db)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV)
+    process = subprocess.Popen(
+        [DIRECTIVES, "sql", ENDLESS, "--timeout", "0", "--db", str(bundled_db)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+    )
     deadline = time.monotonic() + 60
     while not _opened(process.pid, bundled_db):  # the query runs once the database is open
         assert process.poll() is None and time.monotonic() < deadline
@@ -100,8 +117,11 @@ def test_attach_and_vacuum_into_are_refused_before_any_file_is_made(bundled_db, 
     target = tmp_path / "made.db"
     result = _sql(bundled_db, statement.format(target))
     assert (result.returncode, result.stdout, result.stderr) == (
-        1, "", "Error: ATTACH (and VACUUM INTO, which attaches its target) is refused: "
-               "'directives sql' reads only the database it opened\n")
+        1,
+        "",
+        "Error: ATTACH (and VACUUM INTO, which attaches its target) is refused: "
+        "'directives sql' reads only the database it opened\n",
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -113,17 +133,26 @@ HEADER = ",".join(sheet.columns("indicators"))
 CELLS = len(sheet.columns("indicators"))
 
 
-@pytest.mark.parametrize("lines, message", [
-    ([",".join(["a"] * CELLS), ",".join(["b"] * CELLS) + ",5 tỷ"],
-     f"row 3 (line 3), column {CELLS + 1}: {CELLS + 1} fields where the header has {CELLS} (extra value '5 tỷ'); "
-     "a cell holding the separator ',' must be quoted"),
-    (["a,b,c", "", 'x,y,"open cell'],
-     "row 3 (line 4), column 3 (document_title): the quote opened on line 4 is never closed"),
-    (['a,"say "no" here",c', "x"],
-     "row 2 (line 2), column 2 (document_id): the cell quoted from line 2 closes on line 2 "
-     "before 'no\" here\",c\\nx\\n', "
-     'not at a separator (a quote is missing, or a quote inside a cell is not doubled as "")'),
-])
+@pytest.mark.parametrize(
+    "lines, message",
+    [
+        (
+            [",".join(["a"] * CELLS), ",".join(["b"] * CELLS) + ",5 tỷ"],
+            f"row 3 (line 3), column {CELLS + 1}: {CELLS + 1} fields where the header has {CELLS} (extra value '5 tỷ'); "
+            "a cell holding the separator ',' must be quoted",
+        ),
+        (
+            ["a,b,c", "", 'x,y,"open cell'],
+            "row 3 (line 4), column 3 (document_title): the quote opened on line 4 is never closed",
+        ),
+        (
+            ['a,"say "no" here",c', "x"],
+            "row 2 (line 2), column 2 (document_id): the cell quoted from line 2 closes on line 2 "
+            "before 'no\" here\",c\\nx\\n', "
+            'not at a separator (a quote is missing, or a quote inside a cell is not doubled as "")',
+        ),
+    ],
+)
 def test_a_malformed_csv_row_is_named_by_row_and_column(bundled_db, tmp_path, lines, message):
     path = tmp_path / "indicators.csv"
     path.write_text("\n".join([HEADER, *lines]) + "\n", encoding="utf-8-sig")
@@ -142,14 +171,22 @@ def test_names_that_look_like_markup_or_hold_a_newline_are_printed_as_they_are(t
     (corpus / "line\n[/red]forged.pdf").write_bytes(b"not a pdf")
     shutil.copy(SEEDS / "000_21784c90663ce49a.txt", corpus / "x[" / "ok].txt")
     db_path = tmp_path / "d[/bold].db"
-    result = subprocess.run([DIRECTIVES, "ingest", "in", "--db", str(db_path), "--no-prefect"], cwd=tmp_path,
-                            capture_output=True, text=True, env=ENV, timeout=300)
+    result = subprocess.run(
+        [DIRECTIVES, "ingest", "in", "--db", str(db_path), "--no-prefect"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env=ENV,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert f"Ingest summary ({db_path})" in result.stdout
     reason = "not a readable PDF (PdfminerException: No /Root object! - Is this really a PDF?)"
     failed = [line for line in result.stderr.splitlines() if "not a readable PDF" in line]
-    assert failed == [f"not extracted error: in/line\\n[/red]forged.pdf: {reason}",
-                      f"not extracted error: in/x[/bold].pdf: {reason}"]
+    assert failed == [
+        f"not extracted error: in/line\\n[/red]forged.pdf: {reason}",
+        f"not extracted error: in/x[/bold].pdf: {reason}",
+    ]
     assert not any(line.startswith("[/red]forged") for line in result.stderr.splitlines())
 
 
@@ -158,5 +195,6 @@ def test_sql_table_cells_and_headers_are_shown_as_text(bundled_db):
     newline stays a line of the cell."""
     result = _sql(bundled_db, "SELECT 'a[/red]' || char(10) || 'b' || char(27) || '[31m' AS \"c[/b]\"")
     assert (result.returncode, result.stderr) == (0, "")
-    assert result.stdout == ("┏━━━━━━━━━━━┓\n┃ c[/b]     ┃\n┡━━━━━━━━━━━┩\n│ a[/red]   │\n│ b\\x1b[31m │\n"
-                             "└───────────┘\n")
+    assert result.stdout == (
+        "┏━━━━━━━━━━━┓\n┃ c[/b]     ┃\n┡━━━━━━━━━━━┩\n│ a[/red]   │\n│ b\\x1b[31m │\n└───────────┘\n"
+    )

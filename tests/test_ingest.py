@@ -8,8 +8,8 @@ import sqlite_utils
 from conftest import FIXTURES, REPO
 
 from pipeline.errors import DirectivesError
-from pipeline.ingest.steps import batches, ingest
 from pipeline.ingest.files import discover
+from pipeline.ingest.steps import batches, ingest
 
 
 def _ids(db_path, table):
@@ -30,22 +30,35 @@ def test_bundled_corpus_ingests(corpus_db):
     db = sqlite_utils.Database(db_path)
     documents = {row["name"]: row for row in db["documents"].rows}
     seed = documents["000_21784c90663ce49a.txt"]
-    assert (seed["province"], seed["province_current"], seed["published_date"], seed["status"]) == \
-        ("Vĩnh Phúc", "Phú Thọ", "2021-01-14", "ok")
+    assert (seed["province"], seed["province_current"], seed["published_date"], seed["status"]) == (
+        "Vĩnh Phúc",
+        "Phú Thọ",
+        "2021-01-14",
+        "ok",
+    )
     assert "Xem cỡ chữ" not in seed["text"]
     assert [documents[name]["author"] for name in sorted(documents)] == [
-        "Ngọc Anh", "Bích Huệ", "TRÍ DŨNG – PHƯƠNG DUNG", "Kim Oanh", "Mai Trâm"]
-    assert documents["001_d93671f2cbad73a6.txt"]["title"] == \
-        "Tập trung thực hiện 15 nhiệm vụ trọng tâm trong 3 tháng cuối năm"
+        "Ngọc Anh",
+        "Bích Huệ",
+        "TRÍ DŨNG – PHƯƠNG DUNG",
+        "Kim Oanh",
+        "Mai Trâm",
+    ]
+    assert (
+        documents["001_d93671f2cbad73a6.txt"]["title"]
+        == "Tập trung thực hiện 15 nhiệm vụ trọng tâm trong 3 tháng cuối năm"
+    )
     assert "PublishingPortal" not in documents["001_d93671f2cbad73a6.txt"]["text"]
 
 
 def test_rows_carry_provenance(corpus_db):
     db_path, _ = corpus_db
     db = sqlite_utils.Database(db_path)
-    row = next(db.query("""SELECT i.*, d.text AS document_text FROM indicators i JOIN documents d ON d.id = i.document_id
-                           WHERE i.unit = '%' AND i.value = 95"""))
-    assert row["document_text"][row["start"]:row["end"]] == "95% trở lên"
+    row = next(
+        db.query("""SELECT i.*, d.text AS document_text FROM indicators i JOIN documents d ON d.id = i.document_id
+                           WHERE i.unit = '%' AND i.value = 95""")
+    )
+    assert row["document_text"][row["start"] : row["end"]] == "95% trở lên"
     assert (row["comparator"], row["kind"], row["rule_id"]) == (">=", "target", "ind.percent")
     assert "giải ngân vốn đầu tư công" in row["sentence"]
     assert row["extractor_version"].startswith("0.1.0+")
@@ -115,8 +128,13 @@ def test_changed_file_is_reextracted(tmp_path):
 def test_bad_files_are_recorded_and_the_rest_ingested(tmp_path):
     folder = tmp_path / "mixed"
     folder.mkdir()
-    for name in ("truncated.pdf", "empty.html", "kehoach-12-langson.pdf", "kehoach-12-langson.docx",
-                 "kehoach-12-langson.html"):
+    for name in (
+        "truncated.pdf",
+        "empty.html",
+        "kehoach-12-langson.pdf",
+        "kehoach-12-langson.docx",
+        "kehoach-12-langson.html",
+    ):
         shutil.copy(FIXTURES / name, folder / name)
     shutil.copy(REPO / "corpus" / "seeds" / "003_1716b84068ac115f.txt", folder)
     db_path = tmp_path / "d.db"
@@ -129,9 +147,14 @@ def test_bad_files_are_recorded_and_the_rest_ingested(tmp_path):
     assert len(list((tmp_path / "raw").rglob("*"))) >= 2 * 5  # bytes archived before parsing
 
 
-@pytest.mark.parametrize("name, kind, pages", [("kehoach-12-langson.pdf", "pdf", 2),
-                                               ("kehoach-12-langson.docx", "docx", 0),
-                                               ("kehoach-12-langson.html", "html", 0)])
+@pytest.mark.parametrize(
+    "name, kind, pages",
+    [
+        ("kehoach-12-langson.pdf", "pdf", 2),
+        ("kehoach-12-langson.docx", "docx", 0),
+        ("kehoach-12-langson.html", "html", 0),
+    ],
+)
 def test_fixture_formats_extract_the_same_facts(tmp_path, name, kind, pages):
     db_path = tmp_path / "d.db"
     ingest(discover([FIXTURES / name]), db_path)
@@ -146,14 +169,16 @@ def test_fixture_formats_extract_the_same_facts(tmp_path, name, kind, pages):
     deadlines = {(r["end_date"], r["granularity"]) for r in db["deadlines"].rows}
     assert {("2021-12-31", "day"), ("2021-11-30", "day"), ("2021-06-30", "quarter")} <= deadlines
     assert [(r["number"], r["doc_type"], r["issued_date"]) for r in db["citations"].rows] == [
-        ("101-NQ/TU", "Nghị quyết", "2019-12-12")]
+        ("101-NQ/TU", "Nghị quyết", "2019-12-12")
+    ]
 
 
 def test_a_sources_table_beside_the_files_is_read_as_a_manifest(tmp_path):
     (tmp_path / "a.txt").write_text("Hội nghị Ban Thường vụ.\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("Hội nghị giao ban.\n", encoding="utf-8")
-    (tmp_path / "SOURCES.tsv").write_text("file\tkind\torigin\tprovince\tdate\n"
-                                          "a.txt\ttxt\tportal\tĐắk Nông\t2020-10\n", encoding="utf-8")
+    (tmp_path / "SOURCES.tsv").write_text(
+        "file\tkind\torigin\tprovince\tdate\na.txt\ttxt\tportal\tĐắk Nông\t2020-10\n", encoding="utf-8"
+    )
     found = {item.name: item for item in discover([tmp_path])}
     assert (found["a.txt"].province, found["b.txt"].province) == ("Đắk Nông", None)
     assert found["a.txt"].url == (tmp_path / "a.txt").resolve().as_uri()

@@ -77,6 +77,9 @@ MAX_MODULE_LINES = 400
 
 
 def test_no_module_over_the_limit():
-    long = [f"{path.relative_to(REPO)}: {count}" for path in _modules()
-            if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES]
+    long = [
+        f"{path.relative_to(REPO)}: {count}"
+        for path in _modules()
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > MAX_MODULE_LINES
+    ]
     assert long == []

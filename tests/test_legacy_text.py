@@ -6,8 +6,8 @@ import unicodedata
 import docx
 import pytest
 
-from pipeline.parse.legacy_fonts import encoding_of_font, from_unicode, to_unicode
 from pipeline.parse.dispatch import parse_document
+from pipeline.parse.legacy_fonts import encoding_of_font, from_unicode, to_unicode
 from pipeline.parse.pdf_file import chars_to_unicode
 
 SENTENCE = "Báo cáo kết quả thực hiện nhiệm vụ trước ngày 30/11/2021; phấn đấu giải ngân đạt 95% trở lên."
@@ -15,9 +15,18 @@ SENTENCE = "Báo cáo kết quả thực hiện nhiệm vụ trước ngày 30/1
 VNI_SENTENCE = "ỦY BAN NHÂN DÂN TỈNH ĐẮK LẮK yêu cầu các sở, ngành thực hiện nghiêm túc."
 
 
-@pytest.mark.parametrize("font, encoding", [(".VnTime", "tcvn3"), ("ABCDEF+.VnTimeH", "tcvn3-capitals"),
-                                            (".VnArial Bold", "tcvn3"), ("VNI-Times", "vni"),
-                                            ("TimesNewRomanPSMT", None), ("Arial", None), (None, None)])
+@pytest.mark.parametrize(
+    "font, encoding",
+    [
+        (".VnTime", "tcvn3"),
+        ("ABCDEF+.VnTimeH", "tcvn3-capitals"),
+        (".VnArial Bold", "tcvn3"),
+        ("VNI-Times", "vni"),
+        ("TimesNewRomanPSMT", None),
+        ("Arial", None),
+        (None, None),
+    ],
+)
 def test_encoding_of_font(font, encoding):
     assert encoding_of_font(font) == encoding
 
@@ -53,10 +62,12 @@ def test_docx_run_in_vntime_reads_as_unicode():
 
 
 def test_html_font_face_and_style_read_as_unicode():
-    page = (f'<html><head><meta charset="utf-8"><title>Tin</title></head><body><article><h1>Thông báo</h1>'
-            f'<p><font face=".VnTime">{from_unicode(SENTENCE, "tcvn3")}</font></p>'
-            f'<p><span style="font-family: \'VNI-Times\', serif">{from_unicode(VNI_SENTENCE, "vni")}</span></p>'
-            f'<p>Ngày 1/12/2021, văn bản được đăng.</p></article></body></html>')
+    page = (
+        f'<html><head><meta charset="utf-8"><title>Tin</title></head><body><article><h1>Thông báo</h1>'
+        f'<p><font face=".VnTime">{from_unicode(SENTENCE, "tcvn3")}</font></p>'
+        f"<p><span style=\"font-family: 'VNI-Times', serif\">{from_unicode(VNI_SENTENCE, 'vni')}</span></p>"
+        f"<p>Ngày 1/12/2021, văn bản được đăng.</p></article></body></html>"
+    )
     parsed = parse_document(page.encode("utf-8"), "old.html")
     assert SENTENCE in parsed.text and VNI_SENTENCE in parsed.text
 
@@ -77,8 +88,10 @@ def _cp1258(text: str) -> bytes:
 
 @pytest.mark.parametrize("declared", ['<meta http-equiv="Content-Type" content="text/html; charset=windows-1258">', ""])
 def test_windows_1258_page_reads_as_unicode(declared):
-    page = (f"<html><head>{declared}<title>Tin</title></head><body><article><h1>Thông báo</h1>"
-            f"<p>{SENTENCE}</p><p>{VNI_SENTENCE}</p></article></body></html>")
+    page = (
+        f"<html><head>{declared}<title>Tin</title></head><body><article><h1>Thông báo</h1>"
+        f"<p>{SENTENCE}</p><p>{VNI_SENTENCE}</p></article></body></html>"
+    )
     parsed = parse_document(_cp1258(page), "old.html")
     assert SENTENCE in parsed.text and VNI_SENTENCE in parsed.text
 

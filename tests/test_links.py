@@ -8,33 +8,44 @@ import pytest
 import sqlite_utils
 from conftest import SEEDS, shared_path
 
-from pipeline.store import duplicates
-from pipeline.store import links
 from pipeline import store
-from pipeline.parse.identity import identify, references
-from pipeline.ingest.steps import ingest
 from pipeline.ingest.files import discover
+from pipeline.ingest.steps import ingest
+from pipeline.parse.identity import identify, references
+from pipeline.store import duplicates, links
 
-HEADER = ("VĂN PHÒNG CHÍNH PHỦ CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
-          "Số: 63/CĐ-VPCP Hà Nội, ngày 11 tháng 01 năm 2026\nCÔNG ĐIỆN\n")
+HEADER = (
+    "VĂN PHÒNG CHÍNH PHỦ CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+    "Số: 63/CĐ-VPCP Hà Nội, ngày 11 tháng 01 năm 2026\nCÔNG ĐIỆN\n"
+)
 
 
 def test_identity_from_the_header():
     assert identify(HEADER) == identify(HEADER)
     own = identify(HEADER)
-    assert (own.doc_number, own.doc_type, own.issuer, own.signed_date) == \
-        ("63/CĐ-VPCP", "Công điện", "VĂN PHÒNG CHÍNH PHỦ", "2026-01-11")
+    assert (own.doc_number, own.doc_type, own.issuer, own.signed_date) == (
+        "63/CĐ-VPCP",
+        "Công điện",
+        "VĂN PHÒNG CHÍNH PHỦ",
+        "2026-01-11",
+    )
     typed = identify("Công điện số 159/CĐ-TTg\nvề định hướng chỉ đạo")
     assert (typed.doc_number, typed.doc_type) == ("159/CĐ-TTg", "Công điện")
 
 
 def test_relations_from_wording():
-    text = HEADER + ("(Công điện này thay thế cho Công điện số 58/CĐ-VPCP ngày 10 tháng 01 năm 2026). "
-                     "Thực hiện Kế hoạch số 36/KH-STP; sửa đổi, bổ sung Quyết định số 12/2024/QĐ-UBND; "
-                     "theo Nghị quyết số 57-NQ/TW.")
+    text = HEADER + (
+        "(Công điện này thay thế cho Công điện số 58/CĐ-VPCP ngày 10 tháng 01 năm 2026). "
+        "Thực hiện Kế hoạch số 36/KH-STP; sửa đổi, bổ sung Quyết định số 12/2024/QĐ-UBND; "
+        "theo Nghị quyết số 57-NQ/TW."
+    )
     found = [(r.number, r.relation) for r in references(text, "63/CĐ-VPCP")]
-    assert found == [("58/CĐ-VPCP", "replaces"), ("36/KH-STP", "implements"), ("12/2024/QĐ-UBND", "amends"),
-                     ("57-NQ/TW", "cites")]
+    assert found == [
+        ("58/CĐ-VPCP", "replaces"),
+        ("36/KH-STP", "implements"),
+        ("12/2024/QĐ-UBND", "amends"),
+        ("57-NQ/TW", "cites"),
+    ]
 
 
 def test_replaced_document_ingested_later_is_still_linked(tmp_path):
@@ -42,7 +53,9 @@ def test_replaced_document_ingested_later_is_still_linked(tmp_path):
     db_path = tmp_path / "d.db"
     ingest(discover([real / "006_vpcp-cd63-bcd-dulieu-thaythe.pdf"]), db_path)
     db = sqlite_utils.Database(db_path)
-    assert [row["to_document_id"] for row in db.query("SELECT * FROM document_links WHERE relation = 'replaces'")] == [None]
+    assert [row["to_document_id"] for row in db.query("SELECT * FROM document_links WHERE relation = 'replaces'")] == [
+        None
+    ]
     ingest(discover([real / "005_vpcp-cd58-bcd-dulieu.pdf"]), db_path)
     old = next(db.query("SELECT * FROM documents WHERE doc_number = '58/CĐ-VPCP'"))
     new = next(db.query("SELECT * FROM documents WHERE doc_number = '63/CĐ-VPCP'"))
@@ -59,19 +72,24 @@ def test_similarity_of_signatures():
     assert duplicates.signature("") is None
 
 
-@pytest.mark.parametrize("text, digest", [
-    (None, "8d703e896eb0378d"),  # a seed
-    ("Ba từ thôi", "0e2df9e049177472"),  # fewer words than a shingle
-    ("Chữ 𝐀 ngoài mặt phẳng cơ bản, số ２０２５ và ½ ly", "f3adfaa7a928bcef"),  # beyond the BMP, other digits
-])
+@pytest.mark.parametrize(
+    "text, digest",
+    [
+        (None, "8d703e896eb0378d"),  # a seed
+        ("Ba từ thôi", "0e2df9e049177472"),  # fewer words than a shingle
+        ("Chữ 𝐀 ngoài mặt phẳng cơ bản, số ２０２５ và ½ ly", "f3adfaa7a928bcef"),  # beyond the BMP, other digits
+    ],
+)
 def test_signatures_stay_the_same_across_versions(text, digest):
     """Signatures are stored and compared with those of later runs: the values must not drift,
     and they are the minima of (a * h + b) mod p over the shingle hashes, as written plainly."""
     text = text or (SEEDS / "000_21784c90663ce49a.txt").read_text(encoding="utf-8")
     signature = duplicates.signature(text)
     prime = duplicates._PRIME
-    assert signature == [min((int(a) * (h % prime) + int(b)) % prime for h in duplicates.shingles(text))
-                         for a, b in zip(duplicates._A, duplicates._B)]
+    assert signature == [
+        min((int(a) * (h % prime) + int(b)) % prime for h in duplicates.shingles(text))
+        for a, b in zip(duplicates._A, duplicates._B)
+    ]
     assert hashlib.sha256(json.dumps(signature).encode()).hexdigest()[:16] == digest
 
 
@@ -80,11 +98,12 @@ def test_similarity_estimates_the_share_of_shingles(kept):
     """Two texts with a part in common: the estimate is near the Jaccard similarity of their
     shingle sets (128 permutations: within 0.15), however much they share. Signatures drawn
     from nearly monotone hash functions once estimated 0.9 for texts sharing 6% of shingles."""
-    words = " ".join((SEEDS / name).read_text(encoding="utf-8") for name in
-                     ("001_d93671f2cbad73a6.txt", "003_1716b84068ac115f.txt")).split()
+    words = " ".join(
+        (SEEDS / name).read_text(encoding="utf-8") for name in ("001_d93671f2cbad73a6.txt", "003_1716b84068ac115f.txt")
+    ).split()
     shared = int(len(words) * kept)  # the rest split in two: the Jaccard similarity is about `kept`
-    first = " ".join(words[:shared] + words[shared:shared + (len(words) - shared) // 2])
-    second = " ".join(words[:shared] + words[shared + (len(words) - shared) // 2:])
+    first = " ".join(words[:shared] + words[shared : shared + (len(words) - shared) // 2])
+    second = " ".join(words[:shared] + words[shared + (len(words) - shared) // 2 :])
     a, b = duplicates.shingles(first), duplicates.shingles(second)
     exact = len(a & b) / len(a | b)
     estimate = duplicates.similarity(duplicates.signature(first), duplicates.signature(second))
@@ -109,8 +128,11 @@ def test_reposted_article_is_stored_once_with_its_copy_linked(tmp_path):
     shutil.copy(seed, folder / "a_original.txt")
     body = seed.read_text(encoding="utf-8").split("\n", 2)[2]  # without "Cập nhật: …" and "Xem cỡ chữ"
     (folder / "b_repost.txt").write_text(
-        "Trang chủ > Tin tức > Thời sự\nCập nhật: 15/01/2021 08:00\nTăng cỡ chữ\n\n" + body
-        + "\n\nNguồn: Báo Vĩnh Phúc\nBản quyền thuộc Cổng thông tin điện tử tỉnh", encoding="utf-8")
+        "Trang chủ > Tin tức > Thời sự\nCập nhật: 15/01/2021 08:00\nTăng cỡ chữ\n\n"
+        + body
+        + "\n\nNguồn: Báo Vĩnh Phúc\nBản quyền thuộc Cổng thông tin điện tử tỉnh",
+        encoding="utf-8",
+    )
     db_path = tmp_path / "d.db"
     summary = ingest(discover([folder]), db_path)
     db = sqlite_utils.Database(db_path)
@@ -119,8 +141,10 @@ def test_reposted_article_is_stored_once_with_its_copy_linked(tmp_path):
     assert original["canonical_id"] == original["id"] and copy["canonical_id"] == original["id"]
     [link] = db.query("SELECT * FROM document_links WHERE relation = 'duplicate_of'")
     assert (link["from_document_id"], link["to_document_id"]) == (copy["id"], original["id"])
-    counts = {name: db.execute("SELECT count(*) FROM indicators WHERE document_id = ?", [row["id"]]).fetchone()[0]
-              for name, row in documents.items()}
+    counts = {
+        name: db.execute("SELECT count(*) FROM indicators WHERE document_id = ?", [row["id"]]).fetchone()[0]
+        for name, row in documents.items()
+    }
     assert counts["b_repost.txt"] == 0 and counts["a_original.txt"] > 5
     assert summary.rows["indicators"] == counts["a_original.txt"]  # what was stored, the copy's rows not
     # The original re-ingested stays the original.
@@ -146,17 +170,23 @@ def test_documents_taken_for_copies_by_old_signatures_are_extracted_again(tmp_pa
     ingest(discover([folder]), db_path)
     db = sqlite_utils.Database(db_path)
     ids = {row["name"]: row["id"] for row in db["documents"].rows}
-    other_indicators = db.execute("SELECT count(*) FROM indicators WHERE document_id = ?", [ids["c_other.txt"]]).fetchone()[0]
+    other_indicators = db.execute(
+        "SELECT count(*) FROM indicators WHERE document_id = ?", [ids["c_other.txt"]]
+    ).fetchone()[0]
     assert other_indicators > 5
     # what a version-8 store could hold: c_other taken for a copy of a_original, without rows
     with db.conn:
         db.execute("UPDATE documents SET canonical_id = ? WHERE id = ?", [ids["a_original.txt"], ids["c_other.txt"]])
         db.execute("DELETE FROM indicators_extracted WHERE document_id = ?", [ids["c_other.txt"]])
-        db.execute("INSERT INTO document_links (from_document_id, to_document_id, relation) VALUES (?, ?, 'duplicate_of')",
-                   [ids["c_other.txt"], ids["a_original.txt"]])
+        db.execute(
+            "INSERT INTO document_links (from_document_id, to_document_id, relation) VALUES (?, ?, 'duplicate_of')",
+            [ids["c_other.txt"], ids["a_original.txt"]],
+        )
         db.execute("UPDATE document_signatures SET minhash = '[1, 2, 3]'")
         db.execute("DROP TABLE document_bands")  # as version 8 kept them
-        db.execute("CREATE TABLE document_bands (document_id TEXT REFERENCES documents(id), key TEXT, ingested_at TEXT)")
+        db.execute(
+            "CREATE TABLE document_bands (document_id TEXT REFERENCES documents(id), key TEXT, ingested_at TEXT)"
+        )
         db.execute("CREATE INDEX document_bands_key_order ON document_bands (key, ingested_at, document_id)")
         db.execute("PRAGMA user_version = 8")
     db.close()
@@ -164,13 +194,21 @@ def test_documents_taken_for_copies_by_old_signatures_are_extracted_again(tmp_pa
     assert summary.documents == {"changed": 1, "unchanged": 2}
     db = sqlite_utils.Database(db_path)
     canonical = dict(db.execute("SELECT name, canonical_id FROM documents").fetchall())
-    assert canonical == {"a_original.txt": ids["a_original.txt"], "b_repost.txt": ids["a_original.txt"],
-                         "c_other.txt": ids["c_other.txt"]}
-    assert db.execute("SELECT count(*) FROM indicators WHERE document_id = ?",
-                      [ids["c_other.txt"]]).fetchone()[0] == other_indicators
-    assert [tuple(row) for row in db.execute("SELECT from_document_id, to_document_id FROM document_links "
-                                             "WHERE relation = 'duplicate_of'")] == \
-        [(ids["b_repost.txt"], ids["a_original.txt"])]
+    assert canonical == {
+        "a_original.txt": ids["a_original.txt"],
+        "b_repost.txt": ids["a_original.txt"],
+        "c_other.txt": ids["c_other.txt"],
+    }
+    assert (
+        db.execute("SELECT count(*) FROM indicators WHERE document_id = ?", [ids["c_other.txt"]]).fetchone()[0]
+        == other_indicators
+    )
+    assert [
+        tuple(row)
+        for row in db.execute(
+            "SELECT from_document_id, to_document_id FROM document_links WHERE relation = 'duplicate_of'"
+        )
+    ] == [(ids["b_repost.txt"], ids["a_original.txt"])]
     assert db.execute("SELECT count(*) FROM document_signatures WHERE minhash = '[1, 2, 3]'").fetchone()[0] == 0
 
 
@@ -187,9 +225,13 @@ def test_a_changed_document_keeps_only_its_new_bands(tmp_path):
 
     def stored_bands():
         db = sqlite_utils.Database(db_path)
-        found = {name: ({key for key, in db.execute("SELECT key FROM document_bands WHERE document_id = ?", [id_])},
-                        set(duplicates.band_keys(duplicates.decode(db["document_signatures"].get(id_)["minhash"]))))
-                 for name, id_ in db.execute("SELECT name, id FROM documents")}
+        found = {
+            name: (
+                {key for (key,) in db.execute("SELECT key FROM document_bands WHERE document_id = ?", [id_])},
+                set(duplicates.band_keys(duplicates.decode(db["document_signatures"].get(id_)["minhash"]))),
+            )
+            for name, id_ in db.execute("SELECT name, id FROM documents")
+        }
         db.close()
         return found
 
@@ -223,10 +265,14 @@ def test_migration_11_keeps_the_bands_in_one_ordered_table(tmp_path):
     # back to version 10: the same rows in the old layout, keys as text
     with db.conn:
         db.execute("DROP TABLE document_bands")
-        db.execute("CREATE TABLE document_bands (document_id TEXT REFERENCES documents(id), key TEXT, ingested_at TEXT)")
+        db.execute(
+            "CREATE TABLE document_bands (document_id TEXT REFERENCES documents(id), key TEXT, ingested_at TEXT)"
+        )
         db.execute("CREATE INDEX document_bands_key_order ON document_bands (key, ingested_at, document_id)")
-        db.conn.executemany("INSERT INTO document_bands (key, ingested_at, document_id) VALUES (?, ?, ?)",
-                            [(f"{n}:{key:x}", ingested_at, document_id) for n, (key, document_id) in enumerate(kept)])
+        db.conn.executemany(
+            "INSERT INTO document_bands (key, ingested_at, document_id) VALUES (?, ?, ?)",
+            [(f"{n}:{key:x}", ingested_at, document_id) for n, (key, document_id) in enumerate(kept)],
+        )
         db.execute("PRAGMA user_version = 10")
     db.close()
     body = seed.read_text(encoding="utf-8").split("\n", 2)[2]
@@ -240,8 +286,10 @@ def test_migration_11_keeps_the_bands_in_one_ordered_table(tmp_path):
     # the original's bands recomputed from its signature; the copy has none
     assert db.execute("SELECT key, document_id FROM document_bands ORDER BY key").fetchall() == kept
     assert {document_id for _, document_id in kept} == {ids["a_original.txt"]}
-    assert db.execute("SELECT canonical_id FROM documents WHERE id = ?",
-                      [ids["b_repost.txt"]]).fetchone()[0] == ids["a_original.txt"]
+    assert (
+        db.execute("SELECT canonical_id FROM documents WHERE id = ?", [ids["b_repost.txt"]]).fetchone()[0]
+        == ids["a_original.txt"]
+    )
 
 
 def test_copies_store_no_bands_and_later_copies_find_the_original(tmp_path):
@@ -258,19 +306,24 @@ def test_copies_store_no_bands_and_later_copies_find_the_original(tmp_path):
     (folder / "b_repost.txt").write_text("Trang chủ > Tin tức\n\n" + body, encoding="utf-8")
     ingest(discover([folder]), db_path)
     for name in ("c_repost.txt", "d_repost.txt"):
-        (folder / name).write_text(f"{name}\nCập nhật: 16/01/2021\n\n" + body + "\nNguồn: Báo Vĩnh Phúc", encoding="utf-8")
+        (folder / name).write_text(
+            f"{name}\nCập nhật: 16/01/2021\n\n" + body + "\nNguồn: Báo Vĩnh Phúc", encoding="utf-8"
+        )
     assert ingest(discover([folder]), db_path).documents == {"new": 2, "unchanged": 2}
     db = sqlite_utils.Database(db_path)
     ids = dict(db.execute("SELECT name, id FROM documents").fetchall())
-    assert dict(db.execute("SELECT name, canonical_id FROM documents").fetchall()) == \
-        dict.fromkeys(["a_original.txt", "b_repost.txt", "c_repost.txt", "d_repost.txt"], ids["a_original.txt"])
+    assert dict(db.execute("SELECT name, canonical_id FROM documents").fetchall()) == dict.fromkeys(
+        ["a_original.txt", "b_repost.txt", "c_repost.txt", "d_repost.txt"], ids["a_original.txt"]
+    )
     assert db.execute("SELECT DISTINCT document_id FROM document_bands").fetchall() == [(ids["a_original.txt"],)]
     assert db.execute("SELECT count(*) FROM document_bands").fetchone()[0] == duplicates.BANDS
     # a store of version 12 kept every document's bands: the migration keeps the original's
     signature = duplicates.decode(db["document_signatures"].get(ids["b_repost.txt"])["minhash"])
     with db.conn:
-        db.conn.executemany("INSERT INTO document_bands (key, document_id) VALUES (?, ?)",
-                            [(key, ids["b_repost.txt"]) for key in duplicates.band_keys(signature)])
+        db.conn.executemany(
+            "INSERT INTO document_bands (key, document_id) VALUES (?, ?)",
+            [(key, ids["b_repost.txt"]) for key in duplicates.band_keys(signature)],
+        )
         db.execute("PRAGMA user_version = 12")
     db.close()
     store.open_db(db_path).close()
@@ -292,12 +345,22 @@ def test_resolving_a_batch_does_not_read_the_unresolved_links_of_the_store(tmp_p
         with db.conn:
             db.execute("DELETE FROM document_links")
             db.execute("DELETE FROM documents")
-            db["documents"].insert_all([{"id": "x", "url": "u:x", "ingested_at": "2026-01-01"}]
-                                       + [{"id": id_, "url": f"u:{id_}", "doc_number": "5/KH-UBND" if id_ == "a" else None,
-                                           "ingested_at": "2026-01-02"} for id_ in batch])
-            db["document_links"].insert_all([{"from_document_id": "x", "to_number": f"{n}/CV-UBND", "relation": "cites"}
-                                             for n in range(unresolved)]
-                                            + [{"from_document_id": "x", "to_number": "5/kh-ubnd", "relation": "replaces"}])
+            db["documents"].insert_all(
+                [{"id": "x", "url": "u:x", "ingested_at": "2026-01-01"}]
+                + [
+                    {
+                        "id": id_,
+                        "url": f"u:{id_}",
+                        "doc_number": "5/KH-UBND" if id_ == "a" else None,
+                        "ingested_at": "2026-01-02",
+                    }
+                    for id_ in batch
+                ]
+            )
+            db["document_links"].insert_all(
+                [{"from_document_id": "x", "to_number": f"{n}/CV-UBND", "relation": "cites"} for n in range(unresolved)]
+                + [{"from_document_id": "x", "to_number": "5/kh-ubnd", "relation": "replaces"}]
+            )
         count = [0]
         db.conn.set_progress_handler(lambda: count.__setitem__(0, count[0] + 1), 1)
         with db.conn:

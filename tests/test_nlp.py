@@ -9,18 +9,28 @@ from underthesea import sent_tokenize
 
 from extractors import AnalyzedDocument
 from pipeline.errors import DirectivesError
+from pipeline.parse.dispatch import parse_document
 from pipeline.text.nlp import _sent_tokenize, split_sentences
 from pipeline.text.normalize import clean_text
-from pipeline.parse.dispatch import parse_document
 
 REAL = SHARED / "corpus" / "real"
 
 
-@pytest.mark.parametrize("text", [
-    "Xin chào. Tôi là A... Và b... c. TP. HCM 1.500 tr.đ? Có! ...",
-    "Giải ngân đạt 95%.. Còn lại?! Xong", "   ", "", "Hết...", "a... b", "A.B. C", "\t1. Mục một.  2. Mục hai",
-    "Thứ nhất, ...; hai là, tăng 3,5%...Trong đó", "Q. Ba Đình. Xã An Hòa.",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Xin chào. Tôi là A... Và b... c. TP. HCM 1.500 tr.đ? Có! ...",
+        "Giải ngân đạt 95%.. Còn lại?! Xong",
+        "   ",
+        "",
+        "Hết...",
+        "a... b",
+        "A.B. C",
+        "\t1. Mục một.  2. Mục hai",
+        "Thứ nhất, ...; hai là, tăng 3,5%...Trong đó",
+        "Q. Ba Đình. Xã An Hòa.",
+    ],
+)
 def test_scan_splits_as_underthesea(text):
     assert _sent_tokenize(text) == sent_tokenize(text)
 
@@ -56,16 +66,26 @@ def _text(path) -> str:
 def test_sentences_keep_offsets_and_list_labels():
     text = "1. Tăng cường kiểm tra. Báo cáo trước ngày 30/11/2021.\na) Rà soát... Hoàn thành"
     assert [(s.start, s.end, s.text) for s in split_sentences(text)] == [
-        (0, 23, "1. Tăng cường kiểm tra."), (24, 54, "Báo cáo trước ngày 30/11/2021."),
-        (55, 68, "a) Rà soát..."), (69, 79, "Hoàn thành")]
+        (0, 23, "1. Tăng cường kiểm tra."),
+        (24, 54, "Báo cáo trước ngày 30/11/2021."),
+        (55, 68, "a) Rà soát..."),
+        (69, 79, "Hoàn thành"),
+    ]
 
 
 def test_sentence_at_finds_the_sentence_holding_an_offset():
     text = "1. Tăng cường kiểm tra. Báo cáo trước ngày 30/11/2021.\na) Rà soát... Hoàn thành"
     analyzed = AnalyzedDocument(text, segmenter=None)
     assert [getattr(analyzed.sentence_at(offset), "text", None) for offset in (0, 22, 23, 24, 53, 54, 78, 79)] == [
-        "1. Tăng cường kiểm tra.", "1. Tăng cường kiểm tra.", None, "Báo cáo trước ngày 30/11/2021.",
-        "Báo cáo trước ngày 30/11/2021.", None, "Hoàn thành", None]
+        "1. Tăng cường kiểm tra.",
+        "1. Tăng cường kiểm tra.",
+        None,
+        "Báo cáo trước ngày 30/11/2021.",
+        "Báo cáo trước ngày 30/11/2021.",
+        None,
+        "Hoàn thành",
+        None,
+    ]
 
 
 def test_sentences_of_the_documents_are_in_order_and_do_not_overlap():
@@ -74,9 +94,14 @@ def test_sentences_of_the_documents_are_in_order_and_do_not_overlap():
         assert all(a.start < a.end <= b.start for a, b in zip(sentences, sentences[1:])), path
 
 
-@pytest.mark.parametrize("raw, clean", [
-    ("a  b\t c\u00a0d \u3000 e", "a b c d e"), ("  Điều 1. \r\n\r\n\r\n\tNội dung\u200b ", "Điều 1.\n\nNội dung"),
-    ("hoa\u0300 a b", "hoà a b"), ("\ufeffx\ry", "x\ny"),
-])
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        ("a  b\t c\u00a0d \u3000 e", "a b c d e"),
+        ("  Điều 1. \r\n\r\n\r\n\tNội dung\u200b ", "Điều 1.\n\nNội dung"),
+        ("hoa\u0300 a b", "hoà a b"),
+        ("\ufeffx\ry", "x\ny"),
+    ],
+)
 def test_clean_text(raw, clean):
     assert clean_text(raw) == clean

@@ -6,11 +6,11 @@ import pytest
 import sqlite_utils
 from conftest import FIXTURES, SEEDS
 
-from pipeline.store import packed
 from pipeline import store
+from pipeline.ingest.files import discover
 from pipeline.ingest.steps import batches, process, process_batch, store_batches
 from pipeline.settings import raw_dir_for
-from pipeline.ingest.files import discover
+from pipeline.store import packed
 
 
 def test_the_store_holds_the_rows_extraction_made_in_the_order_made(tmp_path):
@@ -30,7 +30,9 @@ def test_the_store_holds_the_rows_extraction_made_in_the_order_made(tmp_path):
         assert len(stored) == len(extracted) == summary.rows[key]
     assert summary.rows["indicators"] == 34
     links = [{**link, "from_document_id": outcome.document["id"]} for outcome in unpacked for link in outcome.links]
-    stored_links = db.query("SELECT from_document_id, to_number, relation, start, [end] FROM document_links ORDER BY rowid")
+    stored_links = db.query(
+        "SELECT from_document_id, to_number, relation, start, [end] FROM document_links ORDER BY rowid"
+    )
     assert list(stored_links) == links
     assert db.execute("SELECT count(*) FROM document_bands").fetchone()[0] == 5 * 32
 
@@ -40,8 +42,9 @@ def test_more_batches_than_are_attached_at_once_are_stored_in_turn(tmp_path, mon
     but none of its extracted rows or bands. (The HTML is a news item about the plan.)"""
     path = tmp_path / "d.db"
     monkeypatch.setattr(packed, "MAX_ATTACHED", 2)
-    items = discover([SEEDS]) + [item for item in discover([FIXTURES])
-                                 if item.name.startswith(("kehoach-12-langson", "truncated"))]
+    items = discover([SEEDS]) + [
+        item for item in discover([FIXTURES]) if item.name.startswith(("kehoach-12-langson", "truncated"))
+    ]
     processed = [process_batch(batch, path) for batch in batches(items, 1)]
     assert [batch.packed is None for batch in processed] == [False] * 8 + [True]  # truncated.pdf failed
 
@@ -49,10 +52,15 @@ def test_more_batches_than_are_attached_at_once_are_stored_in_turn(tmp_path, mon
 
     assert dict(summary.documents) == {"new": 8, "failed": 1}
     db = sqlite_utils.Database(path)
-    plan = {row["name"].rsplit(".")[-1]: row for row in db.query("SELECT name, id, canonical_id FROM documents "
-                                                                  "WHERE name LIKE 'kehoach-12%'")}
-    assert [plan[kind]["canonical_id"] for kind in ("docx", "html", "pdf")] == [plan["docx"]["id"], plan["html"]["id"],
-                                                                              plan["docx"]["id"]]
+    plan = {
+        row["name"].rsplit(".")[-1]: row
+        for row in db.query("SELECT name, id, canonical_id FROM documents WHERE name LIKE 'kehoach-12%'")
+    }
+    assert [plan[kind]["canonical_id"] for kind in ("docx", "html", "pdf")] == [
+        plan["docx"]["id"],
+        plan["html"]["id"],
+        plan["docx"]["id"],
+    ]
     rows_by_document = dict(db.execute("SELECT document_id, count(*) FROM indicators_extracted GROUP BY document_id"))
     assert plan["pdf"]["id"] not in rows_by_document and plan["docx"]["id"] in rows_by_document
     assert sum(rows_by_document.values()) == summary.rows["indicators"]
@@ -65,7 +73,6 @@ def test_at_most_max_attached_images_are_attached(tmp_path):
     assert image.startswith(b"SQLite format 3\x00")  # a database file's header
     with packed.attached(db, [image]) as schemas:
         assert db.execute(f"SELECT * FROM {schemas[0]}.pages").fetchall() == [("a", 1, None), ("a", 2, 0)]
-    with pytest.raises(ValueError, match="9 images: at most 8"):
-        with packed.attached(db, [image] * 9):
-            pass
+    with pytest.raises(ValueError, match="9 images: at most 8"), packed.attached(db, [image] * 9):
+        pass
     assert [row[1] for row in db.execute("PRAGMA database_list") if row[1].startswith("packed")] == []

@@ -18,8 +18,12 @@ def test_auto_numbered_paragraphs_get_their_labels():
     buffer = io.BytesIO()
     document.save(buffer)
     assert parse_docx(buffer.getvalue()).text.split("\n") == [
-        "Các cấp ủy tập trung thực hiện các nhiệm vụ sau:", "1. Tăng cường công tác tuyên truyền.",
-        "2. Đẩy mạnh cải cách hành chính.", "- Rà soát thủ tục hành chính.", "3. Giữ vững quốc phòng, an ninh."]
+        "Các cấp ủy tập trung thực hiện các nhiệm vụ sau:",
+        "1. Tăng cường công tác tuyên truyền.",
+        "2. Đẩy mạnh cải cách hành chính.",
+        "- Rà soát thủ tục hành chính.",
+        "3. Giữ vững quốc phòng, an ninh.",
+    ]
 
 
 def test_malformed_numbering_attributes_do_not_fail_the_document():
@@ -32,4 +36,6 @@ def test_malformed_numbering_attributes_do_not_fail_the_document():
     buffer = io.BytesIO()
     document.save(buffer)
     assert parse_docx(buffer.getvalue()).text.split("\n") == [
-        "1. Tăng cường công tác tuyên truyền.", "2. Đẩy mạnh cải cách hành chính."]
+        "1. Tăng cường công tác tuyên truyền.",
+        "2. Đẩy mạnh cải cách hành chính.",
+    ]

@@ -7,9 +7,9 @@ from portal_site import serve_portal
 
 from pipeline.cli import cli
 from pipeline.portal.fetch import FetchSettings
-from pipeline.store.lock import exclusive
-from pipeline.portal.steps import Steps, ingest_sources
 from pipeline.portal.sources import load_sources
+from pipeline.portal.steps import Steps, ingest_sources
+from pipeline.store.lock import exclusive
 
 KONTUM = """[[source]]
 name = "kontum"
@@ -28,8 +28,22 @@ def kontum(tmp_path):
 
 
 def _ingest(sources, db, *extra):
-    return CliRunner().invoke(cli, ["ingest", "--sources", str(sources), "--db", str(db), "--no-prefect",
-                                    "--delay", "0", "--timeout", "2", *extra])
+    return CliRunner().invoke(
+        cli,
+        [
+            "ingest",
+            "--sources",
+            str(sources),
+            "--db",
+            str(db),
+            "--no-prefect",
+            "--delay",
+            "0",
+            "--timeout",
+            "2",
+            *extra,
+        ],
+    )
 
 
 def test_ingest_sources_then_nothing_new_then_runs(kontum):
@@ -58,7 +72,6 @@ def test_paths_and_sources_together_are_refused(kontum):
     sources, db, _ = kontum
     result = CliRunner().invoke(cli, ["ingest", str(sources), "--sources", str(sources), "--db", str(db)])
     assert result.exit_code == 2 and "give PATHs or --sources, not both" in result.output
-
 
 
 def test_a_run_cut_short_finds_the_same_articles_next_time(kontum):

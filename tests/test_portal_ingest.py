@@ -8,8 +8,8 @@ from portal_site import FLAKY, LOOP, SLOW, serve_portal
 from pipeline import store
 from pipeline.portal.fetch import FetchSettings
 from pipeline.portal.fetch_state import RetryPolicy
-from pipeline.portal.steps import ingest_sources
 from pipeline.portal.sources import load_sources
+from pipeline.portal.steps import ingest_sources
 
 FAST = FetchSettings(timeout=0.3, delay=0.0, retries=2, backoff=0.01, max_bytes=200_000)
 POLICY = RetryPolicy(first_delay=3600, max_attempts=2)
@@ -75,19 +75,29 @@ def _change(site, db_path):
     with sqlite_utils.Database(db_path).conn as conn:
         conn.execute("UPDATE fetch_failures SET next_retry = '2000-01-01T00:00:00+00:00' WHERE next_retry IS NOT NULL")
     listing = site.body("/backan/Pages/tin-tuc.aspx").replace(
-        b"</ul>", '<li><a href="/backan/Pages/chi-tiet-33.aspx">Tin mới</a></li></ul>'.encode())
-    site.changed.update({"/backan/Pages/tin-tuc.aspx": listing, "/backan/Pages/chi-tiet-29.aspx": CHANGED_29,
-                         "/backan/Pages/chi-tiet-33.aspx": site.body("/lso/thoi-su/hoi-nghi-128.html"),
-                         "/backan/Pages/chi-tiet-28.aspx": None})
+        b"</ul>", '<li><a href="/backan/Pages/chi-tiet-33.aspx">Tin mới</a></li></ul>'.encode()
+    )
+    site.changed.update(
+        {
+            "/backan/Pages/tin-tuc.aspx": listing,
+            "/backan/Pages/chi-tiet-29.aspx": CHANGED_29,
+            "/backan/Pages/chi-tiet-33.aspx": site.body("/lso/thoi-su/hoi-nghi-128.html"),
+            "/backan/Pages/chi-tiet-28.aspx": None,
+        }
+    )
     site.slow_seconds = 0.0
 
 
 def _snapshot(db_path):
     db = sqlite_utils.Database(db_path)
-    return {"documents": {row["url"]: row for row in db["documents"].rows},
-            "failures": {row["url"]: row for row in db["fetch_failures"].rows},
-            "links": {(row["from_document_id"], row["to_document_id"], row["relation"])
-                      for row in db["document_links"].rows_where("relation = 'attachment'")}}
+    return {
+        "documents": {row["url"]: row for row in db["documents"].rows},
+        "failures": {row["url"]: row for row in db["fetch_failures"].rows},
+        "links": {
+            (row["from_document_id"], row["to_document_id"], row["relation"])
+            for row in db["document_links"].rows_where("relation = 'attachment'")
+        },
+    }
 
 
 def _paths(snapshot_part, url, status=None):
@@ -97,27 +107,50 @@ def _paths(snapshot_part, url, status=None):
 def test_first_run_stores_articles_and_their_attachments(crawl):
     first, url = crawl["snapshots"][0], crawl["url"]
     assert _paths(first["documents"], url, "ok") == [
-        "/backan/Documents/kh-12-langson.pdf", "/backan/Pages/chi-tiet-28.aspx", "/backan/Pages/chi-tiet-29.aspx",
-        "/backan/Pages/chi-tiet-30.aspx", "/backan/download?id=12", "/kontum/pages/detail/41/giao-ban-khoi-dang.html",
-        "/kontum/pages/detail/42/hoi-nghi.html", "/lso/files/ke-hoach-12.docx", "/lso/thoi-su/chap-chon-125.html",
-        "/lso/thoi-su/hoi-nghi-128.html", "/lso/thoi-su/hoi-nghi-ban-thuong-vu-123.html"]
+        "/backan/Documents/kh-12-langson.pdf",
+        "/backan/Pages/chi-tiet-28.aspx",
+        "/backan/Pages/chi-tiet-29.aspx",
+        "/backan/Pages/chi-tiet-30.aspx",
+        "/backan/download?id=12",
+        "/kontum/pages/detail/41/giao-ban-khoi-dang.html",
+        "/kontum/pages/detail/42/hoi-nghi.html",
+        "/lso/files/ke-hoach-12.docx",
+        "/lso/thoi-su/chap-chon-125.html",
+        "/lso/thoi-su/hoi-nghi-128.html",
+        "/lso/thoi-su/hoi-nghi-ban-thuong-vu-123.html",
+    ]
     documents = first["documents"]
-    assert {documents[url + path]["kind"] for path in ("/backan/Documents/kh-12-langson.pdf",
-                                                       "/backan/download?id=12")} == {"pdf", "docx"}
+    assert {
+        documents[url + path]["kind"] for path in ("/backan/Documents/kh-12-langson.pdf", "/backan/download?id=12")
+    } == {"pdf", "docx"}
     article = documents[url + "/backan/Pages/chi-tiet-28.aspx"]
-    assert (article["title"], article["province"], article["source"]) == \
-        ("Tập trung thực hiện 15 nhiệm vụ trọng tâm trong 3 tháng cuối năm", "Bắc Kạn", "backan")
+    assert (article["title"], article["province"], article["source"]) == (
+        "Tập trung thực hiện 15 nhiệm vụ trọng tâm trong 3 tháng cuối năm",
+        "Bắc Kạn",
+        "backan",
+    )
     assert "Tăng cỡ chữ" not in article["text"] and "Ngày 06/10/2020, Tỉnh ủy ban hành" in article["text"]
     assert documents[url + "/lso/thoi-su/hoi-nghi-128.html"]["published_date"] == "2021-03-15"
-    assert "Giao ban trực tuyến khối Đảng" in documents[url + "/kontum/pages/detail/41/giao-ban-khoi-dang.html"]["title"]
-    ids = {path: store.stable_id(url + path) for path in (
-        "/backan/Pages/chi-tiet-28.aspx", "/backan/Documents/kh-12-langson.pdf", "/backan/download?id=12",
-        "/lso/thoi-su/hoi-nghi-ban-thuong-vu-123.html", "/lso/files/ke-hoach-12.docx", "/lso/files/bao-cao.pdf")}
+    assert (
+        "Giao ban trực tuyến khối Đảng" in documents[url + "/kontum/pages/detail/41/giao-ban-khoi-dang.html"]["title"]
+    )
+    ids = {
+        path: store.stable_id(url + path)
+        for path in (
+            "/backan/Pages/chi-tiet-28.aspx",
+            "/backan/Documents/kh-12-langson.pdf",
+            "/backan/download?id=12",
+            "/lso/thoi-su/hoi-nghi-ban-thuong-vu-123.html",
+            "/lso/files/ke-hoach-12.docx",
+            "/lso/files/bao-cao.pdf",
+        )
+    }
     assert first["links"] == {
         (ids["/backan/Pages/chi-tiet-28.aspx"], ids["/backan/Documents/kh-12-langson.pdf"], "attachment"),
         (ids["/backan/Pages/chi-tiet-28.aspx"], ids["/backan/download?id=12"], "attachment"),
         (ids["/lso/thoi-su/hoi-nghi-ban-thuong-vu-123.html"], ids["/lso/files/ke-hoach-12.docx"], "attachment"),
-        (ids["/lso/thoi-su/hoi-nghi-ban-thuong-vu-123.html"], ids["/lso/files/bao-cao.pdf"], "attachment")}
+        (ids["/lso/thoi-su/hoi-nghi-ban-thuong-vu-123.html"], ids["/lso/files/bao-cao.pdf"], "attachment"),
+    }
     db = sqlite_utils.Database(crawl["db"])
     # The Lạng Sơn DOCX is the Bắc Kạn PDF's Kế hoạch 12/KH-UBND again: stored once, its copy linked.
     copy = documents[url + "/lso/files/ke-hoach-12.docx"]
@@ -133,19 +166,31 @@ def test_windows_1258_page_is_decoded_from_its_header(crawl):
 
 def test_failures_are_recorded_with_their_reasons(crawl):
     url = crawl["url"]
-    failures = {u.removeprefix(url): (row["reason"], row["kind"], row["attempts"])
-                for u, row in crawl["snapshots"][0]["failures"].items()}
+    failures = {
+        u.removeprefix(url): (row["reason"], row["kind"], row["attempts"])
+        for u, row in crawl["snapshots"][0]["failures"].items()
+    }
     assert failures == {
         "/backan/Pages/chi-tiet-31.aspx": ("HTTP 404", "article", 1),
         "/backan/Pages/rieng/chi-tiet-99.aspx": (f"disallowed by {url}/robots.txt", "article", 1),
         "/lso/thoi-su/cham-124.html": ("timeout after 0.3 s (3 attempts)", "article", 1),
-        "/lso/thoi-su/vong-126.html": (f"redirect loop: {url}{LOOP[0]} -> {url}{LOOP[1]} -> {url}{LOOP[0]}",
-                                       "article", 1),
+        "/lso/thoi-su/vong-126.html": (
+            f"redirect loop: {url}{LOOP[0]} -> {url}{LOOP[1]} -> {url}{LOOP[0]}",
+            "article",
+            1,
+        ),
         "/lso/thoi-su/qua-lon-127.html": ("larger than the 200000-byte cap (Content-Length 320041)", "article", 1),
-        "/lso/files/bao-cao.pdf": (f"{url}/lso/files/bao-cao.pdf: not a readable PDF (PdfminerException: "
-                                   "Unexpected EOF)", "attachment", 1),
-        "http://127.0.0.1:9/tin-tuc": ("connection failed (ConnectError: [Errno 111] Connection refused) "
-                                       "(3 attempts)", "listing", 1)}
+        "/lso/files/bao-cao.pdf": (
+            f"{url}/lso/files/bao-cao.pdf: not a readable PDF (PdfminerException: Unexpected EOF)",
+            "attachment",
+            1,
+        ),
+        "http://127.0.0.1:9/tin-tuc": (
+            "connection failed (ConnectError: [Errno 111] Connection refused) (3 attempts)",
+            "listing",
+            1,
+        ),
+    }
     bad_pdf = crawl["snapshots"][0]["documents"][url + "/lso/files/bao-cao.pdf"]
     assert (bad_pdf["status"], bad_pdf["error"]) == ("error", failures["/lso/files/bao-cao.pdf"][0])
 
@@ -166,7 +211,12 @@ def test_the_server_saw_polite_requests(crawl):
 def test_an_unchanged_site_gets_only_conditional_requests_and_nothing_is_stored(crawl):
     second = crawl["requests"][1]
     assert sorted(request.path for request in second) == [
-        "/backan/Pages/tin-tuc.aspx", "/kontum/sitemap.xml", "/lso/rss.xml", "/lso/thoi-su.html", "/robots.txt"]
+        "/backan/Pages/tin-tuc.aspx",
+        "/kontum/sitemap.xml",
+        "/lso/rss.xml",
+        "/lso/thoi-su.html",
+        "/robots.txt",
+    ]
     for request in second:
         if request.path.startswith("/kontum/"):  # Kon Tum sends Last-Modified only
             assert request.headers["If-Modified-Since"] == "Wed, 13 Jan 2021 08:00:00 GMT"
@@ -175,7 +225,11 @@ def test_an_unchanged_site_gets_only_conditional_requests_and_nothing_is_stored(
             assert request.headers["If-None-Match"].startswith('"')
     runs = crawl["runs"][1]
     assert {name: (run.new, run.changed, run.not_modified, run.failed) for name, run in runs.items()} == {
-        "backan": (0, 0, 0, 0), "broken": (0, 0, 0, 1), "lso": (0, 0, 0, 0), "kontum": (0, 0, 0, 0)}
+        "backan": (0, 0, 0, 0),
+        "broken": (0, 0, 0, 1),
+        "lso": (0, 0, 0, 0),
+        "kontum": (0, 0, 0, 0),
+    }
     assert crawl["snapshots"][1]["documents"] == crawl["snapshots"][0]["documents"]
     assert crawl["snapshots"][1]["failures"]["http://127.0.0.1:9/tin-tuc"]["attempts"] == 2
 
@@ -188,8 +242,10 @@ def test_changes_are_re_extracted_and_gone_pages_keep_their_documents(crawl):
     assert edited["title"] == "Giao nhiệm vụ trọng tâm năm 2021 (cập nhật)"
     assert edited["ingested_at"] == before["documents"][url + "/backan/Pages/chi-tiet-29.aspx"]["ingested_at"]
     db = sqlite_utils.Database(crawl["db"])
-    tasks = db.execute("SELECT label, substr(?, start + 1, \"end\" - start) = text FROM tasks WHERE document_id = ? "
-                       "ORDER BY start", [edited["text"], edited["id"]]).fetchall()
+    tasks = db.execute(
+        'SELECT label, substr(?, start + 1, "end" - start) = text FROM tasks WHERE document_id = ? ORDER BY start',
+        [edited["text"], edited["id"]],
+    ).fetchall()
     assert tasks == [("1.", 1), ("2.", 1)]
     gone = url + "/backan/Pages/chi-tiet-28.aspx"
     assert after["documents"][gone] == before["documents"][gone]
@@ -213,16 +269,52 @@ def test_failed_urls_are_retried_on_later_runs_up_to_a_limit(crawl):
 
 def test_runs_are_recorded_per_source(crawl):
     db = sqlite_utils.Database(crawl["db"])
-    rows = list(db.query("SELECT source, discovered, fetched, not_modified, new, changed, unchanged, failed "
-                         "FROM ingest_runs ORDER BY id LIMIT 4"))
+    rows = list(
+        db.query(
+            "SELECT source, discovered, fetched, not_modified, new, changed, unchanged, failed "
+            "FROM ingest_runs ORDER BY id LIMIT 4"
+        )
+    )
     assert rows == [
-        {"source": "backan", "discovered": 7, "fetched": 5, "not_modified": 0, "new": 5, "changed": 0,
-         "unchanged": 0, "failed": 2},
-        {"source": "broken", "discovered": 0, "fetched": 0, "not_modified": 0, "new": 0, "changed": 0,
-         "unchanged": 0, "failed": 1},
-        {"source": "lso", "discovered": 8, "fetched": 5, "not_modified": 0, "new": 4, "changed": 0,
-         "unchanged": 0, "failed": 4},
-        {"source": "kontum", "discovered": 2, "fetched": 2, "not_modified": 0, "new": 2, "changed": 0,
-         "unchanged": 0, "failed": 0}]
+        {
+            "source": "backan",
+            "discovered": 7,
+            "fetched": 5,
+            "not_modified": 0,
+            "new": 5,
+            "changed": 0,
+            "unchanged": 0,
+            "failed": 2,
+        },
+        {
+            "source": "broken",
+            "discovered": 0,
+            "fetched": 0,
+            "not_modified": 0,
+            "new": 0,
+            "changed": 0,
+            "unchanged": 0,
+            "failed": 1,
+        },
+        {
+            "source": "lso",
+            "discovered": 8,
+            "fetched": 5,
+            "not_modified": 0,
+            "new": 4,
+            "changed": 0,
+            "unchanged": 0,
+            "failed": 4,
+        },
+        {
+            "source": "kontum",
+            "discovered": 2,
+            "fetched": 2,
+            "not_modified": 0,
+            "new": 2,
+            "changed": 0,
+            "unchanged": 0,
+            "failed": 0,
+        },
+    ]
     assert db.execute("SELECT count(*) FROM ingest_runs WHERE finished IS NULL").fetchone()[0] == 0
-

@@ -6,9 +6,9 @@ import pytest
 import sqlite_utils
 from conftest import shared_path
 
-from pipeline.parse import ocr
-from pipeline.ingest.steps import ingest
 from pipeline.ingest.files import discover
+from pipeline.ingest.steps import ingest
+from pipeline.parse import ocr
 
 
 @pytest.fixture(scope="module")
@@ -68,9 +68,15 @@ def test_vbpl_page_keeps_the_decision_without_site_chrome(real_db):
     text = documents["018"]["text"]
     assert text.startswith("Quyết định số 51/2025/QĐ-TTg Ban hành Bộ tiêu chí quốc gia về nông thôn mới")
     assert "Trang chủ" not in text
-    assert "12. Chỉ số hài lòng của người dân đối với sự phục vụ của cơ quan hành chính nhà nước đạt từ 85% trở lên." in text
-    assert (documents["018"]["doc_number"], documents["018"]["doc_type"], documents["018"]["signed_date"]) == \
-        ("51/2025/QĐ-TTg", "Quyết định", "2025-12-29")
+    assert (
+        "12. Chỉ số hài lòng của người dân đối với sự phục vụ của cơ quan hành chính nhà nước đạt từ 85% trở lên."
+        in text
+    )
+    assert (documents["018"]["doc_number"], documents["018"]["doc_type"], documents["018"]["signed_date"]) == (
+        "51/2025/QĐ-TTg",
+        "Quyết định",
+        "2025-12-29",
+    )
 
 
 def test_word_segmented_texts_read_as_normal_text(real_db):
@@ -83,40 +89,58 @@ def test_word_segmented_texts_read_as_normal_text(real_db):
 def test_docx_directive_gives_tasks_and_deadlines(real_db):
     _, documents, db = real_db
     document_id = documents["008"]["id"]
-    labels = [row["label"] for row in db.query("SELECT label FROM tasks WHERE document_id = ? ORDER BY start",
-                                               [document_id])]
+    labels = [
+        row["label"] for row in db.query("SELECT label FROM tasks WHERE document_id = ? ORDER BY start", [document_id])
+    ]
     assert labels[:4] == ["1.", "a)", "b)", "c)"]
-    deadlines = {(row["text"], row["end_date"]) for row in db.query(
-        "SELECT text, end_date FROM deadlines WHERE document_id = ?", [document_id])}
-    assert {("hoàn thành trước ngày 10/12/2025", "2025-12-10"), ("Hoàn thành trước ngày 20/12/2025", "2025-12-20"),
-            ("trước ngày 25/12/2025", "2025-12-25")} <= deadlines
+    deadlines = {
+        (row["text"], row["end_date"])
+        for row in db.query("SELECT text, end_date FROM deadlines WHERE document_id = ?", [document_id])
+    }
+    assert {
+        ("hoàn thành trước ngày 10/12/2025", "2025-12-10"),
+        ("Hoàn thành trước ngày 20/12/2025", "2025-12-20"),
+        ("trước ngày 25/12/2025", "2025-12-25"),
+    } <= deadlines
 
 
 def test_table_figures_are_indicators(real_db):
     _, documents, db = real_db
-    rows = list(db.query("""SELECT i.*, d.text AS document_text FROM indicators i JOIN documents d ON d.id = i.document_id
-                            WHERE d.id = ? AND i.rule_id = 'ind.table_cell' ORDER BY i.start""", [documents["002"]["id"]]))
+    rows = list(
+        db.query(
+            """SELECT i.*, d.text AS document_text FROM indicators i JOIN documents d ON d.id = i.document_id
+                            WHERE d.id = ? AND i.rule_id = 'ind.table_cell' ORDER BY i.start""",
+            [documents["002"]["id"]],
+        )
+    )
     assert len(rows) == 24
     first = rows[:3]
     assert [(r["name"], r["value"], r["unit"], r["kind"]) for r in first] == [
         ("Lâm Đồng: PAR Index Điểm số", 83.1, "/100", "result"),
         ("Lâm Đồng: PAR Index Thứ hạng", 62, "/63", "result"),
-        ("Lâm Đồng: SIPAS Chỉ số", 83.0, "%", "result")]
-    assert [r["document_text"][r["start"]:r["end"]] for r in first] == ["83,1/100", "62/63", "83,0%"]
+        ("Lâm Đồng: SIPAS Chỉ số", 83.0, "%", "result"),
+    ]
+    assert [r["document_text"][r["start"] : r["end"]] for r in first] == ["83,1/100", "62/63", "83,0%"]
 
 
 def test_replacing_directive_is_linked_and_the_old_one_superseded(real_db):
     _, documents, db = real_db
     old, new = documents["005"], documents["006"]
-    assert (new["doc_number"], new["doc_type"], new["issuer"], new["signed_date"]) == \
-        ("63/CĐ-VPCP", "Công điện", "VĂN PHÒNG CHÍNH PHỦ", "2026-01-11")
+    assert (new["doc_number"], new["doc_type"], new["issuer"], new["signed_date"]) == (
+        "63/CĐ-VPCP",
+        "Công điện",
+        "VĂN PHÒNG CHÍNH PHỦ",
+        "2026-01-11",
+    )
     [link] = db.query("SELECT * FROM document_links WHERE from_document_id = ? AND relation = 'replaces'", [new["id"]])
     assert (link["to_number"], link["to_document_id"]) == ("58/CĐ-VPCP", old["id"])
     assert old["superseded_by"] == new["id"] and new["superseded_by"] is None
     # Near-identical, but two documents with their own numbers: not duplicates.
     assert (old["canonical_id"], new["canonical_id"]) == (old["id"], new["id"])
-    [implements] = db.query("SELECT * FROM document_links WHERE from_document_id = ? AND to_number = '493/TB-UBND' AND relation = 'implements'",
-                            [documents["002"]["id"]])
+    [implements] = db.query(
+        "SELECT * FROM document_links WHERE from_document_id = ? AND to_number = '493/TB-UBND' AND relation = 'implements'",
+        [documents["002"]["id"]],
+    )
     assert implements["start"] < 1500  # "Thực hiện Thông báo số 493/TB-UBND" in its opening
 
 
@@ -138,8 +162,18 @@ def test_long_list_of_targets_keeps_kind_and_basis_per_clause(real_db):
     # / người / năm; ...; tỷ lệ lao động qua đào tạo năm 2015 đạt 60% (trong đó đào tạo nghề
     # đạt 40%); ...; tỷ lệ độ che phủ rừng đạt 20%."
     _, documents, db = real_db
-    rows = list(db.query("SELECT value, unit, per, kind FROM indicators WHERE document_id = ? AND sentence LIKE 'a) Phấn đấu%' "
-                         "ORDER BY start", [documents["021"]["id"]]))
+    rows = list(
+        db.query(
+            "SELECT value, unit, per, kind FROM indicators WHERE document_id = ? AND sentence LIKE 'a) Phấn đấu%' "
+            "ORDER BY start",
+            [documents["021"]["id"]],
+        )
+    )
     assert {row["kind"] for row in rows} == {"target"}
-    assert [(row["value"], row["per"]) for row in rows[:4]] == [(13.0, "năm"), (41.0, "người"), (2100000.0, "năm"), (10.0, None)]
+    assert [(row["value"], row["per"]) for row in rows[:4]] == [
+        (13.0, "năm"),
+        (41.0, "người"),
+        (2100000.0, "năm"),
+        (10.0, None),
+    ]
     assert (rows[-1]["value"], rows[-1]["unit"], rows[-1]["per"]) == (20.0, "%", None)

@@ -10,11 +10,11 @@ from browser import dump_dom, screenshot
 from click.testing import CliRunner
 from PIL import Image
 
-from pipeline.research import charts as svg
 from pipeline.cli import cli
+from pipeline.research import charts as svg
+from pipeline.research.charts import PALETTE
 from pipeline.research.report import UNCATEGORISED, render
 from pipeline.review.importer import import_sheet
-from pipeline.research.charts import PALETTE
 
 WIDTH, HEIGHT = 1200, 1800
 
@@ -26,9 +26,14 @@ def test_report_is_one_offline_file_with_charts_and_tables(bundled_db, tmp_path)
     html = output.read_text(encoding="utf-8")
     assert "<script" not in html and not re.search(r'(src|href)="', html)
     assert html.count("<svg") == 7  # four provinces with figures, counts, flags, coverage
-    for heading in ("Targets and results by category and year, per province", "Extraction counts per document",
-                    "Quality flags", "Coverage: documents per source and year", "Documents",
-                    "Targets and the results reported later"):
+    for heading in (
+        "Targets and results by category and year, per province",
+        "Extraction counts per document",
+        "Quality flags",
+        "Coverage: documents per source and year",
+        "Documents",
+        "Targets and the results reported later",
+    ):
         assert f"<h2>{heading}</h2>" in html
     assert "<title>002_e6d35a45ef2bf389.txt (Lạng Sơn): targets 4</title>" in html
     assert "<td>xã đạt chuẩn nông thôn mới</td>" in html
@@ -47,7 +52,7 @@ def test_report_renders_as_a_picture(bundled_db, tmp_path):
     assert 0.5 < white / (WIDTH * HEIGHT) < 0.97
     present = {colour for _, colour in colours}
     for hex_colour in PALETTE[:5]:  # tasks, targets, results, deadlines, citations bars
-        assert tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)) in present
+        assert tuple(int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)) in present
 
 
 # What a reader sees: nothing cut, unknowns named, an empty match explained.
@@ -93,9 +98,13 @@ def test_no_label_or_legend_is_cut_in_chromium(bundled_db, tmp_path):
     # The longest labels a store could hold: a source's full name, a long category, many series.
     long_source = "Cổng thông tin điện tử tỉnh Bà Rịa - Vũng Tàu (Liferay Portal, Sở Thông tin và Truyền thông)"
     series = [f"hạ tầng/giao thông, đô thị và nông thôn mới {i}" for i in range(9)] + [UNCATEGORISED]
-    chart = svg.stacked_bars([(long_source, {name: 1 for name in series}),
-                              ("ĐẨY MẠNH GIẢI NGÂN VỐN ĐẦU TƯ CÔNG WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW", {series[0]: 3})],
-                             series)
+    chart = svg.stacked_bars(
+        [
+            (long_source, {name: 1 for name in series}),
+            ("ĐẨY MẠNH GIẢI NGÂN VỐN ĐẦU TƯ CÔNG WWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWWW", {series[0]: 3}),
+        ],
+        series,
+    )
     grid = svg.heat_grid([long_source, "Tỉnh ủy"], ["2020", "2021"], {(long_source, "2021"): 2})
     page = html.replace("<h2>Documents</h2>", chart + grid + "<h2>Documents</h2>")
     measured = _measured(page, tmp_path)
@@ -114,8 +123,11 @@ def _store_with_results(bundled_db, tmp_path):
     db.conn.commit()
     db.close()
     header = "id,document_id,name,value,value_high,unit,per,comparator,kind,period_start,period_end,status"
-    lines = [header, f",{documents['Lạng Sơn']},xã đạt chuẩn nông thôn mới,12,,xã,,=,result,,,",
-             f",{documents['Vĩnh Phúc']},chỉ tiêu,80,,%,,=,result,,,"]
+    lines = [
+        header,
+        f",{documents['Lạng Sơn']},xã đạt chuẩn nông thôn mới,12,,xã,,=,result,,,",
+        f",{documents['Vĩnh Phúc']},chỉ tiêu,80,,%,,=,result,,,",
+    ]
     (tmp_path / "results.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = import_sheet(db_path, tmp_path / "results.csv", "lan")
     assert [str(p) for p in result.plan.problems] == [] and result.applied
@@ -125,16 +137,25 @@ def _store_with_results(bundled_db, tmp_path):
 def test_unknown_years_are_named_and_missing_results_explained(bundled_db, tmp_path):
     html = render(_store_with_results(bundled_db, tmp_path))
     assert "? results" not in html and "?" not in re.sub(r"<(table|p)\b.*?</\1>", "", html, flags=re.S)
-    lang_son = html[html.index("<h3>Lạng Sơn</h3>"):html.index("<h3>Nghệ An</h3>")]
+    lang_son = html[html.index("<h3>Lạng Sơn</h3>") : html.index("<h3>Nghệ An</h3>")]
     assert re.findall(r">([^<>]+)</tspan>", lang_son) == ["results, year not stated", "targets, year not stated"]
-    section = html[html.index("<h2>Targets and the results reported later</h2>"):]
-    assert ("<p class=\"note\">1 of 11 targets have a result reported later. A result is matched to a target when "
-            "it names the same indicator, in the same unit and the same province, in a document published on or "
-            "after the target&#x27;s (view targets_vs_results). The last column says what is missing for the "
-            "others.</p>") in section
-    rows = {tuple(re.findall(r"<td[^>]*>(.*?)</td>", row)[i] for i in (0, 1, 2, 6, 10))
-            for row in re.findall(r"<tr>(.*?)</tr>", section)[1:]}
+    section = html[html.index("<h2>Targets and the results reported later</h2>") :]
+    assert (
+        '<p class="note">1 of 11 targets have a result reported later. A result is matched to a target when '
+        "it names the same indicator, in the same unit and the same province, in a document published on or "
+        "after the target&#x27;s (view targets_vs_results). The last column says what is missing for the "
+        "others.</p>"
+    ) in section
+    rows = {
+        tuple(re.findall(r"<td[^>]*>(.*?)</td>", row)[i] for i in (0, 1, 2, 6, 10))
+        for row in re.findall(r"<tr>(.*?)</tr>", section)[1:]
+    }
     assert ("Lạng Sơn", "year not stated", "xã đạt chuẩn nông thôn mới", "12", "") in rows
-    assert ("Lạng Sơn", "year not stated", "xây dựng km đường bê tông giao thông nông thôn", "",
-            "1 result in Lạng Sơn, none with this indicator&#x27;s name") in rows
+    assert (
+        "Lạng Sơn",
+        "year not stated",
+        "xây dựng km đường bê tông giao thông nông thôn",
+        "",
+        "1 result in Lạng Sơn, none with this indicator&#x27;s name",
+    ) in rows
     assert ("Vĩnh Phúc", "2021", "chỉ tiêu", "", "a result with this name is in another unit (%, not chỉ tiêu)") in rows

@@ -6,26 +6,31 @@ import pytest
 import sqlite_utils
 from conftest import FIXTURES, shared_path
 
-from pipeline.parse import plausibility
 from pipeline.errors import NeedsOcrError
+from pipeline.ingest.files import discover
 from pipeline.ingest.steps import ingest
+from pipeline.parse import plausibility
 from pipeline.parse.legacy_fonts import from_unicode
 from pipeline.parse.pdf_file import _text_layer, parse_pdf
-from pipeline.ingest.files import discover
 
-PROSE = ("Ủy ban nhân dân tỉnh yêu cầu các sở, ngành, địa phương tập trung thực hiện các nhiệm vụ trọng tâm, "
-         "phấn đấu giải ngân vốn đầu tư công đạt 95% trở lên trước ngày 31 tháng 12 năm 2021. ") * 4
+PROSE = (
+    "Ủy ban nhân dân tỉnh yêu cầu các sở, ngành, địa phương tập trung thực hiện các nhiệm vụ trọng tâm, "
+    "phấn đấu giải ngân vốn đầu tư công đạt 95% trở lên trước ngày 31 tháng 12 năm 2021. "
+) * 4
 
 
 def test_vietnamese_prose_is_plausible():
     assert plausibility.score(PROSE).plausible
 
 
-@pytest.mark.parametrize("text", [
-    "UBND TINH HA TINH VAN PHONG DIEU PHOI XAY DUNG NONG THON MOI thong bao lich kiem tra danh gia " * 5,
-    from_unicode(PROSE, "tcvn3"),  # a legacy font read without its table
-    "Ký bởi: Trung tâm Công báo - Tin học\nThời gian ký: 27.06.2016",  # a signature stamp
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "UBND TINH HA TINH VAN PHONG DIEU PHOI XAY DUNG NONG THON MOI thong bao lich kiem tra danh gia " * 5,
+        from_unicode(PROSE, "tcvn3"),  # a legacy font read without its table
+        "Ký bởi: Trung tâm Công báo - Tin học\nThời gian ký: 27.06.2016",  # a signature stamp
+    ],
+)
 def test_garbage_text_layers_are_not(text):
     assert not plausibility.score(text).plausible
 

@@ -24,8 +24,9 @@ def _free_port() -> int:
 
 def _environment(tmp_path, **extra) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               PYTHONPATH=str(REPO), **extra)
+    env.update(
+        PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false", PYTHONPATH=str(REPO), **extra
+    )
     return env
 
 
@@ -34,8 +35,19 @@ def prefect_server(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("prefect-server")
     port = _free_port()
     url = f"http://127.0.0.1:{port}/api"
-    command = [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port),
-               "--no-ui", "--no-services"]
+    command = [
+        sys.executable,
+        "-m",
+        "prefect",
+        "server",
+        "start",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--no-ui",
+        "--no-services",
+    ]
     server = subprocess.Popen(command, env=_environment(tmp), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 90
@@ -61,8 +73,11 @@ def _schedule(api_url, *args):
 
     from pipeline.cli import cli
 
-    settings = temporary_settings({PREFECT_API_URL: api_url}) if api_url else \
-        temporary_settings(restore_defaults={PREFECT_API_URL})
+    settings = (
+        temporary_settings({PREFECT_API_URL: api_url})
+        if api_url
+        else temporary_settings(restore_defaults={PREFECT_API_URL})
+    )
     with settings:
         return CliRunner().invoke(cli, ["schedule", "--cron", CRON, "--sources", str(SOURCES), *args])
 
@@ -71,15 +86,17 @@ def test_schedule_registers_a_cron_deployment(prefect_server, tmp_path):
     from prefect.client.orchestration import get_client
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
-    result = _schedule(prefect_server, "--only", "baolangson", "--db", str(tmp_path / "nightly.db"),
-                       "--register-only")
+    result = _schedule(prefect_server, "--only", "baolangson", "--db", str(tmp_path / "nightly.db"), "--register-only")
     assert result.exit_code == 0, result.output
     assert "Deployment ingest-portals/nightly" in result.output and "registered with cron '0 2 * * *'" in result.output
     with temporary_settings({PREFECT_API_URL: prefect_server}), get_client(sync_client=True) as client:
         deployment = client.read_deployment_by_name("ingest-portals/nightly")
     assert [schedule.schedule.cron for schedule in deployment.schedules] == [CRON]
-    assert deployment.parameters == {"sources_path": str(SOURCES), "db_path": str(tmp_path / "nightly.db"),
-                                     "only": ["baolangson"]}
+    assert deployment.parameters == {
+        "sources_path": str(SOURCES),
+        "db_path": str(tmp_path / "nightly.db"),
+        "only": ["baolangson"],
+    }
     assert deployment.entrypoint == "pipeline.flows.ingest_portals"
 
 
@@ -104,7 +121,10 @@ def test_the_portal_flow_runs_the_same_steps(prefect_server, tmp_path):
     settings = {PREFECT_API_URL: prefect_server, PREFECT_LOGGING_TO_API_ENABLED: False}
     with serve_portal() as site, temporary_settings(settings):
         sources = tmp_path / "sources.toml"
-        sources.write_text(f"""[[source]]\nname = "kontum"\nsitemaps = ["{site.url}/kontum/sitemap.xml"]
-article_pattern = '/kontum/pages/detail/'\n""", encoding="utf-8")
+        sources.write_text(
+            f"""[[source]]\nname = "kontum"\nsitemaps = ["{site.url}/kontum/sitemap.xml"]
+article_pattern = '/kontum/pages/detail/'\n""",
+            encoding="utf-8",
+        )
         runs = ingest_portals(sources_path=str(sources), db_path=str(tmp_path / "d.db"), fetch_options={"delay": 0})
     assert [(run.source, run.discovered, run.new, run.failed) for run in runs] == [("kontum", 2, 2, 0)]

@@ -6,11 +6,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import SEEDS
 
-from pipeline.store import search
 from pipeline import store
 from pipeline.cli import cli
-from pipeline.ingest.steps import ingest, process_batch, store_batches
 from pipeline.ingest.files import discover
+from pipeline.ingest.steps import ingest, process_batch, store_batches
+from pipeline.store import search
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +24,10 @@ def _matched(hits):
     return {hit.text[s:e].lower() for hit in hits for s, e in hit.spans}
 
 
-@pytest.mark.parametrize("text, folded", [("Đồng Nai", "Dong Nai"), ("tỉnh ủy", "tinh uy"),
-                                          ("Khánh Hòa", "Khanh Hoa"), ("mới môi", "moi moi")])
+@pytest.mark.parametrize(
+    "text, folded",
+    [("Đồng Nai", "Dong Nai"), ("tỉnh ủy", "tinh uy"), ("Khánh Hòa", "Khanh Hoa"), ("mới môi", "moi moi")],
+)
 def test_folding_removes_every_diacritic_and_keeps_length(text, folded):
     assert search.fold_accents(text) == folded
 
@@ -35,8 +37,10 @@ def test_folding_many_texts_at_once_is_folding_each():
     assert search.fold_accents_all(texts) == [search.fold_accents(text) for text in texts]
 
 
-@pytest.mark.parametrize("text, folded", [("hoà thuỷ quý", "hòa thủy quý"), ("Khánh Hoà, HOÀ", "Khánh Hòa, HÒA"),
-                                          ("hoàng", "hoàng"), ("qoà", "qoà")])
+@pytest.mark.parametrize(
+    "text, folded",
+    [("hoà thuỷ quý", "hòa thủy quý"), ("Khánh Hoà, HOÀ", "Khánh Hòa, HÒA"), ("hoàng", "hoàng"), ("qoà", "qoà")],
+)
 def test_tones_move_to_the_old_style_place(text, folded):
     assert search.exact_form(text) == folded
 
@@ -117,8 +121,9 @@ def test_documents_stored_are_indexed_from_a_queue_even_after_an_interruption(tm
 
 
 def test_cli_prints_hits_with_context(bundled_db):
-    result = CliRunner().invoke(cli, ["search", "giai ngan", "--no-accents", "--db", str(bundled_db),
-                                      "--province", "Bắc Kạn", "--limit", "1"])
+    result = CliRunner().invoke(
+        cli, ["search", "giai ngan", "--no-accents", "--db", str(bundled_db), "--province", "Bắc Kạn", "--limit", "1"]
+    )
     assert result.exit_code == 0, result.output
     assert "001_d93671f2cbad73a6.txt · Bắc Kạn · 2020-10-09 · task" in result.output
     assert "giải ngân số kế hoạch vốn" in result.output
@@ -134,8 +139,10 @@ def _cli_search(bundled_db, *arguments):
 
 def test_a_query_without_diacritics_searches_without_them_and_says_so(db, bundled_db):
     first, hits, last = _cli_search(bundled_db, "giai ngan")
-    assert first == ('Searching without diacritics, as the query has none: "giai ngan" matches the words written '
-                     "with any diacritics (đ = d); --exact matches them as typed.")
+    assert first == (
+        'Searching without diacritics, as the query has none: "giai ngan" matches the words written '
+        "with any diacritics (đ = d); --exact matches them as typed."
+    )
     exact = search.search(db, "giải ngân", limit=100)
     assert _matched(exact) == {"giải ngân"} and last == f"{len(exact)} hit(s)" == "5 hit(s)"
     assert hits == [f"{h.document} · {h.province or '-'} · {h.published_date or '-'} · {h.kind}" for h in exact]
@@ -144,8 +151,10 @@ def test_a_query_without_diacritics_searches_without_them_and_says_so(db, bundle
 
 def test_a_query_with_diacritics_stays_exact(db, bundled_db):
     first, _, last = _cli_search(bundled_db, "tính")
-    assert (first, last) == ("Exact search (the query has diacritics): diacritics must match; --no-accents "
-                             "ignores them.", "0 hit(s)")
+    assert (first, last) == (
+        "Exact search (the query has diacritics): diacritics must match; --no-accents ignores them.",
+        "0 hit(s)",
+    )
     tinh = search.search(db, "tỉnh", limit=100)
     assert _cli_search(bundled_db, "tỉnh")[2] == f"{len(tinh)} hit(s)" and _matched(tinh) == {"tỉnh"}
 

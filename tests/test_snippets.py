@@ -6,8 +6,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extractors import AnalyzedDocument, extract, extract_citations, extract_deadlines, extract_indicators
-from extractors import innermost_task
+from extractors import (
+    AnalyzedDocument,
+    extract,
+    extract_citations,
+    extract_deadlines,
+    extract_indicators,
+    innermost_task,
+)
 from extractors.parties import extract_parties
 from pipeline.text.nlp import Segmenter
 
@@ -44,13 +50,33 @@ _OPTIONAL = ("name", "category", "period_start", "period_end", "assignee")
 @pytest.mark.parametrize("case", _cases("indicators.yaml") + _cases("indicators_cues.yaml"))
 def test_indicators(case, segmenter):
     rows = extract(_analyze(case, segmenter)).indicators
-    got = [{"value": _close(r.value), "value_high": _close(r.value_high), "unit": r.unit, "per": r.per,
-            "comparator": r.comparator, "kind": r.kind} for r in rows]
-    want = [{"value": _close(e["value"]), "value_high": _close(e.get("value_high")), "unit": e["unit"],
-             "per": e.get("per"), "comparator": e["comparator"], "kind": e["kind"]} for e in case["expect"]]
+    got = [
+        {
+            "value": _close(r.value),
+            "value_high": _close(r.value_high),
+            "unit": r.unit,
+            "per": r.per,
+            "comparator": r.comparator,
+            "kind": r.kind,
+        }
+        for r in rows
+    ]
+    want = [
+        {
+            "value": _close(e["value"]),
+            "value_high": _close(e.get("value_high")),
+            "unit": e["unit"],
+            "per": e.get("per"),
+            "comparator": e["comparator"],
+            "kind": e["kind"],
+        }
+        for e in case["expect"]
+    ]
     assert got == want
     for row, expected in zip(rows, case["expect"]):
-        assert {k: getattr(row, k) for k in _OPTIONAL if k in expected} == {k: expected[k] for k in _OPTIONAL if k in expected}
+        assert {k: getattr(row, k) for k in _OPTIONAL if k in expected} == {
+            k: expected[k] for k in _OPTIONAL if k in expected
+        }
 
 
 @pytest.mark.parametrize("case", _cases("negatives.yaml"))
@@ -62,8 +88,7 @@ def test_negatives(case, segmenter):
 @pytest.mark.parametrize("case", _cases("deadlines.yaml"))
 def test_deadlines(case, segmenter):
     rows = extract_deadlines(_analyze(case, segmenter))
-    got = [{"start": r.start_date, "end": r.end_date, "granularity": r.granularity, "valid": r.valid}
-           for r in rows]
+    got = [{"start": r.start_date, "end": r.end_date, "granularity": r.granularity, "valid": r.valid} for r in rows]
     assert got == case["expect"]
     for row in rows:
         assert row.valid or row.note, "an invalid date must say why"
@@ -83,8 +108,9 @@ def test_tasks(case, segmenter):
             assert row.section == expected["section"], row.label
     if "deadline_tasks" in case:  # each deadline's text -> the label of the task it stands in
         task_of = innermost_task(rows)
-        assert {d.text: task_of(d.start).label if task_of(d.start) else None
-                for d in extraction.deadlines} == case["deadline_tasks"]
+        assert {d.text: task_of(d.start).label if task_of(d.start) else None for d in extraction.deadlines} == case[
+            "deadline_tasks"
+        ]
 
 
 @pytest.mark.parametrize("case", _cases("parties.yaml"))

@@ -14,10 +14,10 @@ import pytest
 import sqlite_utils
 from openpyxl import load_workbook
 
-from pipeline.review.export import export
-from pipeline.ingest.steps import ingest
-from pipeline.review.importer import import_sheet
 from pipeline.ingest.files import discover
+from pipeline.ingest.steps import ingest
+from pipeline.review.export import export
+from pipeline.review.importer import import_sheet
 
 CATEGORIES = ("indicators", "tasks", "deadlines", "citations")
 URL = "https://ubnd.langson.gov.vn/kehoach-2586"
@@ -45,8 +45,9 @@ def pristine(tmp_path_factory):
     folder = tmp_path_factory.mktemp("sheets")
     (folder / "docs").mkdir()
     (folder / "docs" / "kehoach.txt").write_text(TEXT, encoding="utf-8")
-    (folder / "docs" / "manifest.tsv").write_text(f"file\turl\tsource\tprovince\nkehoach.txt\t{URL}\tlangson\tLạng Sơn\n",
-                                                  encoding="utf-8")
+    (folder / "docs" / "manifest.tsv").write_text(
+        f"file\turl\tsource\tprovince\nkehoach.txt\t{URL}\tlangson\tLạng Sơn\n", encoding="utf-8"
+    )
     db_path = folder / "pristine.db"
     assert ingest(discover([folder / "docs"]), db_path).documents["new"] == 1
     db = sqlite_utils.Database(db_path)
@@ -81,9 +82,17 @@ def soffice(tmp_path, files, target: str, infilter: str | None = None) -> list:
     out = tmp_path / f"saved-{target}"
     out.mkdir(exist_ok=True)
     convert = f"csv:{CSV_FILTER}:44,34,76,1" if target == "csv" else target
-    command = [program, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
-               *([f"--infilter={infilter}"] if infilter else []), "--convert-to", convert, "--outdir", str(out),
-               *map(str, files)]
+    command = [
+        program,
+        f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}",
+        "--headless",
+        *([f"--infilter={infilter}"] if infilter else []),
+        "--convert-to",
+        convert,
+        "--outdir",
+        str(out),
+        *map(str, files),
+    ]
     subprocess.run(command, check=True, capture_output=True, timeout=180)
     saved = [out / f"{path.stem}.{target}" for path in files]
     assert all(path.exists() for path in saved), command
@@ -173,9 +182,11 @@ def test_an_xlsx_edit_resaved_by_libreoffice_applies_exactly_that_edit(db_path, 
 
     before = _indicators(db_path)
     result = import_sheet(db_path, saved, "lan")
-    assert _changes(result) == [f"edit indicators {before[33.293]['id']} comparator: '=' -> '>='",
-                                f"edit indicators {before[945.4]['id']} value: 945.4 -> 950.25",
-                                f"delete indicators {before[12]['id']}"]
+    assert _changes(result) == [
+        f"edit indicators {before[33.293]['id']} comparator: '=' -> '>='",
+        f"edit indicators {before[945.4]['id']} value: 945.4 -> 950.25",
+        f"delete indicators {before[12]['id']}",
+    ]
     assert result.applied and result.plan.changes[1].note == "số liệu quyết toán"
     after = _indicators(db_path)
     assert sorted(after) == [33.293, 64.5, 950.25]
@@ -186,15 +197,17 @@ def test_an_xlsx_edit_resaved_by_libreoffice_applies_exactly_that_edit(db_path, 
 def test_a_dot_decimal_read_back_as_thousands_is_refused_with_the_reason(db_path, tmp_path):
     export(db_path, "indicators", tmp_path / "i.csv")
     raw = (tmp_path / "i.csv").read_text(encoding="utf-8-sig")
-    (tmp_path / "reread.csv").write_text(raw.replace('"=""33.293"""', "33293").replace(",945.4,", ",9454,"),
-                                         encoding="utf-8")
+    (tmp_path / "reread.csv").write_text(
+        raw.replace('"=""33.293"""', "33293").replace(",945.4,", ",9454,"), encoding="utf-8"
+    )
     result = import_sheet(db_path, tmp_path / "reread.csv", "lan")
     assert [f"{p.row} {p.column} {p.value}" for p in result.plan.problems] == ["2 value 33293", "3 value 9454"]
     assert "differs from the exported 33.293 only in its separators" in str(result.plan.problems[0])
     # Typed so that no separator is lost, the same figure is an edit.
     (tmp_path / "meant.csv").write_text(raw.replace('"=""33.293"""', '"33293,0"'), encoding="utf-8")
     assert _changes(import_sheet(db_path, tmp_path / "meant.csv", "lan", dry_run=True))[0].endswith(
-        "value: 33.293 -> 33293.0")
+        "value: 33.293 -> 33293.0"
+    )
 
 
 def test_xlsx_from_the_command_line_with_a_blank_row_and_a_rejected_one(db_path, tmp_path):

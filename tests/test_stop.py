@@ -25,8 +25,11 @@ def _stat(pid: int | str) -> list[str] | None:
 
 def _children(pid: int) -> list[int]:
     """Live processes whose parent is `pid`."""
-    return [int(path.parent.name) for path in PROC.glob("[0-9]*/stat")
-            if (fields := _stat(path.parent.name)) and fields[0] != "Z" and int(fields[1]) == pid]
+    return [
+        int(path.parent.name)
+        for path in PROC.glob("[0-9]*/stat")
+        if (fields := _stat(path.parent.name)) and fields[0] != "Z" and int(fields[1]) == pid
+    ]
 
 
 def _command(pid: int) -> list[str]:
@@ -68,15 +71,32 @@ def test_sigterm_stops_the_temporary_prefect_server(tmp_path):
         for seed in SEEDS.glob("*.txt"):
             (corpus / f"{copy:02d}-{seed.name}").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false",
-               PYTHONPATH=str(REPO))
-    run = subprocess.Popen([sys.executable, "-c", "from pipeline.cli import main; main()", "ingest", str(corpus),
-                            "--db", str(tmp_path / "seeds.db"), "--workers", "2"],
-                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false", PYTHONPATH=str(REPO))
+    run = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from pipeline.cli import main; main()",
+            "ingest",
+            str(corpus),
+            "--db",
+            str(tmp_path / "seeds.db"),
+            "--workers",
+            "2",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     server = None
     try:
-        server = _until(lambda: next((pid for pid in _children(run.pid) if "uvicorn" in _command(pid)), None),
-                        120, "Prefect server started", run)
+        server = _until(
+            lambda: next((pid for pid in _children(run.pid) if "uvicorn" in _command(pid)), None),
+            120,
+            "Prefect server started",
+            run,
+        )
         command = _command(server)
         port = command[command.index("--port") + 1]
         _until(lambda: _answers(f"http://127.0.0.1:{port}/api/health"), 120, "answer from the Prefect server", run)

@@ -8,8 +8,8 @@ import pytest
 from conftest import SEEDS
 
 from pipeline import store
-from pipeline.ingest.steps import batches, process_batch, store_and_index
 from pipeline.ingest.files import discover
+from pipeline.ingest.steps import batches, process_batch, store_and_index
 
 
 def test_a_held_store_lends_its_connection_to_the_writes_of_its_thread(tmp_path):
@@ -62,8 +62,10 @@ def test_the_log_is_copied_into_the_database_after_each_batch_while_held(tmp_pat
 def _counts(path) -> tuple:
     connection = sqlite3.connect(path)
     try:
-        return tuple(connection.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
-                     for table in ("documents", *store.ROW_TABLES.values(), "pages"))
+        return tuple(
+            connection.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
+            for table in ("documents", *store.ROW_TABLES.values(), "pages")
+        )
     finally:
         connection.close()
 
@@ -78,10 +80,9 @@ def test_a_write_that_fails_half_way_leaves_the_rows_it_was_replacing(tmp_path):
     assert before[0] == 5 and before[2] > 0
     db = store.open_db(path)
     document = next(db.query("SELECT * FROM documents ORDER BY id LIMIT 1"))
-    with pytest.raises(RuntimeError, match="disk full"):
-        with store.transaction(db):
-            store.write_documents(db, [{**document, "content_sha256": "new"}])
-            raise RuntimeError("disk full")
+    with pytest.raises(RuntimeError, match="disk full"), store.transaction(db):
+        store.write_documents(db, [{**document, "content_sha256": "new"}])
+        raise RuntimeError("disk full")
     db.close()
     assert _counts(path) == before
     connection = sqlite3.connect(path)

@@ -10,14 +10,15 @@ import pytest
 import sqlite_utils
 from browser import chromium, dump_dom
 
-from pipeline.research import catalog
-from pipeline.research import web
+from pipeline.research import catalog, web
 
 
 def test_metadata_comes_from_the_docs(bundled_db):
     database = web.metadata(bundled_db)["databases"]["directives"]
     tables, queries = database["tables"], database["queries"]
-    assert tables["targets_vs_results"]["columns"]["gap"] == "result_value - target_value (negative: short of the target)"
+    assert (
+        tables["targets_vs_results"]["columns"]["gap"] == "result_value - target_value (negative: short of the target)"
+    )
     assert tables["indicators_by_province_year"]["facets"] == ["province", "category", "year", "kind"]
     assert tables["documents"]["description"] == "One row per ingested input (file or URL)."
     assert list(queries) == [q.name for q in catalog.example_queries()]
@@ -37,8 +38,9 @@ def server(bundled_db, tmp_path_factory):
     metadata = tmp_path_factory.mktemp("web") / "metadata.json"
     metadata.write_text(json.dumps(web.metadata(bundled_db), ensure_ascii=False), encoding="utf-8")
     port = _free_port()
-    process = subprocess.Popen(web.command(bundled_db, metadata, port=port), stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        web.command(bundled_db, metadata, port=port), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):

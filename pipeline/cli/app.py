@@ -31,8 +31,14 @@ def shown(value, newlines: bool = False) -> Text:
 
 
 def db_option(function):
-    return click.option("--db", "db_path", type=click.Path(dir_okay=False), default=str(DEFAULT_DB),
-                        show_default=True, help="SQLite database file.")(function)
+    return click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False),
+        default=str(DEFAULT_DB),
+        show_default=True,
+        help="SQLite database file.",
+    )(function)
 
 
 @click.group()

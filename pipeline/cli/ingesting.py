@@ -1,6 +1,5 @@
 """Commands that ingest: files and folders, portals, their runs and schedule."""
 
-
 import click
 from rich.console import Console
 from rich.progress import (
@@ -14,24 +13,41 @@ from rich.table import Table
 from rich.text import Text
 
 from pipeline import prefect_env
-from pipeline.cli.app import require_db, cli, console, db_option, shown
+from pipeline.cli.app import cli, console, db_option, require_db, shown
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(exists=True))
 @db_option
 @click.option("--no-prefect", is_flag=True, help="Run the same steps without starting Prefect.")
-@click.option("--sources", "sources_path", type=click.Path(exists=True, dir_okay=False),
-              help="Fetch from the portals of this sources file (corpus/sources.toml) instead of PATHs.")
+@click.option(
+    "--sources",
+    "sources_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Fetch from the portals of this sources file (corpus/sources.toml) instead of PATHs.",
+)
 @click.option("--only", multiple=True, metavar="NAME", help="With --sources: only this source (repeatable).")
-@click.option("--wait", type=float, default=0.0, show_default=True,
-              help="Seconds to wait for another run holding the database's lock.")
+@click.option(
+    "--wait",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Seconds to wait for another run holding the database's lock.",
+)
 @click.option("--delay", type=float, help="With --sources: seconds between requests to one host.")
 @click.option("--timeout", type=float, help="With --sources: seconds before a request times out.")
-@click.option("--workers", type=click.IntRange(1), default=1, show_default=True,
-              help="Processes that parse and extract files (Prefect's process pool); one process stores.")
-@click.option("--dask-address", metavar="ADDRESS",
-              help="Parse and extract on this Dask cluster (tcp://host:8786; extra 'dask'); this process stores.")
+@click.option(
+    "--workers",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Processes that parse and extract files (Prefect's process pool); one process stores.",
+)
+@click.option(
+    "--dask-address",
+    metavar="ADDRESS",
+    help="Parse and extract on this Dask cluster (tcp://host:8786; extra 'dask'); this process stores.",
+)
 def ingest(paths, db_path, no_prefect, sources_path, only, wait, delay, timeout, workers, dask_address):
     """Ingest .txt, .html, .pdf and .docx files or folders (default: the bundled corpus),
     or, with --sources, fetch what is new on the portals of a sources file.
@@ -79,9 +95,11 @@ def _ingest_files(paths, db_path, no_prefect, wait, workers=1, dask_address=None
         else:
             prefect_env.set_defaults()
             from pipeline.flows import ingest_files_with_workers
+
             with prefect_env.run_settings():
-                summary = ingest_files_with_workers(workers, dask_address, paths=[str(p) for p in paths] or None,
-                                                    db_path=db_path, on_batch=advance)
+                summary = ingest_files_with_workers(
+                    workers, dask_address, paths=[str(p) for p in paths] or None, db_path=db_path, on_batch=advance
+                )
     _print_summary(summary, db_path)
     if summary.documents["failed"]:
         for error in summary.errors:
@@ -98,14 +116,22 @@ def _ingest_portals(sources_path, only, db_path, no_prefect, wait, fetch_options
         bar = progress.add_task("Fetching portals", total=len(sources))
         advance = lambda run: progress.advance(bar, 1)  # noqa: E731
         if no_prefect:
-            done = portal_ingest.ingest_sources(sources, db_path, FetchSettings(**fetch_options), wait=wait,
-                                                on_source=advance)
+            done = portal_ingest.ingest_sources(
+                sources, db_path, FetchSettings(**fetch_options), wait=wait, on_source=advance
+            )
         else:
             prefect_env.set_defaults()
             from pipeline.flows import ingest_portals
+
             with prefect_env.run_settings():
-                done = ingest_portals(sources_path=sources_path, only=only, db_path=db_path, wait=wait,
-                                      fetch_options=fetch_options, on_source=advance)
+                done = ingest_portals(
+                    sources_path=sources_path,
+                    only=only,
+                    db_path=db_path,
+                    wait=wait,
+                    fetch_options=fetch_options,
+                    on_source=advance,
+                )
     _print_runs([vars(run) for run in done], f"Portal ingest ({db_path})")
     if not any(run.stored_anything for run in done):
         Console().print("Nothing new: no document was added or changed.")
@@ -126,8 +152,14 @@ def _print_runs(rows: list[dict], title: str) -> None:
 
 
 def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console, transient=False)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
 
 
 def _print_summary(summary, db_path) -> None:
@@ -158,14 +190,29 @@ def runs(db_path, limit):
 
     require_db(db_path)
     rows = library.recent(db_path, limit)
-    _print_runs([{**row, "source": f"#{row['id']} {row['source']} {row['started']}"
-                  + ("" if row["finished"] else " (unfinished)")} for row in rows], f"Ingest runs ({db_path})")
+    _print_runs(
+        [
+            {
+                **row,
+                "source": f"#{row['id']} {row['source']} {row['started']}"
+                + ("" if row["finished"] else " (unfinished)"),
+            }
+            for row in rows
+        ],
+        f"Ingest runs ({db_path})",
+    )
 
 
 @cli.command()
 @click.option("--cron", required=True, help='When to run, as a cron expression ("0 2 * * *": 02:00 daily).')
-@click.option("--sources", "sources_path", type=click.Path(exists=True, dir_okay=False),
-              default="corpus/sources.toml", show_default=True, help="The sources file to ingest.")
+@click.option(
+    "--sources",
+    "sources_path",
+    type=click.Path(exists=True, dir_okay=False),
+    default="corpus/sources.toml",
+    show_default=True,
+    help="The sources file to ingest.",
+)
 @click.option("--only", multiple=True, metavar="NAME", help="Only this source (repeatable).")
 @db_option
 @click.option("--name", default="nightly", show_default=True, help="The deployment's name.")

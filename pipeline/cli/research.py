@@ -8,13 +8,18 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from pipeline.cli.app import CONTROL_ESCAPES, require_db, cli, console, db_option, shown
+from pipeline.cli.app import CONTROL_ESCAPES, cli, console, db_option, require_db, shown
 from pipeline.settings import SQL_TIMEOUT_SECONDS
 
 
 @cli.command()
-@click.option("--gold", "gold_dir", type=click.Path(exists=True, file_okay=False), required=True,
-              help="Folder of gold JSON files (GUIDELINES.md format).")
+@click.option(
+    "--gold",
+    "gold_dir",
+    type=click.Path(exists=True, file_okay=False),
+    required=True,
+    help="Folder of gold JSON files (GUIDELINES.md format).",
+)
 @db_option
 @click.option("--details/--no-details", default=True, help="List misses and extras per document.")
 def evaluate(gold_dir, db_path, details):
@@ -66,10 +71,17 @@ def stats(db_path):
 @db_option
 @click.option("--province", help="Only documents of this province (before or after the 2025 merger).")
 @click.option("--since", metavar="DATE", help="Only documents published on or after this ISO date.")
-@click.option("--exact", "--accents", "accents", flag_value=True, default=None,
-              help="Match diacritics exactly, even in a query typed without them.")
-@click.option("--no-accents", "accents", flag_value=False,
-              help="Ignore every diacritic (đ = d), even in a query typed with them.")
+@click.option(
+    "--exact",
+    "--accents",
+    "accents",
+    flag_value=True,
+    default=None,
+    help="Match diacritics exactly, even in a query typed without them.",
+)
+@click.option(
+    "--no-accents", "accents", flag_value=False, help="Ignore every diacritic (đ = d), even in a query typed with them."
+)
 @click.option("--limit", default=20, show_default=True, help="At most this many hits.")
 def search(query, db_path, province, since, accents, limit):
     """Full-text search over documents, tasks and indicator sentences.
@@ -96,8 +108,9 @@ def search(query, db_path, province, since, accents, limit):
     db = open_db(db_path)
     try:
         library.catch_up(db)  # documents an interrupted ingest stored but did not index
-        hits = library.search(db, query, accents=exact, province=canonical_province(province) or province,
-                              since=since, limit=limit)
+        hits = library.search(
+            db, query, accents=exact, province=canonical_province(province) or province, since=since, limit=limit
+        )
     finally:
         db.close()
     out = Console(highlight=False)
@@ -107,8 +120,12 @@ def search(query, db_path, province, since, accents, limit):
         text = Text(snippet)
         for start, end in spans:
             text.stylize("bold black on yellow", start, end)
-        out.print(Text.assemble(Text(str(hit.document).translate(CONTROL_ESCAPES), style="bold"),
-                                shown(f" · {hit.province or '-'} · {hit.published_date or '-'} · {hit.kind}")))
+        out.print(
+            Text.assemble(
+                Text(str(hit.document).translate(CONTROL_ESCAPES), style="bold"),
+                shown(f" · {hit.province or '-'} · {hit.published_date or '-'} · {hit.kind}"),
+            )
+        )
         out.print(text)
     out.print(f"{len(hits)} hit(s)", style="dim")
 
@@ -123,8 +140,10 @@ def _search_mode(query: str, exact: bool, forced: bool) -> str:
     folded = f'"{fold_accents(query)}"'
     if forced:
         return f"Searching without diacritics (--no-accents): {folded} matches any diacritics; --exact matches them."
-    return (f"Searching without diacritics, as the query has none: {folded} matches the words written with "
-            "any diacritics (đ = d); --exact matches them as typed.")
+    return (
+        f"Searching without diacritics, as the query has none: {folded} matches the words written with "
+        "any diacritics (đ = d); --exact matches them as typed."
+    )
 
 
 @cli.command()
@@ -134,8 +153,13 @@ def _search_mode(query: str, exact: bool, forced: bool) -> str:
 @click.option("--json", "fmt", flag_value="json", help="A JSON array of objects, streamed.")
 @click.option("--table", "fmt", flag_value="table", default=True, help="A table on the terminal (the default).")
 @click.option("--param", "params", nargs=2, multiple=True, metavar="NAME VALUE", help="A named parameter (:NAME).")
-@click.option("--timeout", type=click.FloatRange(0), default=SQL_TIMEOUT_SECONDS, show_default=True,
-              help="Seconds SQLite may spend on the query before it is stopped (0: no limit).")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(0),
+    default=SQL_TIMEOUT_SECONDS,
+    show_default=True,
+    help="Seconds SQLite may spend on the query before it is stopped (0: no limit).",
+)
 def sql(sql, db_path, fmt, params, timeout):
     """Run one SQL query on the database, opened read-only (writes, ATTACH and VACUUM INTO
     are refused). The query stops after --timeout seconds, or when the process gets SIGTERM.
@@ -194,8 +218,15 @@ def web(db_path, host, port):
 
 @cli.command()
 @db_option
-@click.option("-o", "--output", "output", type=click.Path(dir_okay=False), default="report.html",
-              show_default=True, help="The HTML file to write.")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False),
+    default="report.html",
+    show_default=True,
+    help="The HTML file to write.",
+)
 def report(db_path, output):
     """Write one offline HTML file with charts and tables of the database.
 

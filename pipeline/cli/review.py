@@ -1,23 +1,31 @@
 """Commands for staff review: export sheets, import them, list corrections."""
 
-
 import click
 
-from pipeline.cli.app import require_db, cli, db_option
+from pipeline.cli.app import cli, db_option, require_db
 
 
 @cli.command(name="export")
 @click.argument("category", type=click.Choice(["indicators", "tasks", "deadlines", "citations"]))
-@click.option("-o", "--output", "out", type=click.Path(dir_okay=False), required=True,
-              help="The sheet to write: FILE.xlsx (typed cells, recommended) or FILE.csv.")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="The sheet to write: FILE.xlsx (typed cells, recommended) or FILE.csv.",
+)
 @db_option
 @click.option("--province", help="Only documents of this province (as published, or its post-2025 province).")
 @click.option("--since", help="Only documents published on or after this ISO date.")
 @click.option("--until", help="Only documents published on or before this ISO date.")
 @click.option("--document", help="Only this document (its id, url or file name).")
-@click.option("--category", "text_category",
-              help="Only rows whose `category` column contains this text; without such a column, rows whose "
-                   "indicator name (task text, deadline text, citation type) contains it.")
+@click.option(
+    "--category",
+    "text_category",
+    help="Only rows whose `category` column contains this text; without such a column, rows whose "
+    "indicator name (task text, deadline text, citation type) contains it.",
+)
 def export_command(category, out, db_path, province, since, until, document, text_category):
     """Export rows for review as an XLSX workbook or a CSV, chosen by the file's extension.
 
@@ -78,8 +86,10 @@ def import_command(path, editor, db_path, dry_run, partial):
     if result.rejects_path:
         click.echo(f"rejected rows written to {result.rejects_path}")
     if plan.problems and not result.applied and not dry_run:
-        raise click.ClickException(f"{path}: {len(plan.problems)} problems; nothing imported "
-                                   "(fix them, or use --partial to apply the valid rows)")
+        raise click.ClickException(
+            f"{path}: {len(plan.problems)} problems; nothing imported "
+            "(fix them, or use --partial to apply the valid rows)"
+        )
 
 
 @cli.command(name="corrections")
@@ -87,8 +97,12 @@ def import_command(path, editor, db_path, dry_run, partial):
 @click.option("--editor", help="Only this editor's corrections.")
 @click.option("--since", help="Only corrections imported on or after this ISO date.")
 @click.option("--orphaned", is_flag=True, help="Only corrections whose row re-extraction no longer produces.")
-@click.option("--to-gold", "gold_dir", type=click.Path(file_okay=False),
-              help="Write reviewed documents as gold JSON files into this folder instead.")
+@click.option(
+    "--to-gold",
+    "gold_dir",
+    type=click.Path(file_okay=False),
+    help="Write reviewed documents as gold JSON files into this folder instead.",
+)
 def corrections_command(db_path, editor, since, orphaned, gold_dir):
     """List staff corrections, or turn reviewed documents into gold files for evaluate.
 

@@ -36,8 +36,11 @@ def _manifest_for(folder: Path) -> dict[Path, dict]:
             if manifest.is_file():
                 try:
                     with manifest.open(encoding="utf-8") as handle:
-                        return {(directory / row["file"]).resolve(): row
-                                for row in csv.DictReader(handle, delimiter="\t") if row.get("file")}
+                        return {
+                            (directory / row["file"]).resolve(): row
+                            for row in csv.DictReader(handle, delimiter="\t")
+                            if row.get("file")
+                        }
                 except (UnicodeDecodeError, csv.Error) as error:
                     raise DirectivesError(f"{manifest}: not a UTF-8 tab-separated table ({error})") from error
     return {}
@@ -56,6 +59,12 @@ def discover(paths: list[str | Path] | None = None) -> list[SourceFile]:
             if path.suffix.lower() not in SUPPORTED_SUFFIXES:
                 continue
             known = manifest.get(path.resolve(), {})
-            found.append(SourceFile(path=path, url=known.get("url") or path.resolve().as_uri(),
-                                    source=known.get("source") or None, province=known.get("province") or None))
+            found.append(
+                SourceFile(
+                    path=path,
+                    url=known.get("url") or path.resolve().as_uri(),
+                    source=known.get("source") or None,
+                    province=known.get("province") or None,
+                )
+            )
     return found

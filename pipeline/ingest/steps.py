@@ -11,20 +11,15 @@ from pathlib import Path
 
 import extractors
 from extractors import AnalyzedDocument
-
-from pipeline.store import duplicates
-from pipeline.parse import identity
-from pipeline.store import links
-from pipeline.parse import metadata
-from pipeline.store import packed
-from pipeline.store import search
 from pipeline import store
-from pipeline.store.archive import archive, sha256
 from pipeline.errors import DirectivesError
-from pipeline.text.nlp import Segmenter
+from pipeline.ingest.files import SourceFile
+from pipeline.parse import identity, metadata
 from pipeline.parse.dispatch import parse_document
 from pipeline.settings import BATCH_SIZE, STORE_SIZE, raw_dir_for
-from pipeline.ingest.files import SourceFile
+from pipeline.store import duplicates, links, packed, search
+from pipeline.store.archive import archive, sha256
+from pipeline.text.nlp import Segmenter
 
 STATUSES = ("new", "changed", "unchanged", "failed")
 
@@ -83,12 +78,20 @@ def process(item: SourceFile, known: tuple | None, raw_dir: Path) -> Outcome:
     its HTTP headers declared)."""
     document_id = store.stable_id(item.url)
     stamp = store.now()
-    base = {"id": document_id, "url": item.url, "name": item.name, "source": item.source,
-            "updated_at": stamp, "extractor_version": extractors.extractor_version()}
+    base = {
+        "id": document_id,
+        "url": item.url,
+        "name": item.name,
+        "source": item.source,
+        "updated_at": stamp,
+        "extractor_version": extractors.extractor_version(),
+    }
     try:
         data = item.read_bytes()
     except OSError as error:
-        return Outcome("failed", item.url, {**base, "status": "error", "error": f"{item.url}: cannot read ({error.strerror})"})
+        return Outcome(
+            "failed", item.url, {**base, "status": "error", "error": f"{item.url}: cannot read ({error.strerror})"}
+        )
     digest = sha256(data)
     if known and known[0] == digest and known[1] == base["extractor_version"] and known[2] == "ok":
         return Outcome("unchanged", item.url)
@@ -96,29 +99,52 @@ def process(item: SourceFile, known: tuple | None, raw_dir: Path) -> Outcome:
     base.update(content_sha256=digest, raw_path=str(raw_path))
     try:
         parsed = parse_document(data, _display_name(item), getattr(item, "charset", None))
-        analyzed = AnalyzedDocument(parsed.text, segmenter(), parsed.published_date, parsed.title,
-                                    tables=parsed.tables)
+        analyzed = AnalyzedDocument(parsed.text, segmenter(), parsed.published_date, parsed.title, tables=parsed.tables)
         extraction = extractors.extract(analyzed)
     except DirectivesError as error:
         return Outcome("failed", item.url, {**base, "status": getattr(error, "status", "error"), "error": str(error)})
     except Exception as error:  # an extractor bug must not stop the batch; say where it happened
-        return Outcome("failed", item.url, {**base, "status": "error",
-                                            "error": f"{_display_name(item)}: {type(error).__name__}: {error}"})
+        return Outcome(
+            "failed",
+            item.url,
+            {**base, "status": "error", "error": f"{_display_name(item)}: {type(error).__name__}: {error}"},
+        )
     province = metadata.canonical_province(item.province) or metadata.province_from_text(parsed.text, parsed.context)
-    document = {**base, "title": parsed.title, "published_date": parsed.published_date, "province": province,
-                "province_current": metadata.current_province(province), "author": parsed.author,
-                "kind": parsed.kind, "text": parsed.text, "text_source": parsed.text_source, "status": "ok",
-                "error": None}
+    document = {
+        **base,
+        "title": parsed.title,
+        "published_date": parsed.published_date,
+        "province": province,
+        "province_current": metadata.current_province(province),
+        "author": parsed.author,
+        "kind": parsed.kind,
+        "text": parsed.text,
+        "text_source": parsed.text_source,
+        "status": "ok",
+        "error": None,
+    }
     own = identity.identify(parsed.text)
     document.update(doc_number=own.doc_number, doc_type=own.doc_type, issuer=own.issuer, signed_date=own.signed_date)
-    pages = [{"document_id": document_id, "page": p.number, "start": p.start, "end": p.end,
-              "confidence": p.confidence} for p in parsed.pages]
-    references = [{"to_number": r.number, "relation": r.relation, "start": r.start, "end": r.end}
-                  for r in identity.references(parsed.text, own.doc_number)]
+    pages = [
+        {"document_id": document_id, "page": p.number, "start": p.start, "end": p.end, "confidence": p.confidence}
+        for p in parsed.pages
+    ]
+    references = [
+        {"to_number": r.number, "relation": r.relation, "start": r.start, "end": r.end}
+        for r in identity.references(parsed.text, own.doc_number)
+    ]
     status = "changed" if known else "new"
     signature = duplicates.signature(parsed.text)
-    return Outcome(status, item.url, document, pages, rows_of(document_id, extraction), references,
-                   signature, duplicates.band_keys(signature) if signature is not None else [])
+    return Outcome(
+        status,
+        item.url,
+        document,
+        pages,
+        rows_of(document_id, extraction),
+        references,
+        signature,
+        duplicates.band_keys(signature) if signature is not None else [],
+    )
 
 
 def _display_name(item) -> str:
@@ -135,33 +161,59 @@ def rows_of(document_id: str, extraction: extractors.Extraction) -> dict[str, li
     def task_at(offset: int) -> str | None:
         return next((task_id for start, end, task_id in spans if start <= offset < end), None)
 
-    tasks = [{"id": task_ids[id(t)], "document_id": document_id,
-              "parent_id": task_ids[id(t.parent)] if t.parent is not None else None,
-              "label": t.label, "ordinal": t.ordinal, "level": t.level, "section": t.section, "assignee": t.assignee,
-              "text": t.text,
-              "start": t.start, "end": t.end, "rule_id": t.rule_id, "extractor_version": version}
-             for t in extraction.tasks]
+    tasks = [
+        {
+            "id": task_ids[id(t)],
+            "document_id": document_id,
+            "parent_id": task_ids[id(t.parent)] if t.parent is not None else None,
+            "label": t.label,
+            "ordinal": t.ordinal,
+            "level": t.level,
+            "section": t.section,
+            "assignee": t.assignee,
+            "text": t.text,
+            "start": t.start,
+            "end": t.end,
+            "rule_id": t.rule_id,
+            "extractor_version": version,
+        }
+        for t in extraction.tasks
+    ]
 
     def with_ids(kind: str, items) -> list[dict]:
         rows = []
         for item in items:
             row = dict(vars(item))  # fields are plain values: no deep copy needed
-            row.update(id=store.stable_id(document_id, kind, item.start, item.end), document_id=document_id,
-                       extractor_version=version)
+            row.update(
+                id=store.stable_id(document_id, kind, item.start, item.end),
+                document_id=document_id,
+                extractor_version=version,
+            )
             if kind in ("indicator", "deadline", "party"):
                 row["task_id"] = task_at(item.start)
             rows.append(row)
         return rows
 
-    flags = [{"id": store.stable_id(document_id, "flag", f.code, f.start, f.end), "document_id": document_id,
-              "code": f.code, "message": f.message, "start": f.start, "end": f.end, "extractor_version": version}
-             for f in extraction.flags]
-    return {"tasks_extracted": tasks,
-            "indicators_extracted": with_ids("indicator", extraction.indicators),
-            "deadlines_extracted": with_ids("deadline", extraction.deadlines),
-            "citations_extracted": with_ids("citation", extraction.citations),
-            "parties_extracted": with_ids("party", extraction.parties),
-            "quality_flags": flags}
+    flags = [
+        {
+            "id": store.stable_id(document_id, "flag", f.code, f.start, f.end),
+            "document_id": document_id,
+            "code": f.code,
+            "message": f.message,
+            "start": f.start,
+            "end": f.end,
+            "extractor_version": version,
+        }
+        for f in extraction.flags
+    ]
+    return {
+        "tasks_extracted": tasks,
+        "indicators_extracted": with_ids("indicator", extraction.indicators),
+        "deadlines_extracted": with_ids("deadline", extraction.deadlines),
+        "citations_extracted": with_ids("citation", extraction.citations),
+        "parties_extracted": with_ids("party", extraction.parties),
+        "quality_flags": flags,
+    }
 
 
 def process_batch(items: list[SourceFile], db_path: str | Path) -> ProcessedBatch:
@@ -171,8 +223,9 @@ def process_batch(items: list[SourceFile], db_path: str | Path) -> ProcessedBatc
     db = store.open_reader(db_path)
     try:
         raw_dir = raw_dir_for(db_path)
-        outcomes = [process(item, store.known_version(db, store.stable_id(item.url)) if db else None, raw_dir)
-                    for item in items]
+        outcomes = [
+            process(item, store.known_version(db, store.stable_id(item.url)) if db else None, raw_dir) for item in items
+        ]
     finally:
         if db:
             db.close()
@@ -182,16 +235,23 @@ def process_batch(items: list[SourceFile], db_path: str | Path) -> ProcessedBatc
 def pack(outcomes: list[Outcome]) -> bytes | None:
     """The rows of the documents to store, by store table, as a database image."""
     stored = [outcome for outcome in outcomes if outcome.status in ("new", "changed")]
-    tables = {table: [row for outcome in stored for row in outcome.rows.get(table, [])]
-              for table in store.ROW_TABLES.values()}
+    tables = {
+        table: [row for outcome in stored for row in outcome.rows.get(table, [])] for table in store.ROW_TABLES.values()
+    }
     tables["pages"] = [page for outcome in stored for page in outcome.pages]
-    tables["document_signatures"] = [{"document_id": outcome.document["id"],
-                                      "minhash": duplicates.encode(outcome.signature)}
-                                     for outcome in stored if outcome.signature is not None]
-    tables["document_bands"] = [{"key": key, "document_id": outcome.document["id"]}
-                                for outcome in stored for key in outcome.bands]
-    tables["document_links"] = [{**link, "from_document_id": outcome.document["id"], "to_document_id": None}
-                                for outcome in stored for link in outcome.links]
+    tables["document_signatures"] = [
+        {"document_id": outcome.document["id"], "minhash": duplicates.encode(outcome.signature)}
+        for outcome in stored
+        if outcome.signature is not None
+    ]
+    tables["document_bands"] = [
+        {"key": key, "document_id": outcome.document["id"]} for outcome in stored for key in outcome.bands
+    ]
+    tables["document_links"] = [
+        {**link, "from_document_id": outcome.document["id"], "to_document_id": None}
+        for outcome in stored
+        for link in outcome.links
+    ]
     return packed.pack(tables)
 
 
@@ -207,8 +267,10 @@ def store_batches(processed: list[ProcessedBatch], db_path: str | Path) -> Summa
             stored = [outcome for outcome in outcomes if outcome.status in ("new", "changed")]
             if stored:
                 ids = [outcome.document["id"] for outcome in stored]
-                with packed.attached(db, [batch.packed for batch in group if batch.packed]) as schemas, \
-                        store.transaction(db):
+                with (
+                    packed.attached(db, [batch.packed for batch in group if batch.packed]) as schemas,
+                    store.transaction(db),
+                ):
                     copied = store_documents(db, stored, schemas)
                     links.resolve(db, ids)
                     search.queue_documents(db, ids)
@@ -229,8 +291,13 @@ def store_documents(db, outcomes: list[Outcome], schemas: list[str]) -> Counter:
     `canonical_id` naming the original), pages, signature and links, but no extracted
     rows and no bands, so every count sees the article once."""
     canonical = links.canonical_ids(db, [(outcome.document, outcome.signature, outcome.bands) for outcome in outcomes])
-    store.write_documents(db, [{**outcome.document, "canonical_id": original or outcome.document["id"]}
-                               for outcome, original in zip(outcomes, canonical)])
+    store.write_documents(
+        db,
+        [
+            {**outcome.document, "canonical_id": original or outcome.document["id"]}
+            for outcome, original in zip(outcomes, canonical)
+        ],
+    )
     copies = {outcome.document["id"]: original for outcome, original in zip(outcomes, canonical) if original}
     links.store_links(db, [outcome.document["id"] for outcome in outcomes], copies, schemas)
     copied: Counter = Counter()
@@ -286,12 +353,12 @@ def batches(items: list, size: int, workers: int = 1) -> list[list]:
     shrink, each to a `2 * workers`-th of the items left (at least a quarter of `size`), so
     that the workers finish together instead of one processing a last full batch alone."""
     if workers == 1:
-        return [items[i:i + size] for i in range(0, len(items), size)]
+        return [items[i : i + size] for i in range(0, len(items), size)]
     found, start, smallest = [], 0, max(1, size // 4)
     while start < len(items):
         left = len(items) - start
         step = min(size, max(smallest, -(-left // (2 * workers))))
-        found.append(items[start:start + step])
+        found.append(items[start : start + step])
         start += step
     return found
 
@@ -324,8 +391,13 @@ class BatchWriter:
                 self.on_stored(len(batch.outcomes))
 
 
-def ingest(items: list[SourceFile], db_path: str | Path, batch_size: int = BATCH_SIZE,
-           store_size: int = STORE_SIZE, on_batch=None) -> Summary:
+def ingest(
+    items: list[SourceFile],
+    db_path: str | Path,
+    batch_size: int = BATCH_SIZE,
+    store_size: int = STORE_SIZE,
+    on_batch=None,
+) -> Summary:
     """Ingest files without Prefect: the same steps the flow runs."""
     writer = BatchWriter(db_path, store_size, on_batch)
     with store.held_open(db_path):

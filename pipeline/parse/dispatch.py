@@ -2,12 +2,12 @@
 
 from pathlib import PurePath
 
+from pipeline.errors import EmptyDocumentError, NoArticleError
 from pipeline.parse import metadata
 from pipeline.parse.document import ParsedDocument
-from pipeline.errors import EmptyDocumentError, NoArticleError, ParseError
-from pipeline.parse.listing import listed_items
 from pipeline.parse.docx_file import parse_docx
 from pipeline.parse.html_page import parse_html
+from pipeline.parse.listing import listed_items
 from pipeline.parse.pdf_file import parse_pdf
 from pipeline.parse.text_file import parse_text
 
@@ -44,11 +44,13 @@ def parse_document(data: bytes, name: str, charset: str | None = None) -> Parsed
     else:
         parsed = parse_text(data, charset)
     if not parsed.text.strip():
-        reason = {"pdf": "no text layer (a scanned PDF needs OCR)",
-                  "html": "no article text found in the page"}.get(kind, "no text")
+        reason = {"pdf": "no text layer (a scanned PDF needs OCR)", "html": "no article text found in the page"}.get(
+            kind, "no text"
+        )
         raise EmptyDocumentError(name, reason)
     if kind == "html" and listed_items(parsed.text):
-        raise NoArticleError(name, f"no article: the page lists {listed_items(parsed.text)} news items "
-                                   "(a portal home or category page)")
+        raise NoArticleError(
+            name, f"no article: the page lists {listed_items(parsed.text)} news items (a portal home or category page)"
+        )
     metadata.complete(parsed)
     return parsed

@@ -8,11 +8,11 @@ from docx.oxml.ns import qn
 from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph
 
-from pipeline.parse.document import ParsedDocument, Table
 from pipeline.errors import ParseError
+from pipeline.parse.document import ParsedDocument, Table
 from pipeline.parse.legacy_fonts import encoding_of_font, to_unicode
-from pipeline.text.normalize import clean_text
 from pipeline.parse.numbering import formatted
+from pipeline.text.normalize import clean_text
 
 # Authors that tools and templates write into every file: not a byline.
 _GENERIC_AUTHORS = {"python-docx", "admin", "administrator", "user", "microsoft office user", "windows user"}
@@ -41,9 +41,13 @@ class ListNumbers:
         abstract = {}
         for node in numbering.findall(qn("w:abstractNum")):
             abstract[node.get(qn("w:abstractNumId"))] = {
-                _int(level.get(qn("w:ilvl")), 0): (_value(level, "w:numFmt", "decimal"), _value(level, "w:lvlText", ""),
-                                                   _int(_value(level, "w:start", "1"), 1))
-                for level in node.findall(qn("w:lvl"))}
+                _int(level.get(qn("w:ilvl")), 0): (
+                    _value(level, "w:numFmt", "decimal"),
+                    _value(level, "w:lvlText", ""),
+                    _int(_value(level, "w:start", "1"), 1),
+                )
+                for level in node.findall(qn("w:lvl"))
+            }
         for node in numbering.findall(qn("w:num")):
             self.levels[node.get(qn("w:numId"))] = abstract.get(_value(node, "w:abstractNumId", ""), {})
 
@@ -109,8 +113,10 @@ def parse_docx(data: bytes, source: str = "<bytes>") -> ParsedDocument:
             label = numbers.label(block)
             lines.append(f"{label} {paragraph_text(block)}" if label else paragraph_text(block))
         elif isinstance(block, DocxTable):
-            rows = [["\n".join(paragraph_text(p) for p in cell.paragraphs).strip() for cell in row.cells]
-                    for row in block.rows]
+            rows = [
+                ["\n".join(paragraph_text(p) for p in cell.paragraphs).strip() for cell in row.cells]
+                for row in block.rows
+            ]
             tables.append(Table(page=None, rows=rows))
             lines.extend(" | ".join(cell for cell in row if cell) for row in rows)
     core = document.core_properties

@@ -8,12 +8,20 @@ from pipeline.parse.decode import decode
 from pipeline.parse.document import ParsedDocument, Table
 from pipeline.parse.furniture import strip_breadcrumb, strip_furniture
 from pipeline.parse.legacy_fonts import encoding_of_font, to_unicode
-from pipeline.text.normalize import clean_text
 from pipeline.parse.numbering import formatted
+from pipeline.text.normalize import clean_text
 
 # Publication-date meta tags, most specific first (Open Graph, Dublin Core, portal CMSs).
-_DATE_METAS = ("article:published_time", "og:published_time", "datePublished", "pubdate",
-               "DC.date.issued", "dc.date", "date", "publishdate")
+_DATE_METAS = (
+    "article:published_time",
+    "og:published_time",
+    "datePublished",
+    "pubdate",
+    "DC.date.issued",
+    "dc.date",
+    "date",
+    "publishdate",
+)
 _AUTHOR_METAS = ("author", "article:author", "dc.creator")
 
 
@@ -53,8 +61,13 @@ def convert_legacy_fonts(soup: BeautifulSoup) -> bool:
 
 
 # <ol type="..."> -> the number format, and what follows the number ("a)", "1.").
-_OL_TYPES = {"1": ("decimal", "."), "a": ("lowerLetter", ")"), "A": ("upperLetter", ")"),
-             "i": ("lowerRoman", "."), "I": ("upperRoman", ".")}
+_OL_TYPES = {
+    "1": ("decimal", "."),
+    "a": ("lowerLetter", ")"),
+    "A": ("upperLetter", ")"),
+    "i": ("lowerRoman", "."),
+    "I": ("upperRoman", "."),
+}
 
 
 _NAVIGATION = regex.compile(r"breadcrumb|menu|nav|pagination|paging|tab", regex.IGNORECASE)
@@ -64,11 +77,13 @@ def _is_navigation(ordered: Tag) -> bool:
     """A breadcrumb, menu or pager (by its markup, or items that are each one link)."""
     for tag in [ordered, *ordered.find_all("li", recursive=False), *ordered.parents]:
         if tag.name in ("nav", "header", "footer") or _NAVIGATION.search(
-                " ".join(tag.get("class") or []) + " " + (tag.get("id") or "") + " " + (tag.get("role") or "")):
+            " ".join(tag.get("class") or []) + " " + (tag.get("id") or "") + " " + (tag.get("role") or "")
+        ):
             return True
     items = ordered.find_all("li", recursive=False)
-    return bool(items) and all(item.find("a") and item.get_text(strip=True) == item.find("a").get_text(strip=True)
-                               for item in items)
+    return bool(items) and all(
+        item.find("a") and item.get_text(strip=True) == item.find("a").get_text(strip=True) for item in items
+    )
 
 
 def number_ordered_lists(soup: BeautifulSoup) -> bool:
@@ -107,8 +122,7 @@ def parse_html(data: bytes, charset: str | None = None) -> ParsedDocument:
     legacy = _LEGACY_FONT_HINT.search(html) and convert_legacy_fonts(soup)
     if number_ordered_lists(soup) or legacy:
         html = str(soup)
-    extracted = trafilatura.bare_extraction(html, include_tables=True, include_comments=False,
-                                            with_metadata=False)
+    extracted = trafilatura.bare_extraction(html, include_tables=True, include_comments=False, with_metadata=False)
     text = extracted.text if extracted is not None and extracted.text else ""
     title = page_title = soup.title.get_text(" ", strip=True) if soup.title else None
     h1 = soup.find("h1")

@@ -15,8 +15,10 @@ _RELATIONS = Path(__file__).parent / "data" / "relations.tsv"
 # A numbered document with a code: "63/CĐ-VPCP", "51/2025/QĐ-TTg", "28-KL/TU", "4625/BNV-CCHC".
 NUMBER = r"\d+(?:\.\d+)?(?:/\d{4})?[/-]\p{Lu}[\p{L}\d.]*(?:[/-][\p{Lu}Đ\d][\p{L}\d.]*)*(?<![.])"
 _OWN = regex.compile(r"^\|?\s*Số\s*:?\s*(" + NUMBER + ")", regex.MULTILINE)
-_OWN_TYPED = regex.compile(r"^\s*(Công điện|Quyết định|Chỉ thị|Thông báo|Kế hoạch|Nghị quyết) số:?\s*(" + NUMBER + ")",
-                           regex.MULTILINE | regex.IGNORECASE)
+_OWN_TYPED = regex.compile(
+    r"^\s*(Công điện|Quyết định|Chỉ thị|Thông báo|Kế hoạch|Nghị quyết) số:?\s*(" + NUMBER + ")",
+    regex.MULTILINE | regex.IGNORECASE,
+)
 _SIGNED = regex.compile(r"(\p{Lu}[\p{L} .]{1,30}), ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})")
 _NATIONAL_MOTTO = regex.compile(r"\s*(?:CỘNG H(?:ÒA|OÀ) XÃ HỘI|ĐẢNG CỘNG SẢN VIỆT NAM|Độc lập\b).*$")
 _TYPE_WORDS = r"(?:\p{L}+ ){0,4}?"
@@ -55,8 +57,11 @@ def identify(text: str) -> Identity:
     own = _OWN.search(head)
     number = own.group(1) if own else typed.group(2) if typed else None
     code = regex.search(r"^\|?\s*Số\s*:?\s*/?\s*(\p{Lu}[\p{Lu}Đ ]*)-", head, regex.MULTILINE)
-    doc_type = document_type(number) or (typed.group(1).capitalize() if typed else None) \
+    doc_type = (
+        document_type(number)
+        or (typed.group(1).capitalize() if typed else None)
         or document_type("/" + code.group(1).replace(" ", "") if code else None)
+    )
     return Identity(number, doc_type, _issuer(head), _signed_date(head))
 
 
@@ -87,8 +92,9 @@ def _relation_patterns() -> list[tuple[str, regex.Pattern]]:
     for row in csv.DictReader(lines, delimiter="\t"):
         if not row["pattern"].strip():
             raise ValueError(f"{_RELATIONS}: empty pattern for {row['relation']}")
-        patterns.append((row["relation"], regex.compile(rf"(?:{row['pattern']})\s+{_TYPE_WORDS}(?:số:?\s*)?$",
-                                                        regex.IGNORECASE)))
+        patterns.append(
+            (row["relation"], regex.compile(rf"(?:{row['pattern']})\s+{_TYPE_WORDS}(?:số:?\s*)?$", regex.IGNORECASE))
+        )
     return patterns
 
 
@@ -99,7 +105,7 @@ def references(text: str, own_number: str | None) -> list[Reference]:
         number = match.group()
         if own_number and number.upper() == own_number.upper():
             continue
-        before = text[max(0, match.start() - 80):match.start()]
+        before = text[max(0, match.start() - 80) : match.start()]
         relation = next((name for name, pattern in _relation_patterns() if pattern.search(before)), "cites")
         key = (number.upper(), relation)
         if key not in found:

@@ -62,8 +62,9 @@ def from_unicode(text: str, encoding: str) -> str:
         return "".join(reverse.get(char, char) for char in text)
     table = _table("vni")
     letters = {value: chr(code) for code, value in table.items() if not unicodedata.combining(value[0])}
-    marks = {value: chr(code) for code, value in table.items()
-             if unicodedata.combining(value[0]) and chr(code).islower()}
+    marks = {
+        value: chr(code) for code, value in table.items() if unicodedata.combining(value[0]) and chr(code).islower()
+    }
     out = []
     for char in text:
         if char in letters:

@@ -4,8 +4,9 @@ import regex
 
 # A paragraph that opens with its own dateline ("Ngày 26-9, ...", "Sáng 20/9, ...") is a
 # news item's lead; a page of several of them is a list of teasers, not one article.
-_DATELINE = regex.compile(r"^(?:sáng|chiều|tối|trưa|ngày|hôm qua|hôm nay)\b[^\n]{0,20}?\d{1,2}[-/]\d{1,2}",
-                          regex.IGNORECASE | regex.MULTILINE)
+_DATELINE = regex.compile(
+    r"^(?:sáng|chiều|tối|trưa|ngày|hôm qua|hôm nay)\b[^\n]{0,20}?\d{1,2}[-/]\d{1,2}", regex.IGNORECASE | regex.MULTILINE
+)
 MIN_ITEMS = 3
 MIN_SHARE = 0.3
 

@@ -10,7 +10,6 @@ from pathlib import Path
 import regex
 
 from extractors.dates import check_date, iso
-
 from pipeline.parse.document import ParsedDocument
 from pipeline.text.normalize import fold_for_matching
 
@@ -19,27 +18,43 @@ _DATE_NUM = regex.compile(r"(?<!\d)(\d{1,2})[/\-.](\d{1,2})[/\-.]((?:19|20)\d{2}
 _DATE_WORDS = regex.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm ((?:19|20)\d{2})", regex.IGNORECASE)
 # "Lâm Đồng, ngày    tháng 12 năm 2025": a signed copy's header with the day left blank.
 _HEADER_MONTH = regex.compile(r"\p{L}, ngày\s+tháng (\d{1,2}) năm ((?:19|20)\d{2})", regex.IGNORECASE)
-_EVENT_DAY = regex.compile(r"(?:^|[\s(-])(?:sáng|chiều|tối|trưa|ngày|hôm nay) (\d{1,2})/(\d{1,2})(?:/((?:19|20)\d{2}))?(?!\d)",
-                           regex.IGNORECASE)
+_EVENT_DAY = regex.compile(
+    r"(?:^|[\s(-])(?:sáng|chiều|tối|trưa|ngày|hôm nay) (\d{1,2})/(\d{1,2})(?:/((?:19|20)\d{2}))?(?!\d)",
+    regex.IGNORECASE,
+)
 _YEAR = regex.compile(r"(?<!\d)(?<!\d[/.-])((?:19|20)\d{2})(?!\d)")  # "quý II/2025" yes, "7/2/2025" no
-_CENTRAL_ISSUER = regex.compile(r"thủ tướng|chính phủ|văn phòng chính phủ|\bbộ [a-zđ]|trung ương|quốc hội",
-                                regex.IGNORECASE)
+_CENTRAL_ISSUER = regex.compile(
+    r"thủ tướng|chính phủ|văn phòng chính phủ|\bbộ [a-zđ]|trung ương|quốc hội", regex.IGNORECASE
+)
 
 
 @lru_cache(maxsize=1)
 def province_table() -> dict[str, str]:
     """Province (until 30 June 2025) -> the province it belongs to from 1 July 2025."""
     with _PROVINCES.open(encoding="utf-8") as handle:
-        return {row["province_until_2025_06_30"]: row["province_from_2025_07_01"]
-                for row in csv.DictReader(handle, delimiter="\t")}
+        return {
+            row["province_until_2025_06_30"]: row["province_from_2025_07_01"]
+            for row in csv.DictReader(handle, delimiter="\t")
+        }
 
 
 # Spellings seen in the wild, folded; each maps to the name in the table.
-_VARIANTS = {"tp.hcm": "Hồ Chí Minh", "tp hcm": "Hồ Chí Minh", "tp. hồ chí minh": "Hồ Chí Minh",
-             "thành phố hồ chí minh": "Hồ Chí Minh", "br-vt": "Bà Rịa - Vũng Tàu",
-             "bà rịa–vũng tàu": "Bà Rịa - Vũng Tàu", "bà rịa-vũng tàu": "Bà Rịa - Vũng Tàu",
-             "đăk lăk": "Đắk Lắk", "đắc lắc": "Đắk Lắk", "dak lak": "Đắk Lắk", "đăk nông": "Đắk Nông",
-             "dak nong": "Đắk Nông", "huế": "Thừa Thiên Huế", "thừa thiên - huế": "Thừa Thiên Huế"}
+_VARIANTS = {
+    "tp.hcm": "Hồ Chí Minh",
+    "tp hcm": "Hồ Chí Minh",
+    "tp. hồ chí minh": "Hồ Chí Minh",
+    "thành phố hồ chí minh": "Hồ Chí Minh",
+    "br-vt": "Bà Rịa - Vũng Tàu",
+    "bà rịa–vũng tàu": "Bà Rịa - Vũng Tàu",
+    "bà rịa-vũng tàu": "Bà Rịa - Vũng Tàu",
+    "đăk lăk": "Đắk Lắk",
+    "đắc lắc": "Đắk Lắk",
+    "dak lak": "Đắk Lắk",
+    "đăk nông": "Đắk Nông",
+    "dak nong": "Đắk Nông",
+    "huế": "Thừa Thiên Huế",
+    "thừa thiên - huế": "Thừa Thiên Huế",
+}
 
 
 @lru_cache(maxsize=1)
@@ -71,12 +86,14 @@ def _province_re() -> re.Pattern:
 _ALSO_PERSON_NAMES = {"Hồ Chí Minh"}
 # Provincial portals are <province>.gov.vn (and their departments' <unit>.<province>.gov.vn),
 # provincial newspapers bao<province>.vn.
-_PORTAL_DOMAIN = regex.compile(r"(?<![\w.])(?:[a-z0-9-]+\.)*?([a-z]+)\.gov\.vn|(?<![\w.])bao([a-z]+)\.(?:com\.|org\.)?vn")
+_PORTAL_DOMAIN = regex.compile(
+    r"(?<![\w.])(?:[a-z0-9-]+\.)*?([a-z]+)\.gov\.vn|(?<![\w.])bao([a-z]+)\.(?:com\.|org\.)?vn"
+)
 
 
 @lru_cache(maxsize=1)
 def _province_domains() -> dict[str, str]:
-    """"binhdinh" -> "Bình Định", the name a province's portal and newspaper domains use."""
+    """ "binhdinh" -> "Bình Định", the name a province's portal and newspaper domains use."""
     return {ascii_fold(name).replace(" ", "").replace("-", ""): name for name in province_table()}
 
 
@@ -97,8 +114,8 @@ def province_from_text(text: str, context: str = "") -> str | None:
     for match in _province_re().finditer(folded):
         start, end = match.span()
         name = _province_names()[match.group(1)]
-        before = folded[max(0, start - 12):start]
-        if name == "Hà Nội" and regex.match(r",? ngày", folded[end:end + 7]):
+        before = folded[max(0, start - 12) : start]
+        if name == "Hà Nội" and regex.match(r",? ngày", folded[end : end + 7]):
             continue  # "Hà Nội, ngày ..." is where a central document was signed
         counts[name] += 1
         if regex.search(r"(tỉnh|thành phố|tp\.?|tỉnh ủy) $", before):
@@ -110,8 +127,11 @@ def province_from_text(text: str, context: str = "") -> str | None:
             anchored.add(name)
     # A lone mention counts when no other province is named, except a name that is
     # also a person's ("tư tưởng Hồ Chí Minh").
-    candidates = [(n, name) for name, n in counts.most_common()
-                  if name in anchored or n >= 2 or len(counts) == 1 and name not in _ALSO_PERSON_NAMES]
+    candidates = [
+        (n, name)
+        for name, n in counts.most_common()
+        if name in anchored or n >= 2 or len(counts) == 1 and name not in _ALSO_PERSON_NAMES
+    ]
     if not candidates:
         return None
     if _CENTRAL_ISSUER.search(head) and not anchored:
@@ -168,7 +188,9 @@ def title_from_text(text: str) -> str | None:
     return None
 
 
-_BYLINE = regex.compile(r"^\p{Lu}[\p{L}.]*(?:[ \t]+\p{Lu}[\p{L}.]*){1,4}(?:[ \t]*[–-][ \t]*\p{Lu}[\p{L}.]*(?:[ \t]+\p{Lu}[\p{L}.]*){1,4})?$")
+_BYLINE = regex.compile(
+    r"^\p{Lu}[\p{L}.]*(?:[ \t]+\p{Lu}[\p{L}.]*){1,4}(?:[ \t]*[–-][ \t]*\p{Lu}[\p{L}.]*(?:[ \t]+\p{Lu}[\p{L}.]*){1,4})?$"
+)
 
 
 def byline_from_text(text: str) -> str | None:

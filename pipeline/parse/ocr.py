@@ -51,13 +51,17 @@ def ocr_pdf(data: bytes, source: str, max_pages: int | None = None) -> list[OcrP
 
 def _ocr_image(image: Path, number: int, source: str) -> OcrPage:
     base = image.with_suffix("")
-    run = subprocess.run(["tesseract", str(image), str(base), "-l", LANGUAGE, "--dpi", str(DPI), "txt", "tsv"],
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        ["tesseract", str(image), str(base), "-l", LANGUAGE, "--dpi", str(DPI), "txt", "tsv"],
+        capture_output=True,
+        text=True,
+    )
     if run.returncode != 0:
         raise ParseError(source, f"tesseract failed on page {number}: {run.stderr.strip()[-200:]}")
     text = clean_text(base.with_suffix(".txt").read_text(encoding="utf-8"))
-    words = csv.DictReader(io.StringIO(base.with_suffix(".tsv").read_text(encoding="utf-8")),
-                           delimiter="\t", quoting=csv.QUOTE_NONE)
+    words = csv.DictReader(
+        io.StringIO(base.with_suffix(".tsv").read_text(encoding="utf-8")), delimiter="\t", quoting=csv.QUOTE_NONE
+    )
     confidences = [float(w["conf"]) for w in words if w["text"] and w["text"].strip() and float(w["conf"]) >= 0]
     confidence = round(sum(confidences) / len(confidences), 1) if confidences else None
     return OcrPage(number, text, confidence)

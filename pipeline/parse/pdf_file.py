@@ -7,14 +7,13 @@ import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils import extract_text
 
-from pipeline.parse import ocr
-from pipeline.parse import plausibility
-from pipeline.parse.document import Page, ParsedDocument, Table
 from pipeline.errors import EmptyDocumentError, NeedsOcrError, ParseError
+from pipeline.parse import ocr, plausibility
+from pipeline.parse.document import Page, ParsedDocument, Table
 from pipeline.parse.legacy_fonts import encoding_of_font, to_unicode
-from pipeline.text.normalize import clean_text
 from pipeline.parse.pdf_text import fast_pages
 from pipeline.settings import ocr_max_pages
+from pipeline.text.normalize import clean_text
 
 
 def parse_pdf(data: bytes, source: str = "<bytes>") -> ParsedDocument:
@@ -32,8 +31,11 @@ def parse_pdf(data: bytes, source: str = "<bytes>") -> ParsedDocument:
 def _text_layer(data: bytes, source: str) -> ParsedDocument:
     fast = fast_pages(data)
     read = fast if fast and all(fast) else _read_with_pdfplumber(data, source, fast)
-    tables = [Table(page=number, rows=[[cell or "" for cell in row] for row in rows])
-              for number, (_, page_tables) in enumerate(read, start=1) for rows in page_tables]
+    tables = [
+        Table(page=number, rows=[[cell or "" for cell in row] for row in rows])
+        for number, (_, page_tables) in enumerate(read, start=1)
+        for rows in page_tables
+    ]
     text, pages = _join([clean_text(page_text) for page_text, _ in read])
     return ParsedDocument(text=text, kind="pdf", pages=pages, tables=tables, text_source="text_layer")
 

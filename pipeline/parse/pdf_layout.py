@@ -1,7 +1,6 @@
 """Characters and ruling edges into words, lines and tables, the way pdfplumber builds them
 (its default settings), for the pages the fast PDF layer reads itself (pdf_text)."""
 
-
 import ctypes
 from bisect import bisect_left
 from collections import defaultdict
@@ -27,6 +26,7 @@ SLACK = 0.01  # pdfium's coordinates (floats) against pdfminer's (doubles): a ha
 
 class Char(NamedTuple):
     """A character as pdfplumber has it: top-left origin, the box pdfminer gives it."""
+
     text: str
     x0: float
     x1: float
@@ -106,13 +106,24 @@ def _line_edge(start, end) -> list[dict] | None:
 def _rect_edges(points: list) -> list[dict]:
     x0, x1 = min(p[0] for p in points), max(p[0] for p in points)
     top, bottom = min(p[1] for p in points), max(p[1] for p in points)
-    return [_edge(x0, x1, top, top, "h"), _edge(x0, x1, bottom, bottom, "h"),
-            _edge(x0, x0, top, bottom, "v"), _edge(x1, x1, top, bottom, "v")]
+    return [
+        _edge(x0, x1, top, top, "h"),
+        _edge(x0, x1, bottom, bottom, "h"),
+        _edge(x0, x0, top, bottom, "v"),
+        _edge(x1, x1, top, bottom, "v"),
+    ]
 
 
 def _edge(x0: float, x1: float, top: float, bottom: float, orientation: str) -> dict:
-    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "width": x1 - x0, "height": bottom - top,
-            "orientation": orientation}
+    return {
+        "x0": x0,
+        "x1": x1,
+        "top": top,
+        "bottom": bottom,
+        "width": x1 - x0,
+        "height": bottom - top,
+        "orientation": orientation,
+    }
 
 
 def find_tables(chars: list[Char], edges: list[dict]) -> list[list[list[str | None]]]:
@@ -124,10 +135,11 @@ def find_tables(chars: list[Char], edges: list[dict]) -> list[list[list[str | No
         rows = []
         for row in table.rows:
             _, top, _, bottom = row.bbox
-            band = sorted(order[bisect_left(middles, top):bisect_left(middles, bottom)])  # page order
+            band = sorted(order[bisect_left(middles, top) : bisect_left(middles, bottom)])  # page order
             row_chars = [chars[index] for index in band if _inside(chars[index], row.bbox)]
-            rows.append([None if cell is None else _cell_text([c for c in row_chars if _inside(c, cell)])
-                         for cell in row.cells])
+            rows.append(
+                [None if cell is None else _cell_text([c for c in row_chars if _inside(c, cell)]) for cell in row.cells]
+            )
         tables.append(rows)
     return tables
 
@@ -177,8 +189,7 @@ def _words(chars: list[Char]) -> list[tuple[float, str]]:
 
 
 def _breaks(previous: Char, char: Char) -> bool:
-    return (char.x0 < previous.x0 or char.x0 > previous.x1 + X_TOLERANCE
-            or abs(char.top - previous.top) > Y_TOLERANCE)
+    return char.x0 < previous.x0 or char.x0 > previous.x1 + X_TOLERANCE or abs(char.top - previous.top) > Y_TOLERANCE
 
 
 def _word(chars: list[Char]) -> tuple[float, str]:

@@ -30,14 +30,15 @@ from pipeline.parse.pdf_layout import (
     SLACK,
     X_TOLERANCE,
     Char,
-    path_edges,
-    page_text,
     find_tables,
+    page_text,
+    path_edges,
 )
 
 
 class FastPage(NamedTuple):
     """A page's text and tables as pdfplumber gives them (page_text_unicode, extract_tables)."""
+
     text: str
     tables: list[list[list[str | None]]]  # each table's rows of cells
 
@@ -193,8 +194,9 @@ def _chars(texts: list, textpage, height: float) -> list[Char] | None:
         _char_origin(raw, index, x_at, y_at)
         here = x.value, y.value
         char = obj.char(chr(code), *here, height)
-        if address == previous and (here == origin or made_up_space
-                                    and char.x0 - obj.chars[-1].x1 <= X_TOLERANCE + SLACK):
+        if address == previous and (
+            here == origin or made_up_space and char.x0 - obj.chars[-1].x1 <= X_TOLERANCE + SLACK
+        ):
             return None  # one glyph as several chars (a ligature); or a space of the run dropped?
         previous, origin, made_up_space = address, here, False
         obj.chars.append(char)
@@ -225,8 +227,9 @@ _unicode_map_error = _typed(pdfium_c.FPDFText_HasUnicodeMapError, ctypes.c_int, 
 _text_object = _typed(pdfium_c.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int)
 
 
-_char_origin = _typed(pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int, ctypes.c_void_p, ctypes.c_int,
-                      ctypes.c_void_p, ctypes.c_void_p)
+_char_origin = _typed(
+    pdfium_c.FPDFText_GetCharOrigin, ctypes.c_int, ctypes.c_void_p, ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p
+)
 
 
 class _TextObject:

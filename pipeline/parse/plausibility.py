@@ -11,13 +11,14 @@ import regex
 
 _WORD = regex.compile(r"\p{L}+")
 # Letters that exist only in Vietnamese-with-diacritics (plus đ).
-_DIACRITIC = regex.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]",
-                           regex.IGNORECASE)
+_DIACRITIC = regex.compile(r"[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", regex.IGNORECASE)
 # A Vietnamese syllable: consonant onset, vowel nucleus, allowed coda (no "x" or "z" codas etc.).
 _SYLLABLE = regex.compile(
     r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx])?"
     r"[aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵ]{1,3}"
-    r"(?:ng|nh|ch|[cmnpt])?", regex.IGNORECASE)
+    r"(?:ng|nh|ch|[cmnpt])?",
+    regex.IGNORECASE,
+)
 
 MIN_DIACRITIC_SHARE = 0.2  # real Vietnamese prose: 0.5-0.7 of its syllables carry a mark
 MIN_SYLLABLE_SHARE = 0.6  # legacy-font mojibake and garbage fail this
@@ -33,12 +34,17 @@ class Plausibility:
 
     @property
     def plausible(self) -> bool:
-        return (self.chars_per_page >= MIN_CHARS_PER_PAGE and self.diacritic_share >= MIN_DIACRITIC_SHARE
-                and self.syllable_share >= MIN_SYLLABLE_SHARE)
+        return (
+            self.chars_per_page >= MIN_CHARS_PER_PAGE
+            and self.diacritic_share >= MIN_DIACRITIC_SHARE
+            and self.syllable_share >= MIN_SYLLABLE_SHARE
+        )
 
     def reason(self) -> str:
-        return (f"{self.chars_per_page:.0f} characters per page, {self.diacritic_share:.0%} of words with "
-                f"Vietnamese diacritics, {self.syllable_share:.0%} Vietnamese syllables")
+        return (
+            f"{self.chars_per_page:.0f} characters per page, {self.diacritic_share:.0%} of words with "
+            f"Vietnamese diacritics, {self.syllable_share:.0%} Vietnamese syllables"
+        )
 
 
 def score(text: str, pages: int = 1) -> Plausibility:

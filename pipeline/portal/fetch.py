@@ -103,9 +103,11 @@ class Fetcher:
 
     def __init__(self, settings: FetchSettings = FetchSettings()):
         self.settings = settings
-        self._client = httpx.Client(headers={"User-Agent": settings.user_agent,
-                                             "Accept-Encoding": "gzip, deflate"},
-                                    timeout=settings.timeout, follow_redirects=False)
+        self._client = httpx.Client(
+            headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
+            timeout=settings.timeout,
+            follow_redirects=False,
+        )
         self._gates: dict[str, _HostGate] = {}
         self._robots: dict[str, RobotFileParser | None] = {}
         self._lock = threading.Lock()
@@ -132,8 +134,9 @@ class Fetcher:
         try:
             return self._fetch(url, validators)
         except _Failed as failure:
-            return FetchResult(url, "failed", http_status=failure.http_status, reason=failure.reason,
-                               attempts=failure.attempts)
+            return FetchResult(
+                url, "failed", http_status=failure.http_status, reason=failure.reason, attempts=failure.attempts
+            )
 
     def _fetch(self, url: str, validators: Validators | None) -> FetchResult:
         chain = [url]
@@ -155,8 +158,15 @@ class Fetcher:
                 raise _Failed(f"more than {self.settings.max_redirects} redirects", attempts, response.status)
             chain.append(target)
             headers = {}  # validators belong to the URL they were given for
-        result = FetchResult(url, "ok", final_url=chain[-1], http_status=response.status, attempts=attempts,
-                             etag=response.headers.get("etag"), last_modified=response.headers.get("last-modified"))
+        result = FetchResult(
+            url,
+            "ok",
+            final_url=chain[-1],
+            http_status=response.status,
+            attempts=attempts,
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+        )
         if response.status == 304:
             result.status = "not_modified"
             return result

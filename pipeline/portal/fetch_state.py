@@ -46,28 +46,49 @@ def waiting(db: sqlite_utils.Database, url: str, when: str) -> bool:
 
 def due_retries(db: sqlite_utils.Database, source: str, when: str) -> list[Target]:
     """Failed articles and attachments of a source whose retry time has come."""
-    rows = db.execute("SELECT url, kind, parent_url FROM fetch_failures WHERE source = ? AND next_retry <= ? "
-                      "AND kind IN ('article', 'attachment') ORDER BY first_seen, url", [source, when]).fetchall()
+    rows = db.execute(
+        "SELECT url, kind, parent_url FROM fetch_failures WHERE source = ? AND next_retry <= ? "
+        "AND kind IN ('article', 'attachment') ORDER BY first_seen, url",
+        [source, when],
+    ).fetchall()
     return [Target(*row) for row in rows]
 
 
-def record_fetched(db: sqlite_utils.Database, source: str, kind: str, result: FetchResult,
-                   content_sha256: str | None = None, document_id: str | None = None) -> None:
+def record_fetched(
+    db: sqlite_utils.Database,
+    source: str,
+    kind: str,
+    result: FetchResult,
+    content_sha256: str | None = None,
+    document_id: str | None = None,
+) -> None:
     """Remember a URL that answered 200 or 304, and clear any failure it had."""
     stamp = store.now()
     with store.transaction(db):
         old = db.execute("SELECT first_seen FROM fetched_urls WHERE url = ?", [result.url]).fetchone()
-        row = {"url": result.url, "source": source, "kind": kind, "http_status": result.http_status,
-               "first_seen": old[0] if old else stamp, "last_checked": stamp}
+        row = {
+            "url": result.url,
+            "source": source,
+            "kind": kind,
+            "http_status": result.http_status,
+            "first_seen": old[0] if old else stamp,
+            "last_checked": stamp,
+        }
         if result.status == "ok":
-            row.update(etag=result.etag, last_modified=result.last_modified, last_fetched=stamp,
-                       content_sha256=content_sha256, document_id=document_id)
+            row.update(
+                etag=result.etag,
+                last_modified=result.last_modified,
+                last_fetched=stamp,
+                content_sha256=content_sha256,
+                document_id=document_id,
+            )
         db["fetched_urls"].upsert(row, pk="url")
         db.execute("DELETE FROM fetch_failures WHERE url = ?", [result.url])
 
 
-def record_failure(db: sqlite_utils.Database, source: str, target: Target, reason: str,
-                   http_status: int | None, policy: RetryPolicy) -> None:
+def record_failure(
+    db: sqlite_utils.Database, source: str, target: Target, reason: str, http_status: int | None, policy: RetryPolicy
+) -> None:
     """Count one more failed run for a URL and schedule its next try (none past the limit)."""
     stamp = store.now()
     with store.transaction(db):
@@ -77,10 +98,21 @@ def record_failure(db: sqlite_utils.Database, source: str, target: Target, reaso
         if attempts < policy.max_attempts:
             delay = dt.timedelta(seconds=policy.first_delay * 2 ** (attempts - 1))
             next_retry = (dt.datetime.fromisoformat(stamp) + delay).isoformat(timespec="seconds")
-        db["fetch_failures"].upsert({"url": target.url, "source": source, "kind": target.kind,
-                                     "parent_url": target.parent_url, "reason": reason, "http_status": http_status,
-                                     "attempts": attempts, "first_seen": old[1] if old else stamp,
-                                     "last_seen": stamp, "next_retry": next_retry}, pk="url")
+        db["fetch_failures"].upsert(
+            {
+                "url": target.url,
+                "source": source,
+                "kind": target.kind,
+                "parent_url": target.parent_url,
+                "reason": reason,
+                "http_status": http_status,
+                "attempts": attempts,
+                "first_seen": old[1] if old else stamp,
+                "last_seen": stamp,
+                "next_retry": next_retry,
+            },
+            pk="url",
+        )
 
 
 def link_attachment(db: sqlite_utils.Database, parent_url: str, url: str) -> None:
@@ -89,6 +121,7 @@ def link_attachment(db: sqlite_utils.Database, parent_url: str, url: str) -> Non
     with store.transaction(db):
         present = db.execute("SELECT count(*) FROM documents WHERE id IN (?, ?)", [from_id, to_id]).fetchone()[0]
         if present == 2:
-            db["document_links"].upsert({"from_document_id": from_id, "to_document_id": to_id,
-                                         "relation": "attachment", "url": url},
-                                        pk=("from_document_id", "to_document_id", "relation"))
+            db["document_links"].upsert(
+                {"from_document_id": from_id, "to_document_id": to_id, "relation": "attachment", "url": url},
+                pk=("from_document_id", "to_document_id", "relation"),
+            )

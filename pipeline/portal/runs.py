@@ -50,8 +50,14 @@ def finish(db_path: str | Path, run: SourceRun) -> None:
     db = store.open_db(db_path)
     try:
         with store.transaction(db):
-            db["ingest_runs"].update(run.id, {"finished": store.now(), "errors": "\n".join(run.errors) or None,
-                                              **{name: getattr(run, name) for name in COUNTS}})
+            db["ingest_runs"].update(
+                run.id,
+                {
+                    "finished": store.now(),
+                    "errors": "\n".join(run.errors) or None,
+                    **{name: getattr(run, name) for name in COUNTS},
+                },
+            )
     finally:
         db.close()
 

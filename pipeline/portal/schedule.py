@@ -19,23 +19,33 @@ def require_server() -> str:
     """The Prefect API URL; a temporary server (none configured) would forget the schedule."""
     url = get_current_settings().api.url
     if not url:
-        raise ScheduleError("PREFECT_API_URL is not set. A schedule needs a Prefect server that keeps running: "
-                            "start one with 'prefect server start' and set "
-                            "PREFECT_API_URL=http://127.0.0.1:4200/api (or use cron/systemd, see README).")
+        raise ScheduleError(
+            "PREFECT_API_URL is not set. A schedule needs a Prefect server that keeps running: "
+            "start one with 'prefect server start' and set "
+            "PREFECT_API_URL=http://127.0.0.1:4200/api (or use cron/systemd, see README)."
+        )
     return url
 
 
-def deployment(cron: str, sources_path: str | Path, db_path: str | Path, only: list[str] | None = None,
-               name: str = DEPLOYMENT):
+def deployment(
+    cron: str, sources_path: str | Path, db_path: str | Path, only: list[str] | None = None, name: str = DEPLOYMENT
+):
     """The `ingest-portals` flow as a deployment running on `cron`, paths made absolute."""
     from pipeline.flows import ingest_portals
 
-    parameters = {"sources_path": str(Path(sources_path).resolve()), "db_path": str(Path(db_path).resolve()),
-                  "only": list(only or [])}
+    parameters = {
+        "sources_path": str(Path(sources_path).resolve()),
+        "db_path": str(Path(db_path).resolve()),
+        "only": list(only or []),
+    }
     try:
-        return ingest_portals.to_deployment(name=name, cron=cron, parameters=parameters,
-                                            entrypoint_type=EntrypointType.MODULE_PATH,
-                                            description="Nightly ingest of the provincial portals")
+        return ingest_portals.to_deployment(
+            name=name,
+            cron=cron,
+            parameters=parameters,
+            entrypoint_type=EntrypointType.MODULE_PATH,
+            description="Nightly ingest of the provincial portals",
+        )
     except ValueError as error:
         raise ScheduleError(f"--cron {cron!r}: not a valid cron expression ({error})") from error
 

@@ -64,8 +64,9 @@ def _source(path: Path, number: int, entry: dict) -> PortalSource:
     lists = {}
     for key in _LIST_KEYS:
         value = entry.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(url, str) and url.startswith(("http://", "https://"))
-                                                  for url in value):
+        if not isinstance(value, list) or not all(
+            isinstance(url, str) and url.startswith(("http://", "https://")) for url in value
+        ):
             raise SourcesError(f"{where}: '{key}' must be a list of http(s) URLs")
         lists[key] = tuple(value)
     if not any(lists.values()):
@@ -77,5 +78,11 @@ def _source(path: Path, number: int, entry: dict) -> PortalSource:
     max_pages = entry.get("max_pages", DEFAULT_MAX_PAGES)
     if not isinstance(max_pages, int) or max_pages < 1:
         raise SourcesError(f"{where}: 'max_pages' must be a positive integer")
-    return PortalSource(name=entry["name"], province=entry.get("province"), article_pattern=entry["article_pattern"],
-                        max_pages=max_pages, enabled=bool(entry.get("enabled", True)), **lists)
+    return PortalSource(
+        name=entry["name"],
+        province=entry.get("province"),
+        article_pattern=entry["article_pattern"],
+        max_pages=max_pages,
+        enabled=bool(entry.get("enabled", True)),
+        **lists,
+    )

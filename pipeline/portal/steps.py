@@ -4,21 +4,19 @@ documents), hand the bytes to `ingest.process`, and remember what was fetched.
 Plain functions; `flows.py` composes them into a Prefect flow and `ingest_sources` runs
 the same steps without Prefect."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote, urlsplit
 
-from pipeline.portal import discovery
-from pipeline.portal import fetch_state
-from pipeline.store import lock
-from pipeline.portal import runs
 from pipeline import store
 from pipeline.ingest import steps
-from pipeline.store.archive import sha256
+from pipeline.portal import discovery, fetch_state, runs
 from pipeline.portal.fetch import Fetcher, FetchResult, FetchSettings
 from pipeline.portal.fetch_state import RetryPolicy, Target
 from pipeline.portal.sources import PortalSource
+from pipeline.store import lock
+from pipeline.store.archive import sha256
 
 MAX_SITEMAPS = 50  # sitemap files read per source and run, indexes included
 PAGE_KINDS = ("listing", "feed", "sitemap")  # fetched to find documents, not stored as documents
@@ -146,12 +144,21 @@ def attachment_targets(fetched: list[Fetched], db_path: str | Path, run: runs.So
 
 def documents(fetched: list[Fetched], source: PortalSource) -> list[PortalDocument]:
     """The fetched bodies (200 answers) as inputs for `ingest.process_batch`."""
-    return [PortalDocument(f.target.url, source.name, source.province, f.result.content, f.result.charset)
-            for f in fetched if f.result.status == "ok"]
+    return [
+        PortalDocument(f.target.url, source.name, source.province, f.result.content, f.result.charset)
+        for f in fetched
+        if f.result.status == "ok"
+    ]
 
 
-def record_batch(fetched: list[Fetched], outcomes: list[steps.Outcome], source: PortalSource,
-                 db_path: str | Path, run: runs.SourceRun, policy: RetryPolicy = RetryPolicy()) -> None:
+def record_batch(
+    fetched: list[Fetched],
+    outcomes: list[steps.Outcome],
+    source: PortalSource,
+    db_path: str | Path,
+    run: runs.SourceRun,
+    policy: RetryPolicy = RetryPolicy(),
+) -> None:
     """Remember validators and hashes of what was fetched and stored, record failures
     (fetch or parse) for a later retry, and link attachments to their articles. Listing
     pages, feeds and sitemaps are remembered too but not counted as documents."""
@@ -171,15 +178,17 @@ def record_batch(fetched: list[Fetched], outcomes: list[steps.Outcome], source: 
             run.fetched += result.status == "ok"
             if outcome is not None and outcome.status == "failed":
                 # validators are not kept, so the retry fetches the body again and re-parses it
-                fetch_state.record_failure(db, source.name, target, outcome.document["error"], result.http_status,
-                                           policy)
+                fetch_state.record_failure(
+                    db, source.name, target, outcome.document["error"], result.http_status, policy
+                )
                 run.fail(outcome.document["error"])
             elif result.status == "not_modified":
                 run.not_modified += 1
                 fetch_state.record_fetched(db, source.name, target.kind, result)
             else:
-                fetch_state.record_fetched(db, source.name, target.kind, result, sha256(result.content),
-                                           store.stable_id(target.url))
+                fetch_state.record_fetched(
+                    db, source.name, target.kind, result, sha256(result.content), store.stable_id(target.url)
+                )
                 if outcome is not None:
                     setattr(run, outcome.status, getattr(run, outcome.status) + 1)
             if target.parent_url:  # a document stored with status 'error' is linked too
@@ -200,8 +209,13 @@ class Steps:
     index: Callable = steps.index_stored
 
 
-def ingest_source(source: PortalSource, fetcher: Fetcher, db_path: str | Path,
-                  policy: RetryPolicy = RetryPolicy(), do: Steps = Steps()) -> runs.SourceRun:
+def ingest_source(
+    source: PortalSource,
+    fetcher: Fetcher,
+    db_path: str | Path,
+    policy: RetryPolicy = RetryPolicy(),
+    do: Steps = Steps(),
+) -> runs.SourceRun:
     """One source, start to finish: discover, fetch articles then their attachments,
     process, store, record, index for search. Any error ends this source's run, not the others'."""
     run = runs.start(db_path, source.name)
@@ -220,9 +234,15 @@ def ingest_source(source: PortalSource, fetcher: Fetcher, db_path: str | Path,
     return run
 
 
-def ingest_sources(sources: list[PortalSource], db_path: str | Path, settings: FetchSettings = FetchSettings(),
-                   policy: RetryPolicy = RetryPolicy(), wait: float = 0.0, on_source=None,
-                   do: Steps = Steps()) -> list[runs.SourceRun]:
+def ingest_sources(
+    sources: list[PortalSource],
+    db_path: str | Path,
+    settings: FetchSettings = FetchSettings(),
+    policy: RetryPolicy = RetryPolicy(),
+    wait: float = 0.0,
+    on_source=None,
+    do: Steps = Steps(),
+) -> list[runs.SourceRun]:
     """Every source in turn with one polite client, holding the database's lock (waiting
     up to `wait` seconds for another run); `on_source(run)` after each source."""
     done = []

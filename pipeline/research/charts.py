@@ -7,16 +7,17 @@ sans-serif font (DejaVu Sans, Arial), so that no label runs past the chart's edg
 
 from html import escape
 
-PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
-           "#9c755f", "#bab0ac")
+PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac")
 FONT_SIZE = 12
 _ROW = 22
 _LINE = 14
 _LABEL = 280
 _BAR = 420
-LEGEND_STYLE = (".legend{display:flex;flex-wrap:wrap;gap:4px 16px;font-size:12px;margin:6px 0 4px;max-width:760px}"
-                ".legend span{white-space:nowrap}.legend i{display:inline-block;width:12px;height:12px;"
-                "margin-right:5px;vertical-align:-2px}")
+LEGEND_STYLE = (
+    ".legend{display:flex;flex-wrap:wrap;gap:4px 16px;font-size:12px;margin:6px 0 4px;max-width:760px}"
+    ".legend span{white-space:nowrap}.legend i{display:inline-block;width:12px;height:12px;"
+    "margin-right:5px;vertical-align:-2px}"
+)
 
 
 def text_width(text: str, size: float = FONT_SIZE) -> float:
@@ -58,8 +59,9 @@ def wrap(text: str, width: float) -> list[str]:
 
 def _label(lines: list[str], y: float) -> str:
     """A row label right-aligned before the bars, one line under another."""
-    spans = "".join(f'<tspan x="{_LABEL - 6}" dy="{0 if i == 0 else _LINE}">{escape(line)}</tspan>'
-                    for i, line in enumerate(lines))
+    spans = "".join(
+        f'<tspan x="{_LABEL - 6}" dy="{0 if i == 0 else _LINE}">{escape(line)}</tspan>' for i, line in enumerate(lines)
+    )
     return f'<text y="{y + 14}" text-anchor="end">{spans}</text>'
 
 
@@ -83,8 +85,9 @@ def legend(series: list[str], palette: dict[str, str]) -> str:
     return f'<div class="legend">{items}</div>'
 
 
-def stacked_bars(rows: list[tuple[str, dict[str, float]]], series: list[str],
-                 palette: dict[str, str] | None = None) -> str:
+def stacked_bars(
+    rows: list[tuple[str, dict[str, float]]], series: list[str], palette: dict[str, str] | None = None
+) -> str:
     """A legend of the series present, then one bar per row, a segment per series; each
     value is labelled in its tooltip. `palette` keeps colours alike across charts."""
     palette = palette or colors(series)
@@ -99,8 +102,10 @@ def stacked_bars(rows: list[tuple[str, dict[str, float]]], series: list[str],
             value = values.get(name, 0)
             if value:
                 width = _BAR * value / top
-                parts.append(f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{_ROW - 6}" '
-                             f'fill="{palette[name]}"><title>{escape(label)}: {escape(name)} {value:g}</title></rect>')
+                parts.append(
+                    f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{_ROW - 6}" '
+                    f'fill="{palette[name]}"><title>{escape(label)}: {escape(name)} {value:g}</title></rect>'
+                )
                 x += width
         parts.append(f'<text x="{x + 4:.1f}" y="{y + 14}">{sum(values.values()):g}</text>')
     return legend(present, palette) + _svg(_LABEL + _BAR + 60, height + 4, parts)
@@ -110,23 +115,31 @@ def heat_grid(rows: list[str], columns: list[str], values: dict[tuple[str, str],
     """Rows × columns of cells shaded by count, the count written in each non-empty cell."""
     cell = 44
     top = max(values.values(), default=0) or 1
-    parts = [f'<text x="{_LABEL + i * cell + cell / 2}" y="14" text-anchor="middle">{escape(c)}</text>'
-             for i, c in enumerate(columns)]
+    parts = [
+        f'<text x="{_LABEL + i * cell + cell / 2}" y="14" text-anchor="middle">{escape(c)}</text>'
+        for i, c in enumerate(columns)
+    ]
     wrapped, ys, height = _rows(rows, 22)
     for row, lines, y in zip(rows, wrapped, ys):
         parts.append(_label(lines, y))
         for c, column in enumerate(columns):
             count = values.get((row, column), 0)
             shade = 0.12 + 0.88 * count / top if count else 0
-            parts.append(f'<rect x="{_LABEL + c * cell}" y="{y}" width="{cell - 2}" height="{_ROW - 2}" '
-                         f'fill="{PALETTE[0]}" fill-opacity="{shade:.2f}" stroke="#ddd"/>')
+            parts.append(
+                f'<rect x="{_LABEL + c * cell}" y="{y}" width="{cell - 2}" height="{_ROW - 2}" '
+                f'fill="{PALETTE[0]}" fill-opacity="{shade:.2f}" stroke="#ddd"/>'
+            )
             if count:
                 fill = "#fff" if shade > 0.5 else "#000"
-                parts.append(f'<text x="{_LABEL + c * cell + cell / 2 - 1}" y="{y + 14}" text-anchor="middle" '
-                             f'fill="{fill}">{count}</text>')
+                parts.append(
+                    f'<text x="{_LABEL + c * cell + cell / 2 - 1}" y="{y + 14}" text-anchor="middle" '
+                    f'fill="{fill}">{count}</text>'
+                )
     return _svg(_LABEL + cell * len(columns) + 10, height + 8, parts)
 
 
 def _svg(width: float, height: float, parts: list[str]) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
-            f'font-family="sans-serif" font-size="{FONT_SIZE}">{"".join(parts)}</svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+        f'font-family="sans-serif" font-size="{FONT_SIZE}">{"".join(parts)}</svg>'
+    )

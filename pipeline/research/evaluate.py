@@ -4,8 +4,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline.text.normalize import fold_for_matching
 from pipeline.store import open_db
+from pipeline.text.normalize import fold_for_matching
 
 CATEGORIES = ("tasks", "indicators", "deadlines", "citations")
 _MONEY_SCALES = {"nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9, "nghìn tỷ": 1e12}
@@ -50,7 +50,7 @@ def _money(value: float, unit: str) -> tuple[float, str]:
     unit = _fold(unit)
     for scale, factor in sorted(_MONEY_SCALES.items(), key=lambda s: -len(s[0])):
         if unit.startswith(scale + " "):
-            return value * factor, unit[len(scale) + 1:]
+            return value * factor, unit[len(scale) + 1 :]
     return value, unit
 
 
@@ -61,8 +61,12 @@ def _same_value(a: float, b: float) -> bool:
 def _indicator_matches(gold: dict, row: dict) -> bool:
     gold_value, gold_unit = _money(float(gold["value"]), gold.get("unit", ""))
     value, unit = _money(float(row["value"]), row["unit"] or "")
-    return (_same_value(gold_value, value) and gold_unit == unit and gold.get("kind", row["kind"]) == row["kind"]
-            and _fold(gold.get("evidence", "")) in _fold(row["sentence"]))
+    return (
+        _same_value(gold_value, value)
+        and gold_unit == unit
+        and gold.get("kind", row["kind"]) == row["kind"]
+        and _fold(gold.get("evidence", "")) in _fold(row["sentence"])
+    )
 
 
 def _task_matches(gold: dict, row: dict) -> bool:
@@ -82,18 +86,27 @@ def _citation_matches(gold: dict, row: dict) -> bool:
     return _fold(gold["number"]) == _fold(row["number"]) and _fold(gold["type"]) == _fold(row["doc_type"])
 
 
-_MATCHERS = {"tasks": _task_matches, "indicators": _indicator_matches, "deadlines": _deadline_matches,
-             "citations": _citation_matches}
+_MATCHERS = {
+    "tasks": _task_matches,
+    "indicators": _indicator_matches,
+    "deadlines": _deadline_matches,
+    "citations": _citation_matches,
+}
 _GOLD_KEYS = {"tasks": "tasks", "indicators": "indicators", "deadlines": "deadlines", "citations": "references"}
 # Repeats of the same citation or deadline count once (GUIDELINES: "listed once").
-_GROUP_BY = {"deadlines": lambda r: (r["start_date"], r["end_date"]) if r["valid"] else _fold(r["text"]),
-             "citations": lambda r: (_fold(r["number"]), _fold(r["doc_type"]))}
+_GROUP_BY = {
+    "deadlines": lambda r: (r["start_date"], r["end_date"]) if r["valid"] else _fold(r["text"]),
+    "citations": lambda r: (_fold(r["number"]), _fold(r["doc_type"])),
+}
 
 
 def _describe(category: str, item: dict) -> str:
-    keys = {"tasks": ("label", "starts", "text"), "indicators": ("value", "unit", "per", "comparator", "kind", "evidence", "name"),
-            "deadlines": ("evidence", "text", "start", "end", "start_date", "end_date", "valid"),
-            "citations": ("type", "doc_type", "number", "date", "issued_date")}[category]
+    keys = {
+        "tasks": ("label", "starts", "text"),
+        "indicators": ("value", "unit", "per", "comparator", "kind", "evidence", "name"),
+        "deadlines": ("evidence", "text", "start", "end", "start_date", "end_date", "valid"),
+        "citations": ("type", "doc_type", "number", "date", "issued_date"),
+    }[category]
     return ", ".join(f"{k}={str(item[k])[:60]!r}" for k in keys if k in item and item[k] not in (None, ""))
 
 
@@ -138,8 +151,9 @@ def evaluate(gold_dir: Path, db_path) -> Report:
         for gold_path in sorted(Path(gold_dir).glob("*.json")):
             gold = json.loads(gold_path.read_text(encoding="utf-8"))
             name = gold["document"]
-            document = db.execute("SELECT * FROM documents WHERE name = ? AND status = 'ok' ORDER BY updated_at DESC",
-                                  [name]).fetchone()
+            document = db.execute(
+                "SELECT * FROM documents WHERE name = ? AND status = 'ok' ORDER BY updated_at DESC", [name]
+            ).fetchone()
             if document is None:
                 report.missing_documents.append(name)
                 continue
@@ -147,8 +161,12 @@ def evaluate(gold_dir: Path, db_path) -> Report:
             document = dict(zip(columns, document))
             _score_metadata(gold, document, report)
             for category in CATEGORIES:
-                rows = [dict(r) for r in db.query(f"SELECT * FROM {category} WHERE document_id = ? ORDER BY start",
-                                                  [document["id"]])]
+                rows = [
+                    dict(r)
+                    for r in db.query(
+                        f"SELECT * FROM {category} WHERE document_id = ? ORDER BY start", [document["id"]]
+                    )
+                ]
                 _score_category(category, gold.get(_GOLD_KEYS[category], []), rows, report, name)
     finally:
         db.close()
@@ -160,7 +178,7 @@ def _province(name: str | None) -> str:
     folded = _fold(name).replace(".", " ")
     for prefix in ("thành phố ", "tp "):
         if folded.startswith(prefix):
-            return folded[len(prefix):].strip()
+            return folded[len(prefix) :].strip()
     return folded
 
 
@@ -168,21 +186,32 @@ def _score_metadata(gold: dict, document: dict, report: Report) -> None:
     name = gold["document"]
     if gold.get("published_date"):
         accepted = [gold["published_date"], *gold.get("published_date_alternatives", [])]
-        report.metadata["published_date"].append((name, document["published_date"] in accepted,
-                                                   document["published_date"], accepted[0]))
+        report.metadata["published_date"].append(
+            (name, document["published_date"] in accepted, document["published_date"], accepted[0])
+        )
     if gold.get("province") and "optional" not in (gold.get("province_note") or ""):
-        report.metadata["province"].append((name, _province(document["province"]) == _province(gold["province"]),
-                                            document["province"], gold["province"]))
+        report.metadata["province"].append(
+            (
+                name,
+                _province(document["province"]) == _province(gold["province"]),
+                document["province"],
+                gold["province"],
+            )
+        )
 
 
 def format_report(report: Report, details: bool = True) -> str:
     lines = [f"{'category':<12} {'P':>6} {'R':>6} {'F1':>6} {'TP':>5} {'FP':>5} {'FN':>5}"]
     for category, score in report.scores.items():
-        lines.append(f"{category:<12} {score.precision:6.3f} {score.recall:6.3f} {score.f1:6.3f} "
-                     f"{score.tp:5d} {score.fp:5d} {score.fn:5d}")
+        lines.append(
+            f"{category:<12} {score.precision:6.3f} {score.recall:6.3f} {score.f1:6.3f} "
+            f"{score.tp:5d} {score.fp:5d} {score.fn:5d}"
+        )
     if report.comparator_total:
-        lines.append(f"comparator right on {report.comparator_right}/{report.comparator_total} matched indicators "
-                     f"({report.comparator_right / report.comparator_total:.1%})")
+        lines.append(
+            f"comparator right on {report.comparator_right}/{report.comparator_total} matched indicators "
+            f"({report.comparator_right / report.comparator_total:.1%})"
+        )
     for field_name, results in report.metadata.items():
         right = sum(ok for _, ok, _, _ in results)
         lines.append(f"{field_name}: {right}/{len(results)} right")

@@ -11,9 +11,13 @@ from pipeline.errors import DirectivesError
 from pipeline.store import open_db
 
 # kind -> (rich style, HTML colour)
-STYLES = {"indicator": ("bold black on yellow", "#fff3a3"), "deadline": ("bold white on blue", "#b9d7ff"),
-          "citation": ("bold black on green", "#c4f0c4"), "party": ("bold white on magenta", "#f2c4f0"),
-          "task": ("bold cyan", "#e0e0e0")}
+STYLES = {
+    "indicator": ("bold black on yellow", "#fff3a3"),
+    "deadline": ("bold white on blue", "#b9d7ff"),
+    "citation": ("bold black on green", "#c4f0c4"),
+    "party": ("bold white on magenta", "#f2c4f0"),
+    "task": ("bold cyan", "#e0e0e0"),
+}
 
 
 class DocumentNotFound(DirectivesError):
@@ -31,9 +35,9 @@ class Span:
 
 _QUERIES = {
     "indicator": "SELECT start, end, rule_id, printf('%g %s %s %s · %s · %s', value, unit, comparator, kind, name, "
-                 "coalesce(category, '-')) FROM indicators WHERE document_id = ?",
+    "coalesce(category, '-')) FROM indicators WHERE document_id = ?",
     "deadline": "SELECT start, end, rule_id, coalesce(start_date, '…') || ' – ' || coalesce(end_date, '…') "
-                "FROM deadlines WHERE document_id = ?",
+    "FROM deadlines WHERE document_id = ?",
     "citation": "SELECT start, end, rule_id, doc_type || ' ' || number FROM citations WHERE document_id = ?",
     "party": "SELECT start, end, rule_id, party || ' (' || role || ')' FROM parties WHERE document_id = ?",
     # a task is marked at its start: its label, and its assignee when known
@@ -43,8 +47,9 @@ _QUERIES = {
 
 def find_document(db, key: str) -> dict:
     """A document by id, URL or file name, else by a unique name prefix ('003')."""
-    rows = db.execute("SELECT id, name, url, title, text FROM documents WHERE id = ? OR url = ? OR name = ?",
-                      [key, key, key]).fetchall()
+    rows = db.execute(
+        "SELECT id, name, url, title, text FROM documents WHERE id = ? OR url = ? OR name = ?", [key, key, key]
+    ).fetchall()
     if not rows:
         rows = db.execute("SELECT id, name, url, title, text FROM documents WHERE name LIKE ? || '%'", [key]).fetchall()
     if len(rows) != 1:
@@ -59,9 +64,11 @@ def explain(db_path, key: str) -> tuple[dict, list[Span]]:
     db = open_db(db_path)
     try:
         document = find_document(db, key)
-        spans = [Span(kind, start, end, rule_id, detail)
-                 for kind, sql in _QUERIES.items()
-                 for start, end, rule_id, detail in db.execute(sql, [document["id"]]).fetchall()]
+        spans = [
+            Span(kind, start, end, rule_id, detail)
+            for kind, sql in _QUERIES.items()
+            for start, end, rule_id, detail in db.execute(sql, [document["id"]]).fetchall()
+        ]
     finally:
         db.close()
     return document, sorted(spans, key=lambda s: (s.start, -s.end))
@@ -99,20 +106,22 @@ def to_html(document: dict, spans: list[Span]) -> str:
             body.append(f'<span class="task" title="{html.escape(mark.rule_id)}">[{html.escape(mark.detail)}]</span>')
         chunk = html.escape(piece)
         for span in reversed(covering):
-            chunk = (f'<mark class="{span.kind}" title="{html.escape(span.rule_id + ": " + span.detail)}">'
-                     f"{chunk}</mark>")
+            chunk = f'<mark class="{span.kind}" title="{html.escape(span.rule_id + ": " + span.detail)}">{chunk}</mark>'
         body.append(chunk)
         for span in ending:
             body.append(f'<sup class="{span.kind}">{html.escape(span.rule_id)}</sup>')
-    css = "".join(f"mark.{kind}, sup.{kind}, span.{kind} {{background: {colour}}}\n"
-                  for kind, (_, colour) in STYLES.items())
+    css = "".join(
+        f"mark.{kind}, sup.{kind}, span.{kind} {{background: {colour}}}\n" for kind, (_, colour) in STYLES.items()
+    )
     legend = " ".join(f'<mark class="{kind}">{kind}</mark>' for kind in STYLES)
     title = html.escape(document["title"] or document["name"] or document["id"])
-    return (f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><title>{title}</title>\n'
-            f"<style>body {{font-family: sans-serif; max-width: 60em; margin: 2em auto}}\n"
-            f"pre {{white-space: pre-wrap; line-height: 1.6}} sup {{font-size: 0.7em}}\n{css}</style></head>\n"
-            f"<body><h1>{title}</h1><p>{html.escape(document['url'])}</p><p>{legend}</p>\n"
-            f"<pre>{''.join(body)}</pre></body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="vi"><head><meta charset="utf-8"><title>{title}</title>\n'
+        f"<style>body {{font-family: sans-serif; max-width: 60em; margin: 2em auto}}\n"
+        f"pre {{white-space: pre-wrap; line-height: 1.6}} sup {{font-size: 0.7em}}\n{css}</style></head>\n"
+        f"<body><h1>{title}</h1><p>{html.escape(document['url'])}</p><p>{legend}</p>\n"
+        f"<pre>{''.join(body)}</pre></body></html>\n"
+    )
 
 
 def write_html(document: dict, spans: list[Span], path: str | Path) -> Path:

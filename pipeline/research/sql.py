@@ -33,8 +33,10 @@ class QueryStopped(QueryError):
 
 
 _SIGNALLED: list[int] = []  # signals received while `stopping_on_sigterm` is in force
-_REFUSED = {sqlite3.SQLITE_ATTACH: "ATTACH (and VACUUM INTO, which attaches its target)",
-            sqlite3.SQLITE_DETACH: "DETACH"}
+_REFUSED = {
+    sqlite3.SQLITE_ATTACH: "ATTACH (and VACUUM INTO, which attaches its target)",
+    sqlite3.SQLITE_DETACH: "DETACH",
+}
 
 
 @contextmanager
@@ -64,8 +66,9 @@ def connect_read_only(path: str | Path) -> sqlite3.Connection:
     return connection
 
 
-def run(path: str | Path, sql: str, params: dict | None = None,
-        timeout: float | None = SQL_TIMEOUT_SECONDS) -> tuple[list[str], Iterator[tuple]]:
+def run(
+    path: str | Path, sql: str, params: dict | None = None, timeout: float | None = SQL_TIMEOUT_SECONDS
+) -> tuple[list[str], Iterator[tuple]]:
     """Column names and a row iterator over the cursor (nothing is fetched in bulk). The
     statement stops with QueryStopped once SQLite has spent `timeout` seconds on it (None
     or 0: no limit), not counting the time the caller takes over each row."""
@@ -93,8 +96,10 @@ def run(path: str | Path, sql: str, params: dict | None = None,
         if refused:
             return QueryError(f"{refused[0]} is refused: 'directives sql' reads only the database it opened")
         if isinstance(error, sqlite3.OperationalError) and str(error) == "interrupted":
-            return QueryStopped(f"the query took longer than {timeout:g} s and was stopped "
-                                "(raise the limit with --timeout SECONDS, 0 for none)")
+            return QueryStopped(
+                f"the query took longer than {timeout:g} s and was stopped "
+                "(raise the limit with --timeout SECONDS, 0 for none)"
+            )
         return QueryError(_explain(error))
 
     try:

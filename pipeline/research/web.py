@@ -7,8 +7,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from pipeline.research import catalog
 from pipeline.errors import DirectivesError
+from pipeline.research import catalog
 
 FACETS = {
     "documents": ["province", "source", "kind", "status"],
@@ -40,12 +40,15 @@ def metadata(db_path: str | Path) -> dict:
         if name in LABELS:
             entry["label_column"] = LABELS[name]
         tables[name] = entry
-    queries = {q.name: {"sql": q.sql, "title": q.question, "description": q.explanation}
-               for q in catalog.example_queries()}
-    return {"title": "Vietnamese provincial directives",
-            "description": "Tasks, indicators, deadlines and citations extracted from provincial directives. "
-                           "Columns are described in docs/schema.md.",
-            "databases": {Path(db_path).stem: {"tables": tables, "queries": queries}}}
+    queries = {
+        q.name: {"sql": q.sql, "title": q.question, "description": q.explanation} for q in catalog.example_queries()
+    }
+    return {
+        "title": "Vietnamese provincial directives",
+        "description": "Tasks, indicators, deadlines and citations extracted from provincial directives. "
+        "Columns are described in docs/schema.md.",
+        "databases": {Path(db_path).stem: {"tables": tables, "queries": queries}},
+    }
 
 
 def _plain(markdown: str) -> str:
@@ -55,8 +58,22 @@ def _plain(markdown: str) -> str:
 
 def command(db_path: str | Path, metadata_path: str | Path, host: str = "127.0.0.1", port: int = 8001) -> list[str]:
     """The datasette command line that serves `db_path`."""
-    return [sys.executable, "-m", "datasette", "serve", str(db_path), "--metadata", str(metadata_path),
-            "--host", host, "--port", str(port), "--setting", "sql_time_limit_ms", "5000"]
+    return [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        str(db_path),
+        "--metadata",
+        str(metadata_path),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--setting",
+        "sql_time_limit_ms",
+        "5000",
+    ]
 
 
 def require_datasette() -> None:

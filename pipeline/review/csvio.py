@@ -60,15 +60,20 @@ def protect_number(cell: str) -> str:
     return protect(cell) if _GROUPING_SHAPED.fullmatch(cell) else neutralize(cell)
 
 
-def write_sheet(frame: pd.DataFrame, path: str | Path, as_text: tuple[str, ...] = (),
-                numbers: tuple[str, ...] = ()) -> None:
+def write_sheet(
+    frame: pd.DataFrame, path: str | Path, as_text: tuple[str, ...] = (), numbers: tuple[str, ...] = ()
+) -> None:
     """Write text cells as a UTF-8-with-BOM CSV, formula cells neutralized; the cells of the
     `as_text` columns, and the ambiguous decimals of the `numbers` columns, protected from
     a spreadsheet's conversion to numbers and dates."""
     text = frame.fillna("").astype(str)
-    safe = pd.DataFrame({name: text[name].map(protect if name in as_text else
-                                              protect_number if name in numbers else neutralize)
-                         for name in text.columns}, columns=text.columns)
+    safe = pd.DataFrame(
+        {
+            name: text[name].map(protect if name in as_text else protect_number if name in numbers else neutralize)
+            for name in text.columns
+        },
+        columns=text.columns,
+    )
     safe.to_csv(path, index=False, encoding="utf-8-sig")
 
 
@@ -86,7 +91,9 @@ def decode(data: bytes, path) -> str:
         try:
             return data.decode("cp1258")
         except UnicodeDecodeError as error:
-            raise SheetFileError(path, f"neither UTF-8, UTF-16 nor cp1258 ({error.reason} at byte {error.start})") from None
+            raise SheetFileError(
+                path, f"neither UTF-8, UTF-16 nor cp1258 ({error.reason} at byte {error.start})"
+            ) from None
 
 
 def separator(header_line: str) -> str:
@@ -107,8 +114,9 @@ def read_sheet(path: str | Path) -> pd.DataFrame:
     sep = separator(text.splitlines()[0])
     check_records(text, sep, path)
     try:
-        frame = pd.read_csv(io.StringIO(text), sep=sep, dtype=str,
-                            keep_default_na=False, na_filter=False, skip_blank_lines=True)
+        frame = pd.read_csv(
+            io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_filter=False, skip_blank_lines=True
+        )
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise SheetFileError(path, f"not a CSV table ({error})") from None
     frame.columns = [unicodedata.normalize("NFC", str(c)).strip().lower() for c in frame.columns]
@@ -140,10 +148,13 @@ def check_records(text: str, sep: str, path) -> None:
             if header is None:
                 header = [unicodedata.normalize("NFC", name).strip().lower() for name in record]
             elif len(record) > len(header):
-                raise SheetFileError(path, f"row {row} (line {line}), column {len(header) + 1}: {len(record)} "
-                                     f"fields where the header has {len(header)} (extra value "
-                                     f"{record[len(header)]!r}); a cell holding the separator {sep!r} must be "
-                                     "quoted")
+                raise SheetFileError(
+                    path,
+                    f"row {row} (line {line}), column {len(header) + 1}: {len(record)} "
+                    f"fields where the header has {len(header)} (extra value "
+                    f"{record[len(header)]!r}); a cell holding the separator {sep!r} must be "
+                    "quoted",
+                )
     finally:
         csv.field_size_limit(limit)
 
@@ -162,15 +173,17 @@ def _quote_problem(text: str, first_line: int, sep: str, header: list[str] | Non
     while i < len(text):
         char = text[i]
         if quoted_on is not None:
-            if char == '"' and text[i + 1:i + 2] == '"':
+            if char == '"' and text[i + 1 : i + 2] == '"':
                 i += 2
                 continue
             if char == '"':
-                after = text[i + 1:i + 2]
+                after = text[i + 1 : i + 2]
                 if after not in (sep, "\n", "\r", ""):
-                    return (f"{name()}: the cell quoted from line {quoted_on} closes on line {line} before "
-                            f"{text[i + 1:i + 21]!r}, not at a separator (a quote is missing, or a quote inside "
-                            'a cell is not doubled as "")')
+                    return (
+                        f"{name()}: the cell quoted from line {quoted_on} closes on line {line} before "
+                        f"{text[i + 1 : i + 21]!r}, not at a separator (a quote is missing, or a quote inside "
+                        'a cell is not doubled as "")'
+                    )
                 quoted_on = None
             elif char == "\n":
                 line += 1

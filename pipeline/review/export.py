@@ -8,8 +8,8 @@ import pandas as pd
 
 from pipeline.review import sheet
 from pipeline.review.csvio import write_sheet
-from pipeline.store import open_db
 from pipeline.review.xlsxio import is_xlsx, write_xlsx
+from pipeline.store import open_db
 
 # Without a `category` column, --category matches text in the row's describing column.
 _DESCRIBED_BY = {"indicators": "name", "tasks": "text", "deadlines": "text", "citations": "doc_type"}
@@ -26,8 +26,9 @@ class Filters:
 
 def sheet_rows(db, category: str, filters: Filters) -> list[dict]:
     """Rows of the view, filtered, with the sheet's columns as text (see `stored_rows`)."""
-    return [{name: sheet.format_cell(value) for name, value in row.items()}
-            for row in stored_rows(db, category, filters)]
+    return [
+        {name: sheet.format_cell(value) for name, value in row.items()} for row in stored_rows(db, category, filters)
+    ]
 
 
 def stored_rows(db, category: str, filters: Filters) -> list[dict]:
@@ -50,9 +51,11 @@ def stored_rows(db, category: str, filters: Filters) -> list[dict]:
         column = "category" if "category" in view_columns else _DESCRIBED_BY[category]
         where.append(f"x.[{column}] LIKE ?")
         params.append(f"%{filters.category}%")
-    sql = (f"SELECT x.*, d.title AS document_title, d.url AS document_url, d.published_date AS document_date "
-           f"FROM [{category}] x JOIN documents d ON d.id = x.document_id WHERE {' AND '.join(where) or '1'} "
-           f"ORDER BY d.published_date, d.name, x.start")
+    sql = (
+        f"SELECT x.*, d.title AS document_title, d.url AS document_url, d.published_date AS document_date "
+        f"FROM [{category}] x JOIN documents d ON d.id = x.document_id WHERE {' AND '.join(where) or '1'} "
+        f"ORDER BY d.published_date, d.name, x.start"
+    )
     rows = []
     for row in db.query(sql, params):
         out = {name: row.get(sheet.DB_COLUMN.get(name, name)) for name in sheet.columns(category)}
@@ -73,8 +76,11 @@ def export(db_path, category: str, out: str | Path, filters: Filters = Filters()
     if is_xlsx(out):
         write_xlsx(rows, category, out)
         return len(rows)
-    frame = pd.DataFrame([{name: sheet.format_cell(value) for name, value in row.items()} for row in rows],
-                         columns=sheet.columns(category), dtype=str)
+    frame = pd.DataFrame(
+        [{name: sheet.format_cell(value) for name, value in row.items()} for row in rows],
+        columns=sheet.columns(category),
+        dtype=str,
+    )
     write_csv(frame, category, out)
     return len(rows)
 
@@ -82,5 +88,9 @@ def export(db_path, category: str, out: str | Path, filters: Filters = Filters()
 def write_csv(frame: pd.DataFrame, category: str, out: str | Path) -> None:
     """The sheet as CSV, every cell a spreadsheet could convert kept as written (see csvio)."""
     types = sheet.column_types(category)
-    write_sheet(frame, out, as_text=tuple(n for n, t in types.items() if t in (sheet.TEXT, sheet.DATE)),
-                numbers=tuple(n for n, t in types.items() if t == sheet.NUMBER))
+    write_sheet(
+        frame,
+        out,
+        as_text=tuple(n for n, t in types.items() if t in (sheet.TEXT, sheet.DATE)),
+        numbers=tuple(n for n, t in types.items() if t == sheet.NUMBER),
+    )

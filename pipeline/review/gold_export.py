@@ -18,13 +18,18 @@ def to_gold(db_path, out_dir: str | Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     db = open_db(db_path)
     try:
-        documents = list(db.query("SELECT * FROM documents WHERE id IN (SELECT document_id FROM corrected_rows) "
-                                  "AND status = 'ok' ORDER BY name"))
+        documents = list(
+            db.query(
+                "SELECT * FROM documents WHERE id IN (SELECT document_id FROM corrected_rows) "
+                "AND status = 'ok' ORDER BY name"
+            )
+        )
         written = []
         for document in documents:
             path = out_dir / f"{Path(document['name']).stem}.json"
-            path.write_text(json.dumps(gold_document(db, document), ensure_ascii=False, indent=2) + "\n",
-                            encoding="utf-8")
+            path.write_text(
+                json.dumps(gold_document(db, document), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+            )
             written.append(path)
         return written
     finally:
@@ -49,8 +54,12 @@ def gold_document(db, document: dict) -> dict:
 
 
 def _indicator(row: dict) -> dict:
-    item = {"value": row["value"], "unit": row["unit"] or "", "comparator": row["comparator"] or "=",
-            "kind": row["kind"]}
+    item = {
+        "value": row["value"],
+        "unit": row["unit"] or "",
+        "comparator": row["comparator"] or "=",
+        "kind": row["kind"],
+    }
     if row["value_high"] is not None:
         item["value_high"] = row["value_high"]
     if row["per"]:

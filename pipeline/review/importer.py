@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from pipeline.store import search
 from pipeline.review import sheet
 from pipeline.review.csvio import read_sheet
 from pipeline.review.export import write_csv
-from pipeline.store import now, open_db, stable_id, transaction
 from pipeline.review.xlsxio import is_xlsx, read_xlsx
+from pipeline.store import now, open_db, search, stable_id, transaction
 
 ADDED_RULE = "staff.added"
 
@@ -72,17 +71,23 @@ class _Context:
     def __init__(self, db, category: str, typed: bool = False):
         self.db, self.category = db, category
         self.typed = typed  # an XLSX sheet: its numbers are typed cells, no locale could reread them
-        self.documents = {row["id"]: row for row in db.query(
-            "SELECT id, url, name, title, published_date FROM documents")}
+        self.documents = {
+            row["id"]: row for row in db.query("SELECT id, url, name, title, published_date FROM documents")
+        }
         self.by_url = {row["url"]: row["id"] for row in self.documents.values()}
-        self.states = {row["row_id"]: row for row in db.query(
-            "SELECT * FROM corrected_rows WHERE table_name = ?", [category])}
+        self.states = {
+            row["row_id"]: row for row in db.query("SELECT * FROM corrected_rows WHERE table_name = ?", [category])
+        }
         self.fields: dict[str, dict] = {}
         for row in db.query("SELECT row_id, field, value FROM corrected_fields WHERE table_name = ?", [category]):
             self.fields.setdefault(row["row_id"], {})[row["field"]] = row["value"]
-        self.units = frozenset(str(r[0]).lower() for r in db.execute(
-            "SELECT unit FROM indicators_extracted WHERE unit IS NOT NULL UNION "
-            "SELECT value FROM corrected_fields WHERE field = 'unit' AND value IS NOT NULL"))
+        self.units = frozenset(
+            str(r[0]).lower()
+            for r in db.execute(
+                "SELECT unit FROM indicators_extracted WHERE unit IS NOT NULL UNION "
+                "SELECT value FROM corrected_fields WHERE field = 'unit' AND value IS NOT NULL"
+            )
+        )
 
     def current(self, row_id: str) -> dict | None:
         """The row as corrected (even when deleted), or None when unknown or orphaned."""
@@ -115,8 +120,15 @@ def plan_import(db, path: str | Path) -> Plan:
     category = sheet.guess_category(header)
     plan = Plan(path, category, frame)
     if category is None:
-        plan.problems.append(Problem(1, "", "", "cannot tell which table this is: expected the columns of an "
-                                     "exported sheet (see 'directives export --help')"))
+        plan.problems.append(
+            Problem(
+                1,
+                "",
+                "",
+                "cannot tell which table this is: expected the columns of an "
+                "exported sheet (see 'directives export --help')",
+            )
+        )
         return plan
     missing = [c for c in sheet.required_columns(category) if c not in header]
     plan.problems += [Problem(1, c, "", f"missing required column for {category}") for c in missing]
@@ -149,8 +161,11 @@ def _check_row(context: _Context, cells: dict, number: int, seen: dict[str, int]
         seen[row_id] = number
         current = context.current(row_id)
         if current is None:
-            reason = ("its row is no longer extracted (orphaned correction)" if row_id in context.states
-                      else f"unknown id: no such row in {category}")
+            reason = (
+                "its row is no longer extracted (orphaned correction)"
+                if row_id in context.states
+                else f"unknown id: no such row in {category}"
+            )
             return problems + [Problem(number, "id", row_id, reason)], []
         problems += _readonly_problems(context, cells, current, number)
     else:
@@ -181,11 +196,19 @@ def _same(cell: str, stored) -> bool:
 
 def _readonly_problems(context: _Context, cells: dict, current: dict, number: int) -> list[Problem]:
     document = context.documents.get(current["document_id"], {})
-    stored = {**current, "document_title": document.get("title"), "document_url": document.get("url"),
-              "document_date": document.get("published_date")}
-    return [Problem(number, column, cells[column], f"read-only column changed (was {sheet.format_cell(stored.get(column))!r})")
-            for column in sheet.readonly_columns(context.category)
-            if column in cells and not _same(cells[column], stored.get(column))]
+    stored = {
+        **current,
+        "document_title": document.get("title"),
+        "document_url": document.get("url"),
+        "document_date": document.get("published_date"),
+    }
+    return [
+        Problem(
+            number, column, cells[column], f"read-only column changed (was {sheet.format_cell(stored.get(column))!r})"
+        )
+        for column in sheet.readonly_columns(context.category)
+        if column in cells and not _same(cells[column], stored.get(column))
+    ]
 
 
 def _values(context: _Context, cells: dict, number: int, current: dict | None):
@@ -215,9 +238,11 @@ def _values(context: _Context, cells: dict, number: int, current: dict | None):
     return values, problems
 
 
-_REREAD = ("differs from the exported {shown} only in its separators: a spreadsheet set to a language that "
-           "writes decimals with a comma may have read the dot as a thousands separator; type the value again "
-           "(a decimal as 33,293 or 33.293, a whole number with ,0 as in 33293,0) or use an XLSX sheet")
+_REREAD = (
+    "differs from the exported {shown} only in its separators: a spreadsheet set to a language that "
+    "writes decimals with a comma may have read the dot as a thousands separator; type the value again "
+    "(a decimal as 33,293 or 33.293, a whole number with ,0 as in 33293,0) or use an XLSX sheet"
+)
 
 
 def _unedited(cell: str, stored) -> bool:
@@ -238,8 +263,14 @@ def _reread(cell: str, stored, value) -> bool:
 def _changes(context: _Context, current: dict, values: dict, status: str, note: str | None) -> list[Change]:
     row_id, document_id = current["id"], current["document_id"]
     state = context.states.get(row_id, {}).get("state")
-    base = dict(table=context.category, row_id=row_id, document_id=document_id, start=current.get("start"),
-                end=current.get("end"), note=note)
+    base = dict(
+        table=context.category,
+        row_id=row_id,
+        document_id=document_id,
+        start=current.get("start"),
+        end=current.get("end"),
+        note=note,
+    )
     if status == "delete":
         return [] if state == "deleted" else [Change(action="delete", **base)]
     changes = [Change(action="restore", **base)] if status == "ok" and state == "deleted" else []
@@ -274,8 +305,11 @@ def _added(context: _Context, cells: dict, number: int, values: dict, seen: dict
     if document_id is None:
         column = "document_id" if cells["document_id"].strip() else "document_url"
         return [Problem(number, column, reference, "unknown document: give an ingested document's id or url")], []
-    problems = [Problem(number, name, "", f"an added row needs {name}")
-                for name in sheet.REQUIRED_FOR_ADD[category] if values.get(name) is None]
+    problems = [
+        Problem(number, name, "", f"an added row needs {name}")
+        for name in sheet.REQUIRED_FOR_ADD[category]
+        if values.get(name) is None
+    ]
     if problems:
         return problems, []
     if category == "indicators" and values.get("comparator") is None:
@@ -296,8 +330,11 @@ def _added(context: _Context, cells: dict, number: int, values: dict, seen: dict
     if sheet.has_sentence(category):
         fields["sentence"] = sentence
     fields.update(start=span[0], end=span[1], rule_id=ADDED_RULE)
-    return [], [Change(category, row_id, document_id, "add", name, None, value, span[0], span[1], note)
-                for name, value in fields.items() if value is not None]
+    return [], [
+        Change(category, row_id, document_id, "add", name, None, value, span[0], span[1], note)
+        for name, value in fields.items()
+        if value is not None
+    ]
 
 
 def apply(db, changes: list[Change], editor: str, file: str) -> None:
@@ -306,34 +343,63 @@ def apply(db, changes: list[Change], editor: str, file: str) -> None:
     stamp = now()
     with transaction(db):
         for change in changes:
-            db.execute("INSERT INTO corrections (table_name, row_id, document_id, action, field, old, new, editor, "
-                       "file, imported_at, start, [end], note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                       [change.table, change.row_id, change.document_id, change.action, change.field,
-                        _text(change.old), _text(change.new), editor, file, stamp, change.start, change.end,
-                        change.note])
-            db.execute("INSERT OR IGNORE INTO corrected_rows (table_name, row_id, document_id, added, start, [end]) "
-                       "VALUES (?, ?, ?, ?, ?, ?)", [change.table, change.row_id, change.document_id,
-                                                     int(change.action == "add"), change.start, change.end])
+            db.execute(
+                "INSERT INTO corrections (table_name, row_id, document_id, action, field, old, new, editor, "
+                "file, imported_at, start, [end], note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    change.table,
+                    change.row_id,
+                    change.document_id,
+                    change.action,
+                    change.field,
+                    _text(change.old),
+                    _text(change.new),
+                    editor,
+                    file,
+                    stamp,
+                    change.start,
+                    change.end,
+                    change.note,
+                ],
+            )
+            db.execute(
+                "INSERT OR IGNORE INTO corrected_rows (table_name, row_id, document_id, added, start, [end]) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    change.table,
+                    change.row_id,
+                    change.document_id,
+                    int(change.action == "add"),
+                    change.start,
+                    change.end,
+                ],
+            )
             if change.action in ("edit", "add"):
-                db.execute("INSERT OR REPLACE INTO corrected_fields (table_name, row_id, field, value) "
-                           "VALUES (?, ?, ?, ?)", [change.table, change.row_id, change.field, change.new])
-            db.execute("UPDATE corrected_rows SET state = ? WHERE table_name = ? AND row_id = ?",
-                       [_next_state(db, change), change.table, change.row_id])
+                db.execute(
+                    "INSERT OR REPLACE INTO corrected_fields (table_name, row_id, field, value) VALUES (?, ?, ?, ?)",
+                    [change.table, change.row_id, change.field, change.new],
+                )
+            db.execute(
+                "UPDATE corrected_rows SET state = ? WHERE table_name = ? AND row_id = ?",
+                [_next_state(db, change), change.table, change.row_id],
+            )
         for document_id in sorted({change.document_id for change in changes}):
             search.refresh_search(db, document_id)
 
 
 def _next_state(db, change: Change) -> str | None:
     """delete: deleted; restore: back to edited/ok; edit or ok: reviewed. Added rows stay added (NULL)."""
-    added, state = db.execute("SELECT added, state FROM corrected_rows WHERE table_name = ? AND row_id = ?",
-                              [change.table, change.row_id]).fetchone()
+    added, state = db.execute(
+        "SELECT added, state FROM corrected_rows WHERE table_name = ? AND row_id = ?", [change.table, change.row_id]
+    ).fetchone()
     if change.action == "delete":
         return "deleted"
     if added:
         return None if change.action == "restore" else state
     if change.action == "restore":
-        edited = db.execute("SELECT 1 FROM corrected_fields WHERE table_name = ? AND row_id = ?",
-                            [change.table, change.row_id]).fetchone()
+        edited = db.execute(
+            "SELECT 1 FROM corrected_fields WHERE table_name = ? AND row_id = ?", [change.table, change.row_id]
+        ).fetchone()
         return "edited" if edited else "ok"
     if state == "deleted":
         return state

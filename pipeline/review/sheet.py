@@ -20,21 +20,44 @@ TEXT, NUMBER, INTEGER, DATE, FLAG = "text", "number", "integer", "date", "flag"
 # Editable fields as they are named in the sheet, with their type. The deadline's own
 # `note` (why a date is invalid) is `date_note`, since `note` is the reviewer's column.
 EDITABLE = {
-    "indicators": {"name": TEXT, "value": NUMBER, "value_high": NUMBER, "unit": TEXT, "per": TEXT,
-                   "comparator": TEXT, "kind": TEXT, "period_start": DATE, "period_end": DATE},
+    "indicators": {
+        "name": TEXT,
+        "value": NUMBER,
+        "value_high": NUMBER,
+        "unit": TEXT,
+        "per": TEXT,
+        "comparator": TEXT,
+        "kind": TEXT,
+        "period_start": DATE,
+        "period_end": DATE,
+    },
     "tasks": {"label": TEXT, "ordinal": INTEGER, "level": INTEGER, "section": TEXT, "text": TEXT},
-    "deadlines": {"text": TEXT, "start_date": DATE, "end_date": DATE, "granularity": TEXT, "valid": FLAG,
-                  "date_note": TEXT},
+    "deadlines": {
+        "text": TEXT,
+        "start_date": DATE,
+        "end_date": DATE,
+        "granularity": TEXT,
+        "valid": FLAG,
+        "date_note": TEXT,
+    },
     "citations": {"number": TEXT, "doc_type": TEXT, "issued_date": DATE, "text": TEXT},
 }
 DB_COLUMN = {"date_note": "note"}
 # Fields an added row must fill.
-REQUIRED_FOR_ADD = {"indicators": ("value", "kind"), "tasks": ("label", "text"), "deadlines": ("text",),
-                    "citations": ("number",)}
+REQUIRED_FOR_ADD = {
+    "indicators": ("value", "kind"),
+    "tasks": ("label", "text"),
+    "deadlines": ("text",),
+    "citations": ("number",),
+}
 
 DOCUMENT_COLUMNS = ("document_title", "document_url", "document_date")
-_PROVENANCE = {"indicators": ("task_id", "start", "end", "rule_id"), "tasks": ("parent_id", "start", "end", "rule_id"),
-               "deadlines": ("task_id", "start", "end", "rule_id"), "citations": ("start", "end", "rule_id")}
+_PROVENANCE = {
+    "indicators": ("task_id", "start", "end", "rule_id"),
+    "tasks": ("parent_id", "start", "end", "rule_id"),
+    "deadlines": ("task_id", "start", "end", "rule_id"),
+    "citations": ("start", "end", "rule_id"),
+}
 STATUSES = ("", "ok", "delete")
 
 COMPARATORS = ("=", ">=", ">", "<=", "<", "range")
@@ -49,15 +72,27 @@ def has_sentence(category: str) -> bool:
 
 def readonly_columns(category: str) -> tuple[str, ...]:
     """Context columns: shown to the reviewer, refused when changed."""
-    return ("document_id", *DOCUMENT_COLUMNS, *(("sentence",) if has_sentence(category) else ()),
-            *_PROVENANCE[category])
+    return (
+        "document_id",
+        *DOCUMENT_COLUMNS,
+        *(("sentence",) if has_sentence(category) else ()),
+        *_PROVENANCE[category],
+    )
 
 
 def columns(category: str) -> list[str]:
     """The sheet's columns in order."""
     context = ["sentence"] if has_sentence(category) else []
-    return ["id", "document_id", *DOCUMENT_COLUMNS, *context, *EDITABLE[category], "status", "note",
-            *_PROVENANCE[category]]
+    return [
+        "id",
+        "document_id",
+        *DOCUMENT_COLUMNS,
+        *context,
+        *EDITABLE[category],
+        "status",
+        "note",
+        *_PROVENANCE[category],
+    ]
 
 
 def required_columns(category: str) -> list[str]:
@@ -153,8 +188,10 @@ def parse_signed_number(text: str) -> float | int:
         raise CellError("not a number (write 95,5 or 95.5; 5.835 is five thousand eight hundred thirty-five)") from None
 
 
-_DATE_FORMS = (regex.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?: 00:00(?::00)?)?"),
-               regex.compile(r"(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})"))
+_DATE_FORMS = (
+    regex.compile(r"(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})(?: 00:00(?::00)?)?"),
+    regex.compile(r"(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})"),
+)
 
 
 def parse_date(text: str, allow_invalid: bool = False) -> str:

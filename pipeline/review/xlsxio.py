@@ -24,9 +24,22 @@ from pipeline.review.csvio import SheetFileError
 SUFFIXES = (".xlsx", ".xlsm")
 ADDED_ROWS = 200  # unlocked rows with the drop-down lists below the data, for added items
 _READONLY_FILL = "FFEDEDED"
-_WIDTHS = {"sentence": 70, "text": 60, "document_title": 40, "name": 30, "date_note": 30, "note": 30,
-           "document_url": 30, "section": 30, "id": 19, "document_id": 19, "task_id": 19, "parent_id": 19,
-           "rule_id": 18, "unit": 12}
+_WIDTHS = {
+    "sentence": 70,
+    "text": 60,
+    "document_title": 40,
+    "name": 30,
+    "date_note": 30,
+    "note": 30,
+    "document_url": 30,
+    "section": 30,
+    "id": 19,
+    "document_id": 19,
+    "task_id": 19,
+    "parent_id": 19,
+    "rule_id": 18,
+    "unit": 12,
+}
 _WRAPPED = {"sentence", "text", "document_title", "name", "date_note", "section"}
 _LINE_HEIGHT = 15  # points per line of wrapped text: row heights are set, as no spreadsheet fits them on opening
 
@@ -85,9 +98,14 @@ def write_xlsx(rows: list[dict], category: str, path: str | Path) -> None:
             ws.cell(row=number, column=index).protection = unlocked
     for name, values in choices(category).items():
         letter = get_column_letter(names.index(name) + 1)
-        validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
-                                    showErrorMessage=True, errorTitle=name,
-                                    error=f"{name} must be one of {', '.join(values)} (or blank)")
+        validation = DataValidation(
+            type="list",
+            formula1='"' + ",".join(values) + '"',
+            allow_blank=True,
+            showErrorMessage=True,
+            errorTitle=name,
+            error=f"{name} must be one of {', '.join(values)} (or blank)",
+        )
         validation.add(f"{letter}2:{letter}{last}")
         ws.add_data_validation(validation)
     ws.freeze_panes = "B2"
@@ -156,7 +174,7 @@ def read_xlsx(path: str | Path) -> pd.DataFrame:
         header.pop()
     records, index = [], []
     for number, values in enumerate(rows[1:], start=2):
-        cells = [_text(v) for v in values[:len(header)]]
+        cells = [_text(v) for v in values[: len(header)]]
         cells += [""] * (len(header) - len(cells))
         if any(cell.strip() for cell in cells):
             records.append(cells)

@@ -23,7 +23,24 @@ from pipeline.store.writes import (
 )
 
 __all__ = [
-    "CHECKPOINT_PAGES", "EXTRACTED", "MIGRATIONS", "PARTY_COLUMNS", "ROW_TABLES", "WRITER_CACHE_KIB",
-    "by_columns", "checkpoint_beside", "execute_in", "held_open", "insert_rows", "known_version", "now",
-    "open_db", "open_reader", "record_failure", "stable_id", "transaction", "write_documents", "writer",
+    "CHECKPOINT_PAGES",
+    "EXTRACTED",
+    "MIGRATIONS",
+    "PARTY_COLUMNS",
+    "ROW_TABLES",
+    "WRITER_CACHE_KIB",
+    "by_columns",
+    "checkpoint_beside",
+    "execute_in",
+    "held_open",
+    "insert_rows",
+    "known_version",
+    "now",
+    "open_db",
+    "open_reader",
+    "record_failure",
+    "stable_id",
+    "transaction",
+    "write_documents",
+    "writer",
 ]

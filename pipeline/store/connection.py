@@ -83,7 +83,9 @@ class _Held:
 
     def checkpoint(self) -> None:
         self.wait()
-        self._running = self._thread.submit(lambda: self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall())
+        self._running = self._thread.submit(
+            lambda: self._checkpointer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        )
 
     def wait(self) -> None:
         """Before the next write: a checkpoint that overlaps no commit copies the whole log,

@@ -40,19 +40,25 @@ def view_sql(name: str, columns: list[str]) -> str:
     fields = [c for c in columns if c not in ("id", "document_id")]
 
     def joins(row_id: str) -> str:
-        return " ".join(f"LEFT JOIN corrected_fields [f_{c}] ON [f_{c}].table_name = '{name}' "
-                        f"AND [f_{c}].row_id = {row_id} AND [f_{c}].field = '{c}'" for c in fields)
+        return " ".join(
+            f"LEFT JOIN corrected_fields [f_{c}] ON [f_{c}].table_name = '{name}' "
+            f"AND [f_{c}].row_id = {row_id} AND [f_{c}].field = '{c}'"
+            for c in fields
+        )
 
-    extracted = ", ".join(f"CASE WHEN [f_{c}].row_id IS NULL THEN e.[{c}] ELSE [f_{c}].value END AS [{c}]"
-                          for c in fields)
+    extracted = ", ".join(
+        f"CASE WHEN [f_{c}].row_id IS NULL THEN e.[{c}] ELSE [f_{c}].value END AS [{c}]" for c in fields
+    )
     added = ", ".join(f"[f_{c}].value AS [{c}]" for c in fields)
-    return (f"CREATE VIEW [{name}] AS "
-            f"SELECT e.id AS id, e.document_id AS document_id, {extracted}, r.state AS corrected "
-            f"FROM [{name}_extracted] e LEFT JOIN corrected_rows r ON r.table_name = '{name}' AND r.row_id = e.id "
-            f"{joins('e.id')} WHERE r.state IS NOT 'deleted' "
-            f"UNION ALL "
-            f"SELECT r.row_id, r.document_id, {added}, 'added' FROM corrected_rows r {joins('r.row_id')} "
-            f"WHERE r.table_name = '{name}' AND r.added = 1 AND r.state IS NOT 'deleted'")
+    return (
+        f"CREATE VIEW [{name}] AS "
+        f"SELECT e.id AS id, e.document_id AS document_id, {extracted}, r.state AS corrected "
+        f"FROM [{name}_extracted] e LEFT JOIN corrected_rows r ON r.table_name = '{name}' AND r.row_id = e.id "
+        f"{joins('e.id')} WHERE r.state IS NOT 'deleted' "
+        f"UNION ALL "
+        f"SELECT r.row_id, r.document_id, {added}, 'added' FROM corrected_rows r {joins('r.row_id')} "
+        f"WHERE r.table_name = '{name}' AND r.added = 1 AND r.state IS NOT 'deleted'"
+    )
 
 
 def create_views(db: sqlite_utils.Database) -> None:

@@ -49,7 +49,7 @@ def signature(text: str) -> list[int] | None:
     hashes = (hashes & prime) + (hashes >> shift)
     found = np.full(PERMUTATIONS, np.iinfo(np.uint64).max, dtype=np.uint64)
     for start in range(0, hashes.size, _CHUNK):
-        values = np.outer(_A, hashes[start:start + _CHUNK])
+        values = np.outer(_A, hashes[start : start + _CHUNK])
         values += _B[:, None]
         for _ in range(2):
             high = values >> shift
@@ -90,8 +90,8 @@ def _shingle_hashes(text: str) -> np.ndarray:
         return np.array([zlib.crc32(" ".join(words).encode())] if words else [], dtype=np.uint32)
     data = np.frombuffer(" ".join(words).encode(), dtype=np.uint8)
     spaces = np.flatnonzero(data == ord(" "))
-    starts = np.concatenate(([0], spaces + 1))[:len(words) - SHINGLE + 1]
-    ends = np.concatenate((spaces, [data.size]))[SHINGLE - 1:]
+    starts = np.concatenate(([0], spaces + 1))[: len(words) - SHINGLE + 1]
+    ends = np.concatenate((spaces, [data.size]))[SHINGLE - 1 :]
     return _crc32_of_slices(data, starts, ends)
 
 

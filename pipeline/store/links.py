@@ -8,9 +8,7 @@ from typing import NamedTuple
 
 import sqlite_utils
 
-from pipeline.store import duplicates
-from pipeline.store import packed
-from pipeline.store import writes
+from pipeline.store import duplicates, packed, writes
 
 # The relations this module writes; others in document_links (attachments) are left alone.
 RELATIONS = ("replaces", "amends", "implements", "cites", "duplicate_of")
@@ -25,6 +23,7 @@ _CANDIDATES = """SELECT d.id, coalesce(d.canonical_id, d.id), d.doc_number, d.in
 
 class _Stored(NamedTuple):
     """A stored document that shares bands with one of the batch's."""
+
     canonical_id: str  # its original's id, or its own
     document: dict  # its id and doc_number, as `_alike` reads them
     signature: list[int]
@@ -47,24 +46,41 @@ def canonical_ids(db: sqlite_utils.Database, batch: list[tuple[dict, list[int] |
     for position, other_id in db.execute(_SHARING_BANDS, [json.dumps([bands for _, _, bands in batch])]):
         if other_id not in ids:
             sharing.setdefault(position, []).append(other_id)
-    stored = {other_id: _Stored(original, {"id": other_id, "doc_number": number}, duplicates.decode(minhash),
-                                ingested_at or "")
-              for other_id, original, number, ingested_at, minhash
-              in writes.execute_in(db, _CANDIDATES, list({i for found in sharing.values() for i in found}))}
+    stored = {
+        other_id: _Stored(
+            original, {"id": other_id, "doc_number": number}, duplicates.decode(minhash), ingested_at or ""
+        )
+        for other_id, original, number, ingested_at, minhash in writes.execute_in(
+            db, _CANDIDATES, list({i for found in sharing.values() for i in found})
+        )
+    }
     found: list[str | None] = []
     by_band: dict[int, list[int]] = {}
     for index, (document, signature, bands) in enumerate(batch):
         oldest_first = sorted(sharing.get(index, ()), key=lambda other_id: (stored[other_id].ingested_at, other_id))
-        canonical = next((other.canonical_id for other in (stored[other_id] for other_id in oldest_first)
-                          if other.canonical_id != document["id"]
-                          and _alike(document, signature, other.document, other.signature)), None)
+        canonical = next(
+            (
+                other.canonical_id
+                for other in (stored[other_id] for other_id in oldest_first)
+                if other.canonical_id != document["id"] and _alike(document, signature, other.document, other.signature)
+            ),
+            None,
+        )
         if canonical is None:
             shared = Counter(earlier for key in bands for earlier in by_band.get(key, ()))
-            originals = ((found[earlier] or batch[earlier][0]["id"], earlier) for earlier in sorted(shared)
-                         if shared[earlier] >= duplicates.SHARED_BANDS)
-            canonical = next((original for original, earlier in originals
-                              if original != document["id"] and _alike(document, signature, *batch[earlier][:2])),
-                             None)
+            originals = (
+                (found[earlier] or batch[earlier][0]["id"], earlier)
+                for earlier in sorted(shared)
+                if shared[earlier] >= duplicates.SHARED_BANDS
+            )
+            canonical = next(
+                (
+                    original
+                    for original, earlier in originals
+                    if original != document["id"] and _alike(document, signature, *batch[earlier][:2])
+                ),
+                None,
+            )
         for key in bands:
             by_band.setdefault(key, []).append(index)
         found.append(canonical)
@@ -75,32 +91,49 @@ def _alike(document: dict, signature: list[int] | None, other: dict, other_signa
     if signature is None or other_signature is None:  # no text to compare: never a copy
         return False
     number, other_number = document.get("doc_number"), other.get("doc_number")
-    return (other["id"] != document["id"]
-            and (number is None or other_number is None or number.upper() == other_number.upper())
-            and duplicates.similarity(signature, other_signature) >= duplicates.THRESHOLD)
+    return (
+        other["id"] != document["id"]
+        and (number is None or other_number is None or number.upper() == other_number.upper())
+        and duplicates.similarity(signature, other_signature) >= duplicates.THRESHOLD
+    )
 
 
-def store_links(db: sqlite_utils.Database, document_ids: list[str], copies: dict[str, str],
-                schemas: list[str]) -> None:
+def store_links(db: sqlite_utils.Database, document_ids: list[str], copies: dict[str, str], schemas: list[str]) -> None:
     """Replace the outgoing links, signatures and bands of the documents `document_ids`
     inside the caller's transaction, with those packed for them in the images attached as
     `schemas`, and link each of the `copies` (document id: its original's) to its
     original. Only an original's bands are stored: a copy is found through its original.
     Old bands are found by their keys, from the old signatures."""
-    writes.execute_in(db, "DELETE FROM document_links WHERE from_document_id IN ({}) AND relation IN "
-                        f"({', '.join(repr(relation) for relation in RELATIONS)})", document_ids)
-    replaced = writes.execute_in(db, "SELECT document_id, minhash FROM document_signatures WHERE document_id IN ({})",
-                                document_ids)
-    db.conn.executemany("DELETE FROM document_bands WHERE key = ? AND document_id = ?",
-                        [(key, document_id) for document_id, minhash in replaced
-                         for key in duplicates.band_keys(duplicates.decode(minhash))])
+    writes.execute_in(
+        db,
+        "DELETE FROM document_links WHERE from_document_id IN ({}) AND relation IN "
+        f"({', '.join(repr(relation) for relation in RELATIONS)})",
+        document_ids,
+    )
+    replaced = writes.execute_in(
+        db, "SELECT document_id, minhash FROM document_signatures WHERE document_id IN ({})", document_ids
+    )
+    db.conn.executemany(
+        "DELETE FROM document_bands WHERE key = ? AND document_id = ?",
+        [
+            (key, document_id)
+            for document_id, minhash in replaced
+            for key in duplicates.band_keys(duplicates.decode(minhash))
+        ],
+    )
     writes.execute_in(db, "DELETE FROM document_signatures WHERE document_id IN ({})", document_ids)
     for schema in schemas:
         for table in ("document_links", "document_signatures"):
             packed.copy(db, schema, table)
         packed.copy(db, schema, "document_bands", leaving_out=list(copies))
-    writes.insert_rows(db, "document_links", [{"from_document_id": document_id, "to_document_id": original,
-                                              "relation": "duplicate_of"} for document_id, original in copies.items()])
+    writes.insert_rows(
+        db,
+        "document_links",
+        [
+            {"from_document_id": document_id, "to_document_id": original, "relation": "duplicate_of"}
+            for document_id, original in copies.items()
+        ],
+    )
 
 
 def resolve(db: sqlite_utils.Database, stored: list[str]) -> None:
@@ -114,7 +147,8 @@ def resolve(db: sqlite_utils.Database, stored: list[str]) -> None:
     otherwise went in by `to_document_id IS NULL`, through every unresolved link.)"""
     marks = ", ".join("?" * len(stored))
     # OR IGNORE: a link that would repeat an existing (from, to, relation) stays unresolved.
-    db.execute(f"""UPDATE OR IGNORE document_links SET to_document_id = (
+    db.execute(
+        f"""UPDATE OR IGNORE document_links SET to_document_id = (
                       SELECT d.id FROM documents d WHERE upper(d.doc_number) = upper(document_links.to_number)
                       AND d.id != document_links.from_document_id ORDER BY d.ingested_at LIMIT 1)
                   WHERE to_number IS NOT NULL AND rowid IN (
@@ -122,11 +156,16 @@ def resolve(db: sqlite_utils.Database, stored: list[str]) -> None:
                       UNION SELECT rowid FROM document_links WHERE to_document_id IN ({marks})
                       UNION SELECT l.rowid FROM documents d CROSS JOIN document_links l
                                 ON upper(l.to_number) = upper(d.doc_number)
-                            WHERE d.id IN ({marks}) AND l.to_document_id IS NULL)""", stored * 3)
-    db.execute(f"""UPDATE documents SET superseded_by = (
+                            WHERE d.id IN ({marks}) AND l.to_document_id IS NULL)""",
+        stored * 3,
+    )
+    db.execute(
+        f"""UPDATE documents SET superseded_by = (
                       SELECT l.from_document_id FROM document_links l
                       WHERE l.relation = 'replaces' AND l.to_document_id = documents.id LIMIT 1)
                   WHERE id IN (
                       SELECT id FROM documents WHERE id IN ({marks}) OR superseded_by IN ({marks})
                       UNION SELECT to_document_id FROM document_links WHERE relation = 'replaces'
-                            AND (from_document_id IN ({marks}) OR to_document_id IN ({marks})))""", stored * 4)
+                            AND (from_document_id IN ({marks}) OR to_document_id IN ({marks})))""",
+        stored * 4,
+    )

@@ -37,8 +37,10 @@ def exclusive(db_path: str | Path, wait: float = 0.0, poll: float = 0.2):
                 if time.monotonic() >= deadline:
                     handle.seek(0)
                     holder = handle.read().strip() or "unknown"
-                    raise LockedError(f"{path}: another ingest (pid {holder}) is writing to {db_path}; "
-                                      f"waited {wait:g} s. Try again later or pass --wait SECONDS.") from None
+                    raise LockedError(
+                        f"{path}: another ingest (pid {holder}) is writing to {db_path}; "
+                        f"waited {wait:g} s. Try again later or pass --wait SECONDS."
+                    ) from None
                 time.sleep(poll)
         handle.seek(0)
         handle.truncate()

@@ -6,8 +6,8 @@ string of bytes, not thousands of dicts."""
 
 import json
 import sqlite3
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
-from typing import Iterator, Sequence
 
 import sqlite_utils
 
@@ -30,8 +30,11 @@ def pack(tables: dict[str, list[dict]]) -> bytes | None:
             columns = dict.fromkeys(column for keys, _ in groups for column in keys)
             image.execute(f"CREATE TABLE [{table}] ({', '.join(f'[{c}]' for c in columns)})")
             for keys, values in groups:
-                image.executemany(f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in keys)}) "
-                                  f"VALUES ({', '.join('?' * len(keys))})", values)
+                image.executemany(
+                    f"INSERT INTO [{table}] ({', '.join(f'[{c}]' for c in keys)}) "
+                    f"VALUES ({', '.join('?' * len(keys))})",
+                    values,
+                )
         image.commit()
         return image.serialize()
 
@@ -63,5 +66,7 @@ def copy(db: sqlite_utils.Database, schema: str, table: str, leaving_out: Sequen
     if not columns:
         return 0
     where = "WHERE document_id NOT IN (SELECT value FROM json_each(?))" if leaving_out else ""
-    return db.conn.execute(f"INSERT INTO main.[{table}] ({columns}) SELECT {columns} FROM {schema}.[{table}] "
-                           f"{where} ORDER BY rowid", [json.dumps(list(leaving_out))] if leaving_out else []).rowcount
+    return db.conn.execute(
+        f"INSERT INTO main.[{table}] ({columns}) SELECT {columns} FROM {schema}.[{table}] {where} ORDER BY rowid",
+        [json.dumps(list(leaving_out))] if leaving_out else [],
+    ).rowcount

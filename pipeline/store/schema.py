@@ -5,44 +5,119 @@ Machine output lives in `*_extracted` tables; the public names (`tasks`, `indica
 without changing what researchers query. See docs/schema.md.
 """
 
-
 import sqlite_utils
 
 from pipeline.store import correction_tables as correction_schema
 from pipeline.store import duplicates, search, views
-
 
 EXTRACTED = ("tasks", "indicators", "deadlines", "citations")
 
 
 # The tables of rows extracted from a document's text, by the name an ingest's counts give
 # them: replaced whenever the document is stored again.
-ROW_TABLES = {"tasks": "tasks_extracted", "indicators": "indicators_extracted",
-              "deadlines": "deadlines_extracted", "citations": "citations_extracted", "flags": "quality_flags",
-              "parties": "parties_extracted"}
+ROW_TABLES = {
+    "tasks": "tasks_extracted",
+    "indicators": "indicators_extracted",
+    "deadlines": "deadlines_extracted",
+    "citations": "citations_extracted",
+    "flags": "quality_flags",
+    "parties": "parties_extracted",
+}
 
 
 _COLUMNS: dict[str, dict[str, type]] = {
-    "documents": {"id": str, "url": str, "source": str, "name": str, "title": str, "published_date": str,
-                  "province": str, "province_current": str, "author": str, "kind": str, "text": str,
-                  "content_sha256": str, "raw_path": str, "status": str, "error": str,
-                  "extractor_version": str, "ingested_at": str, "updated_at": str},
+    "documents": {
+        "id": str,
+        "url": str,
+        "source": str,
+        "name": str,
+        "title": str,
+        "published_date": str,
+        "province": str,
+        "province_current": str,
+        "author": str,
+        "kind": str,
+        "text": str,
+        "content_sha256": str,
+        "raw_path": str,
+        "status": str,
+        "error": str,
+        "extractor_version": str,
+        "ingested_at": str,
+        "updated_at": str,
+    },
     "pages": {"document_id": str, "page": int, "start": int, "end": int},
-    "tasks_extracted": {"id": str, "document_id": str, "parent_id": str, "label": str, "ordinal": int,
-                        "level": int, "section": str, "text": str, "start": int, "end": int,
-                        "rule_id": str, "extractor_version": str},
-    "indicators_extracted": {"id": str, "document_id": str, "task_id": str, "name": str, "value": float,
-                             "value_high": float, "unit": str, "per": str, "comparator": str, "kind": str,
-                             "period_start": str, "period_end": str, "sentence": str, "start": int,
-                             "end": int, "rule_id": str, "extractor_version": str},
-    "deadlines_extracted": {"id": str, "document_id": str, "task_id": str, "text": str, "start_date": str,
-                            "end_date": str, "granularity": str, "valid": int, "note": str, "sentence": str,
-                            "start": int, "end": int, "rule_id": str, "extractor_version": str},
-    "citations_extracted": {"id": str, "document_id": str, "number": str, "doc_type": str,
-                            "issued_date": str, "text": str, "sentence": str, "start": int, "end": int,
-                            "rule_id": str, "extractor_version": str},
-    "quality_flags": {"id": str, "document_id": str, "code": str, "message": str, "start": int, "end": int,
-                      "extractor_version": str},
+    "tasks_extracted": {
+        "id": str,
+        "document_id": str,
+        "parent_id": str,
+        "label": str,
+        "ordinal": int,
+        "level": int,
+        "section": str,
+        "text": str,
+        "start": int,
+        "end": int,
+        "rule_id": str,
+        "extractor_version": str,
+    },
+    "indicators_extracted": {
+        "id": str,
+        "document_id": str,
+        "task_id": str,
+        "name": str,
+        "value": float,
+        "value_high": float,
+        "unit": str,
+        "per": str,
+        "comparator": str,
+        "kind": str,
+        "period_start": str,
+        "period_end": str,
+        "sentence": str,
+        "start": int,
+        "end": int,
+        "rule_id": str,
+        "extractor_version": str,
+    },
+    "deadlines_extracted": {
+        "id": str,
+        "document_id": str,
+        "task_id": str,
+        "text": str,
+        "start_date": str,
+        "end_date": str,
+        "granularity": str,
+        "valid": int,
+        "note": str,
+        "sentence": str,
+        "start": int,
+        "end": int,
+        "rule_id": str,
+        "extractor_version": str,
+    },
+    "citations_extracted": {
+        "id": str,
+        "document_id": str,
+        "number": str,
+        "doc_type": str,
+        "issued_date": str,
+        "text": str,
+        "sentence": str,
+        "start": int,
+        "end": int,
+        "rule_id": str,
+        "extractor_version": str,
+    },
+    "quality_flags": {
+        "id": str,
+        "document_id": str,
+        "code": str,
+        "message": str,
+        "start": int,
+        "end": int,
+        "extractor_version": str,
+    },
 }
 
 
@@ -76,29 +151,69 @@ def _migration_portal_state(db: sqlite_utils.Database) -> None:
     """What portal ingest remembers: URLs and their validators, failures to retry, links
     from articles to their attached documents, and one row per run and source."""
     if "fetched_urls" not in db.table_names():
-        db.table("fetched_urls").create({"url": str, "source": str, "kind": str, "document_id": str, "etag": str,
-                                   "last_modified": str, "content_sha256": str, "http_status": int,
-                                   "first_seen": str, "last_fetched": str, "last_checked": str}, pk="url")
+        db.table("fetched_urls").create(
+            {
+                "url": str,
+                "source": str,
+                "kind": str,
+                "document_id": str,
+                "etag": str,
+                "last_modified": str,
+                "content_sha256": str,
+                "http_status": int,
+                "first_seen": str,
+                "last_fetched": str,
+                "last_checked": str,
+            },
+            pk="url",
+        )
     if "fetch_failures" not in db.table_names():
-        db.table("fetch_failures").create({"url": str, "source": str, "kind": str, "parent_url": str, "reason": str,
-                                     "http_status": int, "attempts": int, "first_seen": str, "last_seen": str,
-                                     "next_retry": str}, pk="url")
+        db.table("fetch_failures").create(
+            {
+                "url": str,
+                "source": str,
+                "kind": str,
+                "parent_url": str,
+                "reason": str,
+                "http_status": int,
+                "attempts": int,
+                "first_seen": str,
+                "last_seen": str,
+                "next_retry": str,
+            },
+            pk="url",
+        )
     if "document_links" not in db.table_names():
-        db.table("document_links").create({"from_document_id": str, "to_document_id": str, "relation": str, "url": str},
-                                    pk=("from_document_id", "to_document_id", "relation"))
+        db.table("document_links").create(
+            {"from_document_id": str, "to_document_id": str, "relation": str, "url": str},
+            pk=("from_document_id", "to_document_id", "relation"),
+        )
         db.table("document_links").create_index(["to_document_id"])
     if "ingest_runs" not in db.table_names():
-        db.table("ingest_runs").create({"id": int, "started": str, "finished": str, "source": str, "discovered": int,
-                                  "fetched": int, "not_modified": int, "new": int, "changed": int, "unchanged": int,
-                                  "failed": int, "errors": str}, pk="id")
+        db.table("ingest_runs").create(
+            {
+                "id": int,
+                "started": str,
+                "finished": str,
+                "source": str,
+                "discovered": int,
+                "fetched": int,
+                "not_modified": int,
+                "new": int,
+                "changed": int,
+                "unchanged": int,
+                "failed": int,
+                "errors": str,
+            },
+            pk="id",
+        )
 
 
 def _migration_real_documents(db: sqlite_utils.Database) -> None:
     """How the text was read (OCR, per-page confidence), the document's own identity,
     links between documents, and near-duplicate signatures (docs/schema.md)."""
     documents = db.table("documents")
-    for column in ("text_source", "doc_number", "doc_type", "issuer", "signed_date", "superseded_by",
-                   "canonical_id"):
+    for column in ("text_source", "doc_number", "doc_type", "issuer", "signed_date", "superseded_by", "canonical_id"):
         if column not in documents.columns_dict:
             documents.add_column(column, str)
     if "confidence" not in db.table("pages").columns_dict:
@@ -106,8 +221,10 @@ def _migration_real_documents(db: sqlite_utils.Database) -> None:
     # document_links is shared with portal ingest (attachments): create it in the same
     # shape if absent, then add the columns that links by number need.
     if "document_links" not in db.table_names():
-        db.table("document_links").create({"from_document_id": str, "to_document_id": str, "relation": str, "url": str},
-                                    pk=("from_document_id", "to_document_id", "relation"))
+        db.table("document_links").create(
+            {"from_document_id": str, "to_document_id": str, "relation": str, "url": str},
+            pk=("from_document_id", "to_document_id", "relation"),
+        )
         db.table("document_links").create_index(["to_document_id"])
     links = db.table("document_links")
     for column, kind in (("to_number", str), ("start", int), ("end", int)):
@@ -115,8 +232,9 @@ def _migration_real_documents(db: sqlite_utils.Database) -> None:
             links.add_column(column, kind)
     links.create_index(["to_number"], if_not_exists=True)
     if "document_signatures" not in db.table_names():
-        db.table("document_signatures").create({"document_id": str, "minhash": str}, pk="document_id",
-                                         foreign_keys=[("document_id", "documents", "id")])
+        db.table("document_signatures").create(
+            {"document_id": str, "minhash": str}, pk="document_id", foreign_keys=[("document_id", "documents", "id")]
+        )
     documents.create_index(["doc_number"], if_not_exists=True)
 
 
@@ -127,8 +245,9 @@ def _migration_parties(db: sqlite_utils.Database) -> None:
             if column not in db.table(table).columns_dict:
                 db.table(table).add_column(column, str)
     if "parties_extracted" not in db.table_names():
-        db.table("parties_extracted").create(PARTY_COLUMNS, pk="id", not_null={"id"},
-                                       foreign_keys=[("document_id", "documents", "id")])
+        db.table("parties_extracted").create(
+            PARTY_COLUMNS, pk="id", not_null={"id"}, foreign_keys=[("document_id", "documents", "id")]
+        )
         db.table("parties_extracted").create_index(["document_id"])
     if "parties" not in db.view_names():
         db.create_view("parties", "SELECT * FROM parties_extracted")
@@ -140,14 +259,16 @@ def _migration_scaling(db: sqlite_utils.Database) -> None:
     """Lookups that must not scan every document: MinHash bands of each signature (a new
     document is compared with those sharing a band), document numbers as links match them."""
     if "document_bands" not in db.table_names():
-        db.table("document_bands").create({"document_id": str, "key": str},
-                                    foreign_keys=[("document_id", "documents", "id")])
+        db.table("document_bands").create(
+            {"document_id": str, "key": str}, foreign_keys=[("document_id", "documents", "id")]
+        )
         db.table("document_bands").create_index(["key"])
         db.table("document_bands").create_index(["document_id"])
         db.table("document_bands").insert_all(
             {"document_id": document_id, "key": key}
             for document_id, stored in db.execute("SELECT document_id, minhash FROM document_signatures").fetchall()
-            for key in duplicates.band_keys(duplicates.decode(stored)))
+            for key in duplicates.band_keys(duplicates.decode(stored))
+        )
     db.execute("CREATE INDEX IF NOT EXISTS documents_doc_number_upper ON documents (upper(doc_number))")
 
 
@@ -163,10 +284,13 @@ def _migration_ordered_lookups(db: sqlite_utils.Database) -> None:
                       SELECT ingested_at FROM documents WHERE documents.id = document_bands.document_id)""")
     db.execute("CREATE INDEX IF NOT EXISTS document_bands_key_order ON document_bands (key, ingested_at, document_id)")
     db.execute("DROP INDEX IF EXISTS idx_document_bands_key")  # a prefix of the one above
-    db.execute("CREATE INDEX IF NOT EXISTS document_links_replaces ON document_links (to_document_id) "
-               "WHERE relation = 'replaces'")
-    db.execute("CREATE INDEX IF NOT EXISTS documents_superseded ON documents (superseded_by) "
-               "WHERE superseded_by IS NOT NULL")
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS document_links_replaces ON document_links (to_document_id) "
+        "WHERE relation = 'replaces'"
+    )
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS documents_superseded ON documents (superseded_by) WHERE superseded_by IS NOT NULL"
+    )
     search.index_document_ids(db)
 
 
@@ -180,15 +304,21 @@ def _migration_universal_minhash(db: sqlite_utils.Database) -> None:
     db.execute("DELETE FROM document_bands")
     db.execute("DELETE FROM document_signatures")
     signatures = {}
-    for document_id, text, ingested_at in db.execute("SELECT id, text, ingested_at FROM documents WHERE text IS NOT NULL"):
+    for document_id, text, ingested_at in db.execute(
+        "SELECT id, text, ingested_at FROM documents WHERE text IS NOT NULL"
+    ):
         signature = duplicates.signature(text)
         if signature is None:
             continue
         signatures[document_id] = signature
-        db.execute("INSERT INTO document_signatures (document_id, minhash) VALUES (?, ?)",
-                   [document_id, duplicates.encode(signature)])
-        db.conn.executemany("INSERT INTO document_bands (document_id, key, ingested_at) VALUES (?, ?, ?)",
-                            [(document_id, key, ingested_at) for key in duplicates.band_keys(signature)])
+        db.execute(
+            "INSERT INTO document_signatures (document_id, minhash) VALUES (?, ?)",
+            [document_id, duplicates.encode(signature)],
+        )
+        db.conn.executemany(
+            "INSERT INTO document_bands (document_id, key, ingested_at) VALUES (?, ?, ?)",
+            [(document_id, key, ingested_at) for key in duplicates.band_keys(signature)],
+        )
     copies = db.execute("SELECT id, url, canonical_id FROM documents WHERE canonical_id != id").fetchall()
     for document_id, url, original in copies:
         mine, theirs = signatures.get(document_id), signatures.get(original)
@@ -196,8 +326,9 @@ def _migration_universal_minhash(db: sqlite_utils.Database) -> None:
             continue
         db.execute("UPDATE documents SET canonical_id = id, content_sha256 = NULL WHERE id = ?", [document_id])
         db.execute("DELETE FROM document_links WHERE from_document_id = ? AND relation = 'duplicate_of'", [document_id])
-        db.execute("UPDATE fetched_urls SET etag = NULL, last_modified = NULL, content_sha256 = NULL WHERE url = ?",
-                   [url])
+        db.execute(
+            "UPDATE fetched_urls SET etag = NULL, last_modified = NULL, content_sha256 = NULL WHERE url = ?", [url]
+        )
 
 
 def _migration_search_queue(db: sqlite_utils.Database) -> None:
@@ -213,8 +344,10 @@ def _migration_bands_without_rowid(db: sqlite_utils.Database) -> None:
     are deleted by their keys, recomputed from its stored signature (links.store_links)."""
     # copied aside and back, not renamed: ALTER TABLE RENAME re-parses every view, and
     # SQLite rejects the parenthesised join of targets_vs_results there (not when queried)
-    db.execute("CREATE TEMP TABLE bands_copy AS SELECT key, coalesce(ingested_at, '') AS ingested_at, document_id "
-               "FROM document_bands")
+    db.execute(
+        "CREATE TEMP TABLE bands_copy AS SELECT key, coalesce(ingested_at, '') AS ingested_at, document_id "
+        "FROM document_bands"
+    )
     db.execute("DROP TABLE document_bands")
     db.execute("""CREATE TABLE document_bands (
                       key TEXT NOT NULL, ingested_at TEXT NOT NULL,
@@ -229,8 +362,9 @@ def _migration_link_numbers(db: sqlite_utils.Database) -> None:
     unresolved links a newly stored document's number resolves, and the oldest document
     carrying a number (first in the index, not sorted out of every repost carrying it)."""
     db.execute("CREATE INDEX IF NOT EXISTS document_links_to_number_upper ON document_links (upper(to_number))")
-    db.execute("CREATE INDEX IF NOT EXISTS documents_doc_number_upper_order "
-               "ON documents (upper(doc_number), ingested_at)")
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS documents_doc_number_upper_order ON documents (upper(doc_number), ingested_at)"
+    )
     db.execute("DROP INDEX IF EXISTS documents_doc_number_upper")  # a prefix of the one above
 
 
@@ -246,9 +380,14 @@ def _migration_integer_bands(db: sqlite_utils.Database) -> None:
                       PRIMARY KEY (key, document_id)) WITHOUT ROWID""")
     originals = db.conn.execute("""SELECT s.document_id, s.minhash FROM document_signatures s
                                    JOIN documents d ON d.id = s.document_id WHERE coalesce(d.canonical_id, d.id) = d.id""")
-    db.conn.executemany("INSERT OR IGNORE INTO document_bands (key, document_id) VALUES (?, ?)",
-                        ((key, document_id) for document_id, minhash in originals
-                         for key in duplicates.band_keys(duplicates.decode(minhash))))
+    db.conn.executemany(
+        "INSERT OR IGNORE INTO document_bands (key, document_id) VALUES (?, ?)",
+        (
+            (key, document_id)
+            for document_id, minhash in originals
+            for key in duplicates.band_keys(duplicates.decode(minhash))
+        ),
+    )
 
 
 def _migration_bands_unchecked(db: sqlite_utils.Database) -> None:
@@ -274,12 +413,34 @@ def _migration_kind_basis_recurrence(db: sqlite_utils.Database) -> None:
     views.create_views(db)
 
 
-PARTY_COLUMNS = {"id": str, "document_id": str, "task_id": str, "party": str, "role": str, "sentence": str,
-                 "start": int, "end": int, "rule_id": str, "extractor_version": str}
+PARTY_COLUMNS = {
+    "id": str,
+    "document_id": str,
+    "task_id": str,
+    "party": str,
+    "role": str,
+    "sentence": str,
+    "start": int,
+    "end": int,
+    "rule_id": str,
+    "extractor_version": str,
+}
 
 
-MIGRATIONS = [_migration_1, _migration_research, _migration_corrections, _migration_portal_state,
-              _migration_real_documents, _migration_parties, _migration_scaling, _migration_ordered_lookups,
-              _migration_universal_minhash, _migration_search_queue,
-              _migration_bands_without_rowid, _migration_link_numbers, _migration_integer_bands,
-              _migration_bands_unchecked, _migration_kind_basis_recurrence]
+MIGRATIONS = [
+    _migration_1,
+    _migration_research,
+    _migration_corrections,
+    _migration_portal_state,
+    _migration_real_documents,
+    _migration_parties,
+    _migration_scaling,
+    _migration_ordered_lookups,
+    _migration_universal_minhash,
+    _migration_search_queue,
+    _migration_bands_without_rowid,
+    _migration_link_numbers,
+    _migration_integer_bands,
+    _migration_bands_unchecked,
+    _migration_kind_basis_recurrence,
+]

@@ -22,9 +22,11 @@ from pipeline.store import connection
 from pipeline.text.normalize import fold_tones, nfc
 
 TABLE = "search_index"
-_CREATE = (f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
-           "kind UNINDEXED, ref_id UNINDEXED, document_id UNINDEXED, text, folded, "
-           "tokenize = 'unicode61 remove_diacritics 0')")
+_CREATE = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
+    "kind UNINDEXED, ref_id UNINDEXED, document_id UNINDEXED, text, folded, "
+    "tokenize = 'unicode61 remove_diacritics 0')"
+)
 _TOKEN = re.compile(r"\w+")
 _QUOTED = re.compile(r'"([^"]*)"')
 
@@ -71,7 +73,7 @@ def fold_accents_all(texts: list[str]) -> list[str]:
     folded = _fold_array()[codes].tobytes().decode("utf-32-le", "surrogatepass")
     found, start = [], 0
     for text in texts:
-        found.append(folded[start:start + len(text)])
+        found.append(folded[start : start + len(text)])
         start += len(text)
     return found
 
@@ -109,8 +111,10 @@ def create_queue(db: sqlite_utils.Database) -> None:
 def queue_documents(db: sqlite_utils.Database, document_ids: list[str]) -> None:
     """Mark documents for re-indexing, inside the transaction that writes them: the index
     follows at `catch_up`, so storing a batch does not wait for it."""
-    db.conn.executemany(f"INSERT OR IGNORE INTO {TABLE}_pending (document_id) VALUES (?)",
-                        [(document_id,) for document_id in document_ids])
+    db.conn.executemany(
+        f"INSERT OR IGNORE INTO {TABLE}_pending (document_id) VALUES (?)",
+        [(document_id,) for document_id in document_ids],
+    )
 
 
 def catch_up(db: sqlite_utils.Database, chunk: int = 256) -> int:
@@ -132,20 +136,24 @@ def refresh_search(db: sqlite_utils.Database, document_id: str) -> None:
 def refresh_documents(db: sqlite_utils.Database, document_ids: list[str]) -> None:
     """Re-index documents from the public views."""
     for i in range(0, len(document_ids), 300):
-        part = document_ids[i:i + 300]
+        part = document_ids[i : i + 300]
         marks = ", ".join("?" * len(part))
         # old entries by rowid, found through index_document_ids (a `document_id IN` scans every entry)
         db.execute(f"DELETE FROM {TABLE} WHERE rowid IN (SELECT id FROM {TABLE}_content WHERE c2 IN ({marks}))", part)
-        rows = db.execute(f"""
+        rows = db.execute(
+            f"""
             SELECT 'document', id, id, coalesce(title, '') || char(10) || coalesce(text, '')
             FROM documents WHERE id IN ({marks}) AND (title IS NOT NULL OR text IS NOT NULL)
             UNION ALL SELECT 'task', id, document_id, text FROM tasks WHERE document_id IN ({marks})
             UNION ALL SELECT 'indicator', min(id), document_id, sentence FROM indicators
                       WHERE document_id IN ({marks}) AND sentence IS NOT NULL GROUP BY document_id, sentence""",
-                          part * 3).fetchall()
+            part * 3,
+        ).fetchall()
         rows = [(kind, ref, doc, exact_form(text)) for kind, ref, doc, text in rows if text]
-        db.conn.executemany(f"INSERT INTO {TABLE} (kind, ref_id, document_id, text, folded) VALUES (?, ?, ?, ?, ?)",
-                            [(*row, folded) for row, folded in zip(rows, fold_accents_all([row[3] for row in rows]))])
+        db.conn.executemany(
+            f"INSERT INTO {TABLE} (kind, ref_id, document_id, text, folded) VALUES (?, ?, ?, ?, ?)",
+            [(*row, folded) for row, folded in zip(rows, fold_accents_all([row[3] for row in rows]))],
+        )
 
 
 def parse_query(query: str) -> list[list[str]]:
@@ -202,8 +210,15 @@ def find_spans(text: str, phrases: list[list[str]], accents: bool) -> list[tuple
     return sorted(spans)
 
 
-def search(db: sqlite_utils.Database, query: str, accents: bool | None = None, province: str | None = None,
-           since: str | None = None, kinds: tuple[str, ...] | None = None, limit: int = 20) -> list[Hit]:
+def search(
+    db: sqlite_utils.Database,
+    query: str,
+    accents: bool | None = None,
+    province: str | None = None,
+    since: str | None = None,
+    kinds: tuple[str, ...] | None = None,
+    limit: int = 20,
+) -> list[Hit]:
     """Best matches first (bm25). `province` matches the province or the current province.
     `accents`: True matches diacritics exactly, False ignores them, None (the default)
     ignores them only when the query has none (`has_diacritics`)."""
@@ -227,7 +242,7 @@ def search(db: sqlite_utils.Database, query: str, accents: bool | None = None, p
         params += list(kinds)
     sql += " ORDER BY bm25(search_index) LIMIT ?"
     params.append(limit)
-    return [Hit(kind, ref_id, document_id, document, province, published_date, text,
-                find_spans(text, phrases, accents))
-            for kind, ref_id, document_id, document, province, published_date, text
-            in db.execute(sql, params).fetchall()]
+    return [
+        Hit(kind, ref_id, document_id, document, province, published_date, text, find_spans(text, phrases, accents))
+        for kind, ref_id, document_id, document, province, published_date, text in db.execute(sql, params).fetchall()
+    ]

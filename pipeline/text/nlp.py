@@ -60,7 +60,7 @@ def split_sentences(text: str) -> list[Sentence]:
             found = text.find(piece, cursor, line.end())
             if found < 0:  # the segmenter altered the text: keep the rest of the line whole
                 start = cursor if label_start is None else label_start
-                sentences.append(Sentence(start, line.end(), text[start:line.end()]))
+                sentences.append(Sentence(start, line.end(), text[start : line.end()]))
                 label_start = None
                 break
             cursor = found + len(piece)
@@ -137,7 +137,7 @@ class SyllableTokenizer:
         for word in set(words) - self._normed:
             self.vocab[word].norm_ = fold_for_matching(word)
             self._normed.add(word)
-        spaces = [tokens[i].end() < tokens[i + 1].start() for i in range(len(tokens) - 1)] + [False][:len(tokens)]
+        spaces = [tokens[i].end() < tokens[i + 1].start() for i in range(len(tokens) - 1)] + [False][: len(tokens)]
         # No tags until `add_words` (setting them doubles the cost of a Doc).
         doc = Doc(self.vocab, words=words, spaces=spaces)
         doc.user_data["token_offsets"] = [token.span() for token in tokens]

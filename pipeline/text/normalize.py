@@ -11,8 +11,18 @@ _TONE_MARKS = ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
 
 def _build_tone_pairs() -> dict[str, str]:
     pairs = {}
-    for first, second in (("o", "a"), ("o", "e"), ("u", "y"), ("O", "A"), ("O", "E"), ("U", "Y"),
-                          ("o", "A"), ("O", "a"), ("u", "Y"), ("U", "y")):
+    for first, second in (
+        ("o", "a"),
+        ("o", "e"),
+        ("u", "y"),
+        ("O", "A"),
+        ("O", "E"),
+        ("U", "Y"),
+        ("o", "A"),
+        ("O", "a"),
+        ("u", "Y"),
+        ("U", "y"),
+    ):
         for mark in _TONE_MARKS:
             new = first + unicodedata.normalize("NFC", second + mark)
             old = unicodedata.normalize("NFC", first + mark) + second
@@ -30,8 +40,9 @@ def _tone_pattern() -> str:
     for pair in _TONE_PAIRS:
         assert len(pair) == 2, pair
         seconds.setdefault(pair[0], set()).add(pair[1])
-    return "|".join(f"{re.escape(first)}[{''.join(map(re.escape, sorted(chars)))}]"
-                    for first, chars in sorted(seconds.items()))
+    return "|".join(
+        f"{re.escape(first)}[{''.join(map(re.escape, sorted(chars)))}]" for first, chars in sorted(seconds.items())
+    )
 
 
 # Only at the end of a syllable ("hoàng" is right as it is); after q the u is a glide
