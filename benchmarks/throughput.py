@@ -113,7 +113,7 @@ def build_corpus(folder: Path, count: int, seed: int = 7) -> list[Path]:
                 path.write_text("\n\n".join(article), encoding="utf-8")
             else:
                 body = "\n".join(f"<p>{html.escape(line)}</p>" for line in article)
-                path.write_text(_BODY.sub(lambda m: body + "\n", html_template, count=1), encoding="utf-8")
+                path.write_text(_BODY.sub(lambda m, body=body: body + "\n", html_template, count=1), encoding="utf-8")
         paths.append(path)
     return paths
 

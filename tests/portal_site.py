@@ -1,6 +1,7 @@
 """A fixture portal site on 127.0.0.1 for fetch and ingest tests: static pages from
 tests/fixtures/portal with ETag/Last-Modified and 304s, plus misbehaving endpoints."""
 
+import contextlib
 import hashlib
 import threading
 import time
@@ -106,10 +107,8 @@ def _handler(site: PortalSite):
                 self.send_header(name, value)
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            try:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
                 self.wfile.write(body)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
 
     return Handler
 

@@ -51,9 +51,11 @@ def test_a_symlink_to_the_database_shares_its_lock(tmp_path):
     assert lock_path_for(link) == lock_path_for(tmp_path / "folder" / "d.db") == real.parent / "d.db.lock"
     holder = _holding_lock(link)
     try:
-        with pytest.raises(LockedError, match=f"another ingest \\(pid {holder.pid}\\) is writing to {real}"):
-            with exclusive(real):
-                pass
+        with (
+            pytest.raises(LockedError, match=f"another ingest \\(pid {holder.pid}\\) is writing to {real}"),
+            exclusive(real),
+        ):
+            pass
         result = CliRunner().invoke(
             cli, ["ingest", str(SEEDS), "--db", str(tmp_path / "folder" / "d.db"), "--no-prefect"]
         )

@@ -58,8 +58,9 @@ def import_command(path, editor, db_path, dry_run, partial):
     """Import a reviewed sheet: edits, deletions (status delete), added rows (empty id).
 
     Reads XLSX workbooks (the first worksheet) and CSV files in UTF-8 (with or without
-    BOM), UTF-16 or cp1258, comma, semicolon or tab separated. The whole file is validated first; every problem names its row and column,
-    and nothing is applied unless every row is valid (or with --partial). Importing the
+    BOM), UTF-16 or cp1258, comma, semicolon or tab separated. The whole file is validated
+    first; every problem names its row and column, and nothing is applied unless every row
+    is valid (or with --partial). Importing the
     same file again changes nothing.
 
     \b

@@ -65,8 +65,9 @@ def stored_rows(db, category: str, filters: Filters) -> list[dict]:
     return rows
 
 
-def export(db_path, category: str, out: str | Path, filters: Filters = Filters()) -> int:
+def export(db_path, category: str, out: str | Path, filters: Filters | None = None) -> int:
     """Write the sheet to `out` (XLSX or CSV by its extension); the number of rows written."""
+    filters = filters or Filters()
     db = open_db(db_path)
     try:
         rows = stored_rows(db, category, filters)

@@ -26,7 +26,7 @@ def exclusive(db_path: str | Path, wait: float = 0.0, poll: float = 0.2):
     to finish, then raise LockedError naming the lock file and the holder's pid."""
     path = lock_path_for(db_path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle = open(path, "a+")
+    handle = open(path, "a+")  # noqa: SIM115  (open while the lock is held, closed below)
     try:
         deadline = time.monotonic() + wait
         while True:

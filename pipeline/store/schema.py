@@ -379,7 +379,8 @@ def _migration_integer_bands(db: sqlite_utils.Database) -> None:
                       key INTEGER NOT NULL, document_id TEXT NOT NULL REFERENCES documents(id),
                       PRIMARY KEY (key, document_id)) WITHOUT ROWID""")
     originals = db.conn.execute("""SELECT s.document_id, s.minhash FROM document_signatures s
-                                   JOIN documents d ON d.id = s.document_id WHERE coalesce(d.canonical_id, d.id) = d.id""")
+                                   JOIN documents d ON d.id = s.document_id
+                                   WHERE coalesce(d.canonical_id, d.id) = d.id""")
     db.conn.executemany(
         "INSERT OR IGNORE INTO document_bands (key, document_id) VALUES (?, ?)",
         (

@@ -84,8 +84,8 @@ def by_columns(rows: list[dict]) -> list[tuple[tuple, list[tuple]]]:
 
 
 def record_failure(db: sqlite_utils.Database, document: dict) -> None:
-    """Mark a document as failed (`error`, `needs_ocr`, `no_article`). A version stored before keeps its text and rows, and
-    its old hash, so the next run tries again."""
+    """Mark a document as failed (`error`, `needs_ocr`, `no_article`). A version stored
+    before keeps its text and rows, and its old hash, so the next run tries again."""
     with transaction(db):
         existing = db.execute("SELECT 1 FROM documents WHERE id = ?", [document["id"]]).fetchone()
         if existing:
