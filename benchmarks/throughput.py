@@ -53,6 +53,13 @@ from pipeline.parse.pdf_file import parse_pdf
 
 REPO = Path(__file__).resolve().parent.parent
 _BODY = regex.compile(r"(?:<p>.*</p>\n)+")  # the fixture article's paragraphs
+
+
+def _with_body(template: str, body: str) -> str:
+    """The fixture page with its paragraphs replaced by `body`."""
+    return _BODY.sub(lambda _match: body, template, count=1)
+
+
 _SENTENCE_END = regex.compile(r"(?<=\D[.!?])\s+(?=\p{Lu})")
 SEEDS = sorted((REPO / "corpus" / "seeds").glob("*.txt"))
 FIXTURES = REPO / "tests" / "fixtures"
@@ -112,8 +119,8 @@ def build_corpus(folder: Path, count: int, seed: int = 7) -> list[Path]:
             if kind == "txt":
                 path.write_text("\n\n".join(article), encoding="utf-8")
             else:
-                body = "\n".join(f"<p>{html.escape(line)}</p>" for line in article)
-                path.write_text(_BODY.sub(lambda m, body=body: body + "\n", html_template, count=1), encoding="utf-8")
+                body = "\n".join(f"<p>{html.escape(line)}</p>" for line in article) + "\n"
+                path.write_text(_with_body(html_template, body), encoding="utf-8")
         paths.append(path)
     return paths
 
@@ -184,7 +191,8 @@ def peak_rss_mb() -> float:
 
 def flow_seconds(corpus: Path, db_path: Path, workers: int) -> float:
     """The ingest-files flow with a process pool of `workers`, pool start-up included."""
-    flow = ingest_files.with_options(task_runner=ForkedProcessPoolTaskRunner(max_workers=workers))
+    runner = ForkedProcessPoolTaskRunner(max_workers=workers)
+    flow = ingest_files.with_options(task_runner=runner)  # type: ignore[arg-type]  # a ProcessPoolTaskRunner
     started = time.perf_counter()
     flow(paths=[str(corpus)], db_path=str(db_path), workers=workers)
     return time.perf_counter() - started

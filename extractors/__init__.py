@@ -55,3 +55,20 @@ def extract(analyzed: AnalyzedDocument) -> Extraction:
         flags=flags,
         parties=parties,
     )
+
+
+__all__ = [
+    "AnalyzedDocument",
+    "Extraction",
+    "assign",
+    "category",
+    "extract",
+    "extract_citations",
+    "extract_deadlines",
+    "extract_indicators",
+    "extract_parties",
+    "extract_tasks",
+    "extractor_version",
+    "innermost_task",
+    "with_table_cells",
+]

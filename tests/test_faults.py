@@ -95,7 +95,7 @@ def _print_figures():
     print("\n" + "\n".join(FIGURES))
 
 
-def _per_document(db_path: Path) -> dict[str, tuple]:
+def _per_document(db_path: Path) -> dict[str | None, tuple]:
     """Each document's hash and status with the count of its rows in each table; rows of
     no document are counted under None."""
     connection = sqlite3.connect(db_path)

@@ -37,7 +37,7 @@ def _holding_lock(path: Path) -> subprocess.Popen:
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert holder.stdout.readline() == "held\n"
+    assert holder.stdout is not None and holder.stdout.readline() == "held\n"
     return holder
 
 

@@ -33,7 +33,7 @@ def _modules() -> list[Path]:
 
 def _imports(path: Path) -> set[str]:
     """The project parts a module imports (absolute imports; relative ones stay in their package)."""
-    found = set()
+    found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
             names = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]

@@ -79,7 +79,7 @@ def _cp1258(text: str) -> bytes:
         try:
             out += char.encode("cp1258")
         except UnicodeEncodeError:
-            base, *marks = unicodedata.normalize("NFD", char)
+            base, *marks = list(unicodedata.normalize("NFD", char))
             shape = "".join(m for m in marks if m in "\u0302\u0306\u031b")
             tone = "".join(m for m in marks if m not in shape)
             out += unicodedata.normalize("NFC", base + shape).encode("cp1258") + tone.encode("cp1258")

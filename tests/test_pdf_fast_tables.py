@@ -187,7 +187,10 @@ def random_chars(rng: random.Random) -> list[dict]:
     heights meet pdfplumber's tolerances exactly, with spaces and overlaps."""
     chars = []
     for _ in range(rng.randint(1, 6)):
-        top, x = rng.choice([10, 12, 13, 14.5, 16, 30, 31, 33]) + rng.choice([0, 0.5, 1, 3]), rng.choice([10, 40])
+        top, x = (
+            rng.choice([10, 12, 13, 14.5, 16, 30, 31, 33]) + rng.choice([0, 0.5, 1, 3]),
+            float(rng.choice([10, 40])),
+        )
         for _ in range(rng.randint(1, 12)):
             width = rng.choice([0, 2, 4, 5.5])
             text = rng.choice("ab ﬁ ")

@@ -48,7 +48,7 @@ def _until(found, seconds: float, what: str, run: subprocess.Popen | None = None
     """`found()` once it is true; a failure after `seconds`, or as soon as `run` ends."""
     deadline = time.monotonic() + seconds
     while not (value := found()):
-        if run is not None and run.poll() is not None:
+        if run is not None and run.poll() is not None and run.stderr is not None:
             pytest.fail(f"the run ended (exit code {run.returncode}) before any {what}: {run.stderr.read()[-2000:]}")
         if time.monotonic() > deadline:
             pytest.fail(f"no {what} within {seconds} s")
