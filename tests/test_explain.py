@@ -98,7 +98,7 @@ def test_migration_upgrades_a_version_1_database(tmp_path):
 
     path = tmp_path / "old.db"
     db = sqlite_utils.Database(path)
-    store.schema._migration_1(db)
+    store.migrations._migration_1(db)
     db.execute("PRAGMA user_version = 1")
     db.close()
     upgraded = store.open_db(path)

@@ -99,11 +99,11 @@ def test_a_migration_that_fails_leaves_the_schema_of_the_step_before(tmp_path, m
         db.execute("ALTER TABLE documents ADD COLUMN half TEXT")
         raise RuntimeError("killed")
 
-    monkeypatch.setattr(store.schema, "MIGRATIONS", [*store.MIGRATIONS, half_done])
+    monkeypatch.setattr(store.migrations, "MIGRATIONS", [*store.MIGRATIONS, half_done])
     with pytest.raises(RuntimeError, match="killed"):
         store.open_db(path)
     connection = sqlite3.connect(path)
-    assert connection.execute("PRAGMA user_version").fetchone() == (len(store.schema.MIGRATIONS) - 1,)
+    assert connection.execute("PRAGMA user_version").fetchone() == (len(store.migrations.MIGRATIONS) - 1,)
     assert connection.execute("SELECT name FROM sqlite_master WHERE name = 'half'").fetchall() == []
     assert "half" not in [row[1] for row in connection.execute("PRAGMA table_info(documents)")]
     connection.close()

@@ -10,7 +10,8 @@ from pipeline.store.connection import (
     transaction,
     writer,
 )
-from pipeline.store.schema import EXTRACTED, MIGRATIONS, PARTY_COLUMNS, ROW_TABLES
+from pipeline.store.migrations import MIGRATIONS
+from pipeline.store.schema import EXTRACTED, PARTY_COLUMNS, ROW_TABLES
 from pipeline.store.writes import (
     by_columns,
     execute_in,

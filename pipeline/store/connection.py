@@ -8,7 +8,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from pipeline.store import schema
+from pipeline.store import migrations
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
@@ -21,7 +21,7 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     db.conn.execute("PRAGMA foreign_keys = ON")
     db.enable_wal()
     db.execute("PRAGMA synchronous = NORMAL")  # durable at each checkpoint; safe under WAL
-    for number, migration in enumerate(schema.MIGRATIONS, start=1):
+    for number, migration in enumerate(migrations.MIGRATIONS, start=1):
         if db.execute("PRAGMA user_version").fetchone()[0] >= number:
             continue
         with transaction(db):
