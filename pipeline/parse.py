@@ -1,5 +1,6 @@
 """Pick the parser for a file by its name and bytes, and fill in metadata from the text."""
 
+import re
 from pathlib import PurePath
 
 from . import metadata
@@ -10,6 +11,21 @@ from .parse_docx import parse_docx
 from .parse_html import parse_html
 from .parse_pdf import parse_pdf
 from .parse_text import parse_text
+
+
+# Block markup of a body a CMS exported without <html>/<body> ("<p>Ng&agrave;y ...</p>").
+_BLOCK_TAG = re.compile(rb"<(?:p|div|br|ol|ul|li|table|tr|td|h[1-6]|article|section)\b[^>]*>|</(?:p|div|li|td|h[1-6])>",
+                        re.IGNORECASE)
+_FRONT = re.compile(rb"\A\s*(?:---\s*\n.*?\n---\s*\n|\{[^<]*?\}\s*)", re.DOTALL)
+
+
+def _is_markup(data: bytes) -> bool:
+    """Whether bytes with no <html> are an HTML fragment: they open with a block tag (after any
+    front matter), or block tags stand in them several times."""
+    head = data[:8192]
+    front = _FRONT.match(head)
+    start = head[front.end() if front else 0:].lstrip()
+    return bool(_BLOCK_TAG.match(start)) or len(_BLOCK_TAG.findall(head)) >= 4
 
 
 def kind_of(name: str, data: bytes) -> str:
@@ -24,6 +40,8 @@ def kind_of(name: str, data: bytes) -> str:
     if head.startswith((b"<!doctype html", b"<html")):
         return "html"
     if suffix in (".html", ".htm") and (b"<html" in head or b"<!doctype" in head or b"<body" in head):
+        return "html"
+    if suffix in ("", ".html", ".htm", ".txt", ".md") and _is_markup(data):
         return "html"
     return {".pdf": "pdf", ".docx": "docx", ".html": "txt", ".htm": "txt"}.get(suffix, "txt")
 
