@@ -28,6 +28,7 @@ class _Label:
     rule_id: str
     line_start: int
     text_start: int
+    inline: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -38,7 +39,10 @@ def _rules() -> dict:
     lower_ok = r"|[ \t]*[,:][ \t]+(?=\p{Ll})"
 
     def label_and_sep(entry, label: str = "{}") -> str:
-        return ("(?P<label>" + label.format(entry["regex"]) + r")(?P<sep>[ \t]*[,:.]?[ \t]+(?=[\p{Lu}\p{N}\"“(*])|\*\*[ \t]*(?=[\p{Lu}\p{N}\"“(*])"
+        # "Thứ nhất là tăng cường ...": the ordinal, then "là" before the text
+        copula = r"|[ \t]+là[ \t]*[,:]?[ \t]+(?=\p{L})" if entry.get("copula") else ""
+        return ("(?P<label>" + label.format(entry["regex"]) + r")(?P<sep>" + copula[1:] + ("|" if copula else "")
+                + r"[ \t]*[,:.]?[ \t]+(?=[\p{Lu}\p{N}\"“(*])|\*\*[ \t]*(?=[\p{Lu}\p{N}\"“(*])"
                 + (lower_ok if entry.get("word_label") else "") + ")")
 
     compiled = [(entry["style"], entry["id"], regex.compile(_LEAD + label_and_sep(entry)))
@@ -57,7 +61,10 @@ def _rules() -> dict:
         "not_item": regex.compile(rf"^{alt(rules['not_task_item_starts'])}(?!\p{{L}})", regex.IGNORECASE),
         # "Xã An Hòa", "Phường 3": an item that is only a place name, to the end of its line.
         "name_item": regex.compile(rf"^{alt(rules['place_words'])}(?:[ \t]+(?:\p{{Lu}}\p{{L}}*|\d+))+[ \t]*[.;,]?[ \t]*(?:\n|$)"),
-        "not_section": regex.compile(rf"{alt(rules['not_task_sections'])}", regex.IGNORECASE),
+        "not_section": regex.compile(rf"^(?:[IVXL]+\.|Điều \d+\.?|Chương [IVXL]+\.?)?[ \t]*{alt(rules['not_task_sections'])}"
+                                     rf"(?:[ \t]*(?:,|và|-)[ \t]*{alt(rules['not_task_sections'])})*[ \t]*(?::|$)", regex.IGNORECASE),
+        "part": regex.compile(rf"^{alt(rules['part_names'])}(?:[ \t]*(?::|\.?[ \t]*$)|(?:[ \t]+\p{{L}}+){{1,2}}[ \t]*:?[ \t]*$)",
+                              regex.IGNORECASE),
         "announced": regex.compile(rf"(?<!\p{{L}})(?P<count>\d{{1,3}}|{NUMBER_WORDS}) (?:{alt(rules['announced_nouns'])})(?!\p{{L}})",
                                    regex.IGNORECASE),
     }
@@ -71,12 +78,28 @@ def _value(style: str, raw: str, ordinals: dict) -> tuple:
     return tuple(int(part) for part in raw.split("."))
 
 
+_LETTERS = "abcdđefghijklmnopqrstuvwxyz"
+
+
 def _successor(previous: tuple, value: tuple, style: str) -> bool:
-    if style == "letter_paren" and previous == (3,) and value == (4,):
-        return True  # a) b) c) d) đ) e): "đ" is a letter of its own
+    if style == "letter_paren" and len(previous) == len(value) == 1 and previous[0] < value[0]:
+        # a) b) c) d) đ) e) g) h): "đ" is a letter of its own, and the Vietnamese alphabet has
+        # no f, j, w, z; a list may use them or not
+        return all(_LETTERS[index] in "đfjwz" for index in range(previous[0] + 1, value[0]))
     if len(previous) != len(value):
         return False
     return value[:-1] == previous[:-1] and value[-1] == previous[-1] + 1
+
+
+def _near_successor(previous: _Label, label: _Label) -> bool:
+    """Word numbering that skips a number (5. then 7.) or repeats one (2. then 2.): items at the
+    start of their lines, of the same style and depth."""
+    if previous.inline or label.inline or previous.style != label.style or len(previous.value) != len(label.value):
+        return False
+    if previous.value[:-1] != label.value[:-1]:
+        return False
+    step = label.value[-1] - previous.value[-1]
+    return step == 2 or step == 0 and label.value[-1] >= 2
 
 
 def _first(value: tuple) -> bool:
@@ -102,7 +125,7 @@ def _find_labels(text: str) -> tuple[list[_Label], list[tuple[int, str]]]:
                   for match in pattern.finditer(line.group())]
         for position, style, rule_id, match in sorted(inline, key=lambda found: found[0]):
             labels.append(_Label(style, _value(style, match.group("n"), rules["ordinals"]), match.group("label"),
-                                 rule_id, line.start() + position, line.start() + match.end()))
+                                 rule_id, line.start() + position, line.start() + match.end(), inline=True))
     return labels, sections
 
 
@@ -116,12 +139,14 @@ def _build_lists(labels: list[_Label], section_starts: list[int] = ()) -> list[l
         if pending_sections and pending_sections[0] < label.line_start:
             stack.clear()
             pending_sections = [start for start in pending_sections if start > label.line_start]
-        for depth in range(len(stack) - 1, -1, -1):
-            last = stack[depth][-1][0]
-            if last.style == label.style and _successor(last.value, label.value, label.style):
-                del stack[depth + 1:]
-                stack[depth].append((label, depth))
-                break
+        depth = next((depth for depth in range(len(stack) - 1, -1, -1) if stack[depth][-1][0].style == label.style
+                      and _successor(stack[depth][-1][0].value, label.value, label.style)), None)
+        if depth is None and not _first(label.value):
+            depth = next((depth for depth in range(len(stack) - 1, -1, -1)
+                          if _near_successor(stack[depth][-1][0], label)), None)
+        if depth is not None:
+            del stack[depth + 1:]
+            stack[depth].append((label, depth))
         else:
             if _first(label.value):
                 if stack and stack[-1][-1][0].style == label.style:
@@ -143,7 +168,7 @@ def extract_tasks(analyzed: AnalyzedDocument) -> tuple[list[TaskRow], list[FlagR
     for items in lists:
         first = items[0][0]
         section = next((title for start, title in reversed(sections) if start < first.line_start), None)
-        if section and rules["not_section"].search(section[:40]):
+        if section and rules["not_section"].search(section):
             continue
         if sum(bool(rules["not_item"].match(text[label.text_start:label.text_start + 40])
                    or rules["name_item"].match(text[label.text_start:label.text_start + 80])
@@ -151,6 +176,8 @@ def extract_tasks(analyzed: AnalyzedDocument) -> tuple[list[TaskRow], list[FlagR
                for label, _ in items) * 2 >= len(items):
             continue
         for label, level in items:
+            if rules["part"].match(_first_line(text, label).strip(" *_")):
+                continue  # "1. Mục đích": a part of the plan, a section for the items under it
             end = _item_end(text, label, level, all_items, sections)
             while end > label.text_start and (text[end - 1].isspace() or text[end - 1] == "*"):
                 end -= 1
@@ -188,6 +215,8 @@ def _link_parents(rows, all_items, by_label) -> None:
     for label, level in all_items:
         row = by_label.get(label.line_start)
         if row is None:
+            # an item kept as a section ("1. Mục đích"): no parent for the items under it
+            open_items = {lvl: item for lvl, item in open_items.items() if lvl < level}
             continue
         open_items[level] = row
         for deeper in [lvl for lvl in open_items if lvl > level]:
