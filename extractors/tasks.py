@@ -16,7 +16,7 @@ _BULLET_LINE = regex.compile(r"\n[ \t]*[-+•]")
 _LEAD = r"^[ \t]*(?:\*\*|#+\s*|__)?[ \t]*"
 # "2.1. Số nhiệm vụ đã hoàn thành Nhiệm vụ 45": a row of a statistics table ends in a bare
 # figure (a year ends a task's line as often: "... trong năm 2021").
-_STATISTIC_ROW = regex.compile(r"\s(?:\d[\d.,]*|%)\s*$")
+_STATISTIC_ROW = regex.compile(r"(?:^|\s)(?:\d[\d.,]*|%)\s*$")
 _YEAR_END = regex.compile(r"(?:năm|đến|giai đoạn|quý [IV]+/)\s*(?:19|20)\d{2}\.?\s*$", regex.IGNORECASE)
 
 
