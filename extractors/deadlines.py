@@ -189,7 +189,39 @@ def extract_deadlines(analyzed: AnalyzedDocument) -> list[DeadlineRow]:
             start_date = None
         rows.append(DeadlineRow(start_date=start_date, end_date=end_date, granularity=interval.granularity,
                                 valid=interval.valid, note=interval.note, **common))
+    planned = plan_year(analyzed)
+    if planned and not any(row.start == planned.start for row in rows):
+        rows.append(planned)
+        rows.sort(key=lambda row: row.start)
     return rows
+
+
+_TITLE_END = regex.compile(r"^(?:căn cứ|thực hiện|kính gửi|để|nhằm|trên cơ sở|theo)(?!\p{L})|[.:;]$")
+_TITLE_YEAR = regex.compile(rf"(?<!tháng \d{{1,2}} )(?<!giai đoạn |nhiệm kỳ |thời kỳ )năm ({_YEAR})(?!\s*[-–]\s*\d)")
+
+
+def plan_year(analyzed: AnalyzedDocument) -> DeadlineRow | None:
+    """The year a plan's title names: "KẾ HOẠCH" on its own line, then title lines with "năm 2019"."""
+    folded = analyzed.folded
+    types = set(load_yaml("deadlines.yaml")["plan_types"])
+    lines = [(m.start(), m.group()) for m in regex.finditer(r"[^\n]+", folded[:3000])][:25]
+    for index, (_, line) in enumerate(lines):
+        if line.strip(" *#_") not in types or not analyzed.text[lines[index][0]:].lstrip(" *#_")[:1].isupper():
+            continue
+        for start, title in lines[index + 1:index + 5]:
+            if _TITLE_END.search(title.strip(" *_")):
+                break
+            found = _TITLE_YEAR.search(title)
+            if found and (analyzed.year is None or int(found.group(1)) >= analyzed.year):
+                interval = dates.year(int(found.group(1)))
+                at = start + found.start()
+                sentence = analyzed.sentence_at(at)
+                return DeadlineRow(text=analyzed.text[at:start + found.end()], start_date=interval.start,
+                                   end_date=interval.end, granularity="year", valid=True, note=None,
+                                   sentence=sentence.text if sentence else title, start=at, end=start + found.end(),
+                                   rule_id="deadline.plan_year")
+        return None
+    return None
 
 
 _GRANULARITY = {"tet": "day", "day": "day", "day_words": "day", "quarter": "quarter", "months_of_year": "month",
