@@ -97,6 +97,38 @@ def number_ordered_lists(soup: BeautifulSoup) -> bool:
     return bool(lists)
 
 
+_BLOCKS = ("p", "div", "br", "ol", "ul", "h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _is_layout(table: Tag) -> bool:
+    """A table that lays out a page rather than holding data: one cell a row, a table inside a
+    cell, or a cell holding an article (paragraphs and a long text)."""
+    rows = table.find_all("tr")
+    cells = [row.find_all(["td", "th"], recursive=False) for row in rows]
+    if rows and max(len(row) for row in cells) <= 1:
+        return True
+    return any(cell.find("table") or len(cell.find_all(_BLOCKS)) >= 3 and len(cell.get_text(" ", strip=True)) > 800
+               for row in cells for cell in row)
+
+
+def unwrap_layout_tables(soup: BeautifulSoup) -> bool:
+    """Layout tables become blocks, so the article in their cells keeps its paragraphs and list
+    labels at the start of lines (trafilatura writes a table row as one line)."""
+    changed = False
+    for table in soup.find_all("table"):
+        if _is_layout(table):
+            parts = [part for part in table.find_all(["tbody", "thead", "tfoot", "tr", "td", "th"])
+                     if part.find_parent("table") is table]
+            for part in [table, *parts]:
+                # a cell of bare text and <br>s becomes a paragraph, whose line breaks trafilatura keeps
+                inline = part.name in ("td", "th") and any(
+                    isinstance(child, str) and child.strip() or isinstance(child, Tag) and child.name == "br"
+                    for child in part.children) and not part.find(_BLOCKS[:2] + _BLOCKS[3:])
+                part.name = "p" if inline else "div"
+            changed = True
+    return changed
+
+
 def tables_of(soup: BeautifulSoup) -> list[Table]:
     """Data tables (innermost <table>s: outer ones are page layout), cells as text."""
     tables = []
@@ -180,7 +212,9 @@ def _parse_markup(html: str) -> ParsedDocument:
     fragment = not regex.search(r"<(?:html|body)\b", html[:4000], regex.IGNORECASE)
     soup = BeautifulSoup(html, "lxml")
     legacy = _LEGACY_FONT_HINT.search(html) and convert_legacy_fonts(soup)
-    if number_ordered_lists(soup) or legacy:
+    numbered = number_ordered_lists(soup)
+    tables = tables_of(soup)  # before layout tables become blocks: a one-column data table stays data
+    if unwrap_layout_tables(soup) | numbered or legacy:
         html = str(soup)
     extracted = trafilatura.bare_extraction(html, include_tables=True, include_comments=False,
                                             with_metadata=False)
@@ -197,7 +231,7 @@ def _parse_markup(html: str) -> ParsedDocument:
         text=clean_text(strip_breadcrumb(strip_furniture(clean_text(text)))),
         kind="html",
         text_source="html",
-        tables=tables_of(soup),
+        tables=tables,
         title=clean_text(title) if title else None,
         published_date=local_date(published),
         author=_meta(metas, _AUTHOR_METAS),

@@ -92,3 +92,17 @@ def test_a_table_keeps_its_rows_and_cells():
     assert parsed.tables[0].rows == [["STT", "Nội dung", "Thời gian hoàn thành"],
                                      ["1", "Rà soát thủ tục hành chính", "Tháng 10/2025"]]
     assert "| 1 | Rà soát thủ tục hành chính | Tháng 10/2025 |" in parsed.text.split("\n")
+
+
+@pytest.mark.parametrize("cell", [
+    "<p>Ngày 5/3/2021, Ban Thường vụ Tỉnh ủy giao các nhiệm vụ sau:</p><p>1. Tập trung phát triển kinh tế.</p>"
+    "<p>2. Đẩy mạnh cải cách hành chính.</p>",
+    "Ngày 5/3/2021, Ban Thường vụ Tỉnh ủy giao các nhiệm vụ sau:<br>1. Tập trung phát triển kinh tế.<br>"
+    "2. Đẩy mạnh cải cách hành chính."])
+def test_an_article_laid_out_in_a_table_keeps_its_lines(cell):
+    # old portals set the page in tables: a table of one cell a row (or holding a table) is layout
+    page = (f"<html><body><table width=\"100%\"><tr><td><table><tr><td><a href=\"/\">Trang chủ</a></td>"
+            f"<td><a href=\"/tin\">Tin tức</a></td></tr></table></td></tr><tr><td>{cell}</td></tr></table></body></html>")
+    assert parse_html(page.encode()).text.split("\n")[-3:] == [
+        "Ngày 5/3/2021, Ban Thường vụ Tỉnh ủy giao các nhiệm vụ sau:", "1. Tập trung phát triển kinh tế.",
+        "2. Đẩy mạnh cải cách hành chính."]
