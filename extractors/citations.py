@@ -11,9 +11,10 @@ from .schema import CitationRow
 
 # A code may wrap at a hyphen in text extracted from PDF: "2764/QĐ-\nTTg" (joined back).
 # A dot inside a code ("QĐ.UBND") is part of it, one ending the sentence is not.
-# A letter may follow the digits ("30c/NQ-CP"); a dash may stand with a space on either side
-# ("75/KH- UBND", "46 - CT/TW") before a code in capitals: the stored number drops the spaces.
-_SPACED_DASH = r"(?:[ \t]-[ \t]?|-[ \t])(?=\p{Lu}{2})"
+# A letter may follow the digits ("30c/NQ-CP"); a dash or slash may stand with a space on either
+# side ("75/KH- UBND", "46 - CT/TW", "3020 /STC-VP") before a code in capitals: the stored number
+# drops the spaces.
+_SPACED_DASH = r"(?:[ \t][-/][ \t]?|[-/][ \t])(?=\p{Lu}{2})"
 _NUMBER = (r"\d+[a-zđ]?(?:\.\d+)?(?:/\d{4})?(?:(?:[/-]|" + _SPACED_DASH + r")\p{Lu}(?:[\p{Lu}\p{Ll}Đđ\d]|\.(?=[\p{L}\d]))*"
            r"(?:(?:[/-]|-\n|" + _SPACED_DASH + r")[\p{Lu}Đ\d][\p{Lu}\p{Ll}Đđ\d]*)*)?")
 _OWN_NUMBER = regex.compile(r"^\s*Số\s*:?\s*(" + _NUMBER + ")", regex.MULTILINE)
@@ -47,7 +48,7 @@ def _type_of(written: str, number: str, codes: dict, abbreviations: dict) -> str
 def extract_citations(analyzed: AnalyzedDocument) -> list[CitationRow]:
     pattern, codes, abbreviations, canonical = _patterns()
     text = analyzed.text
-    own = {m.group(1) for m in _OWN_NUMBER.finditer(text[:1500])}
+    own = {regex.sub(r"\s+", "", m.group(1)) for m in _OWN_NUMBER.finditer(text[:1500])}
     rows = []
     for match in pattern.finditer(text):
         number = regex.sub(r"\s+", "", match.group("number"))

@@ -55,14 +55,14 @@ def _pattern() -> regex.Pattern:
         rf"|{lead}{day}{numeric.replace('#', '')}{span}"
         rf"|quý (?P<q>{_ROMAN_Q})(?:(?:\s*/\s*|\s+(?:của\s+)?năm\s+)(?P<qy>{_YEAR})|\s+(?:của\s+)?năm\s+(?P<qrel>{relative}))?(?![\p{{L}}\d/])"
         rf"|(?P<n>\d{{1,2}}|ba|sáu|chín) tháng (?P<edge>đầu|cuối) năm(?: (?P<ny>{_YEAR})| (?P<nrel>{relative})(?!\p{{L}}))?"
-        rf"|tháng (?P<mm>\d{{1,2}})(?:(?:\s*/\s*|\.(?=\d{{4}})|\s+(?:của\s+)?năm\s+)(?P<my>{_YEAR})|\s+(?:của\s+)?năm\s+(?P<mrel>{relative})(?!\p{{L}}))?(?![\d/])"
+        rf"|(?:(?:cuối|giữa|đầu)\s+)?tháng (?P<mm>\d{{1,2}})(?:(?:\s*/\s*|\.(?=\d{{4}})|\s+(?:của\s+)?năm\s+)(?P<my>{_YEAR})|\s+(?:của\s+)?năm\s+(?P<mrel>{relative})(?!\p{{L}}))?(?![\d/])"
         rf"|(?:cuối\s+)?năm (?:(?P<yy>{_YEAR})(?![\d/-]| - \d)|(?P<yrel>{relative})(?!\p{{L}}))"
         rf")")  # on folded text: lower case already, and case-blind matching costs a fifth more
 
 
 # What each alternative of `_pattern` after the cue begins with (a digit, where a time of day
 # or a number comes first).
-_BODY_STARTS = r"\d|tết|ngày|quý|ba|sáu|chín|tháng|cuối|năm|thứ|chủ nhật|mồng|mùng"
+_BODY_STARTS = r"\d|tết|ngày|quý|ba|sáu|chín|tháng|cuối|giữa|đầu|năm|thứ|chủ nhật|mồng|mùng"
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ from .rules import alt, load_yaml
 from .schema import FlagRow, TaskRow
 
 _LINE = regex.compile(r"[^\n]+")
+_NEXT_LINE_TEXT = regex.compile(r"\n[ \t]*(?:\*\*[ \t]*)?(?=[\p{Lu}\p{N}\"“(])")
 _BULLET_LINE = regex.compile(r"\n[ \t]*[-+•]")
 
 _LEAD = r"^[ \t]*(?:\*\*|#+\s*|__)?[ \t]*"
@@ -53,8 +54,12 @@ def _rules() -> dict:
     inline = [(entry["style"], entry["id"], regex.compile(
                   r"(?:[.!?][ \t]+" + label_and_sep(entry) + r"|[;:][ \t]+" + label_and_sep(entry, "(?i:{})") + ")"))
               for entry in rules["labels"] if entry.get("inline")]
+    # "1." alone on its line, its text on the next (a list item whose content is a paragraph)
+    lone = [(entry["style"], entry["id"], regex.compile(_LEAD + "(?P<label>" + entry["regex"] + r")[ \t]*(?:\*\*)?[ \t]*$"))
+            for entry in rules["labels"] if not entry.get("word_label")]
     return {
         "labels": compiled,
+        "lone_labels": lone,
         "inline_labels": inline,
         "section": regex.compile(_LEAD + r"(?P<label>" + rules["section"] + r")[ \t]+(?=\p{Lu})"),
         "ordinals": rules["ordinal_words"],
@@ -121,6 +126,14 @@ def _find_labels(text: str) -> tuple[list[_Label], list[tuple[int, str]]]:
                 labels.append(_Label(style, _value(style, raw, rules["ordinals"]), match.group("label"),
                                      rule_id, line.start(), line.start() + match.end()))
                 break
+        else:
+            for style, rule_id, pattern in rules["lone_labels"]:
+                match = pattern.match(line.group())
+                following = _NEXT_LINE_TEXT.match(text, line.end())
+                if match and following:
+                    labels.append(_Label(style, _value(style, match.group("n"), rules["ordinals"]), match.group("label"),
+                                         rule_id, line.start(), following.end()))
+                    break
         inline = [(match.start("label"), style, rule_id, match) for style, rule_id, pattern in rules["inline_labels"]
                   for match in pattern.finditer(line.group())]
         for position, style, rule_id, match in sorted(inline, key=lambda found: found[0]):

@@ -16,6 +16,7 @@ from .normalize import fold_for_matching
 
 _PROVINCES = Path(__file__).parent / "data" / "provinces.tsv"
 _DATE_NUM = regex.compile(r"(?<!\d)(\d{1,2})[/\-.](\d{1,2})[/\-.]((?:19|20)\d{2})(?!\d)")
+_ISO_DATE = regex.compile(r"(?<![\d/.-])((?:19|20)\d{2})-(\d{2})-(\d{2})(?![\d/-])")  # "Ngày đăng: 2021-03-15"
 _DATE_WORDS = regex.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm ((?:19|20)\d{2})", regex.IGNORECASE)
 # "Lâm Đồng, ngày    tháng 12 năm 2025": a signed copy's header with the day left blank.
 _HEADER_MONTH = regex.compile(r"\p{L}, ngày\s+tháng (\d{1,2}) năm ((?:19|20)\d{2})", regex.IGNORECASE)
@@ -162,6 +163,9 @@ def date_from_text(text: str) -> str | None:
     Never a cited document's date or a deadline: a text that states none has none."""
     offset = 0
     for line in text.split("\n")[:5]:
+        iso_date = _ISO_DATE.search(line) if len(line) < 60 else None
+        if iso_date and _valid(int(iso_date.group(3)), int(iso_date.group(2)), int(iso_date.group(1))):
+            return _valid(int(iso_date.group(3)), int(iso_date.group(2)), int(iso_date.group(1)))
         match = _DATE_NUM.search(line) if len(line) < 60 else None
         found = match and not _not_own(text, offset + match.start()) and _valid(
             int(match.group(1)), int(match.group(2)), int(match.group(3)))

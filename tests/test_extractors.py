@@ -100,7 +100,7 @@ def test_deadline_scan_finds_what_the_pattern_finds_everywhere():
     words = ["trước", "ngày", "đến", "hết", "tháng", "năm", "quý", "ii", "iv", "cuối", "đầu", "tết", "nguyên",
              "đán", "giáp", "thìn", "ba", "sáu", "chín", "trong", "12", "30/11", "2021", "5.5", "123/5", "/", "-",
              ":", "giờ", "phút", "hoàn thành", "chậm nhất", "là", "a", "x1", "từ", "kể từ", "vào", "thứ", "hai",
-             "chủ nhật", "hằng", "hàng", "tuần", "mồng", "16h00", "7h", "hạn chót", "nay", "tới", "của", "15.6", ","]
+             "chủ nhật", "hằng", "hàng", "tuần", "mồng", "giữa", "16h00", "7h", "hạn chót", "nay", "tới", "của", "15.6", ","]
     rng = random.Random(3)
     texts += [" ".join(rng.choice(words) for _ in range(rng.randint(1, 12))).replace(" /", "/") for _ in range(3000)]
     for text in texts:

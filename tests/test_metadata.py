@@ -8,6 +8,7 @@ from pipeline.metadata import date_from_text, province_from_text
 @pytest.mark.parametrize("text, expected", [
     ("Cập nhật: 14/01/2021 17:15:00\nXem cỡ chữ\nHội nghị ...", "2021-01-14"),
     ("CÔNG ĐIỆN\nHà Nội, ngày 10 tháng 01 năm 2026\nTHỦ TƯỚNG CHÍNH PHỦ điện:", "2026-01-10"),
+    ("Ngày đăng: 2021-03-15 08:30\nHội nghị sơ kết công tác quý I.", "2021-03-15"),
     # the day left blank for signing: the month, not the date of the first cited document
     ("ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG\nSố: /BC-UBND Lâm Đồng, ngày tháng 12 năm 2025\nBÁO CÁO\n"
      "Thực hiện Công văn số 4625/BNV-CCHC ngày 02/7/2025 của Bộ Nội vụ về xây dựng kế hoạch", "2025-12"),
