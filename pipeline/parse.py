@@ -16,6 +16,7 @@ from .parse_text import parse_text
 # Block markup of a body a CMS exported without <html>/<body> ("<p>Ng&agrave;y ...</p>").
 _BLOCK_TAG = re.compile(rb"<(?:p|div|br|ol|ul|li|table|tr|td|h[1-6]|article|section)\b[^>]*>|</(?:p|div|li|td|h[1-6])>",
                         re.IGNORECASE)
+_ESCAPED_TAG = re.compile(rb"&lt;/?(?:p|div|br|ol|ul|li|table|tr|td|h[1-6])\b", re.IGNORECASE)
 _FRONT = re.compile(rb"\A\s*(?:---\s*\n.*?\n---\s*\n|\{[^<]*?\}\s*)", re.DOTALL)
 
 
@@ -25,7 +26,8 @@ def _is_markup(data: bytes) -> bool:
     head = data[:8192]
     front = _FRONT.match(head)
     start = head[front.end() if front else 0:].lstrip()
-    return bool(_BLOCK_TAG.match(start)) or len(_BLOCK_TAG.findall(head)) >= 4
+    return (bool(_BLOCK_TAG.match(start)) or len(_BLOCK_TAG.findall(head)) >= 4
+            or len(_ESCAPED_TAG.findall(head)) >= 2)  # a body escaped as text: "&lt;p&gt;..."
 
 
 def kind_of(name: str, data: bytes) -> str:

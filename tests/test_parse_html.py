@@ -54,6 +54,18 @@ def test_a_fragment_with_entities_is_read_as_html(name):
     assert parsed.published_date == "2021-03-05"
 
 
+@pytest.mark.parametrize("name", ["body.html", "body.txt"])
+def test_a_file_holding_only_escaped_markup_is_read_as_html(name):
+    escaped = TASKS.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert parse_document(escaped.encode(), name).text.split("\n") == TASK_LINES
+
+
+def test_plain_text_with_entities_is_unescaped():
+    text = "\n".join(TASK_LINES).replace("à", "&agrave;").replace("á", "&aacute;")
+    parsed = parse_document(text.encode(), "body.txt")
+    assert (parsed.kind, parsed.text.split("\n")) == ("txt", TASK_LINES)
+
+
 def test_a_body_escaped_as_text_is_unescaped():
     page = ("<html><body><article>" + TASKS.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             + "</article></body></html>")
