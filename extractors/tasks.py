@@ -68,8 +68,8 @@ def _rules() -> dict:
         "name_item": regex.compile(rf"^{alt(rules['place_words'])}(?:[ \t]+(?:\p{{Lu}}\p{{L}}*|\d+))+[ \t]*[.;,]?[ \t]*(?:\n|$)"),
         "not_section": regex.compile(rf"^(?:[IVXL]+\.|Điều \d+\.?|Chương [IVXL]+\.?)?[ \t]*{alt(rules['not_task_sections'])}"
                                      rf"(?:[ \t]*(?:,|và|-)[ \t]*{alt(rules['not_task_sections'])})*[ \t]*(?::|$)", regex.IGNORECASE),
-        "part": regex.compile(rf"^{alt(rules['part_names'])}(?:[ \t]*(?::|\.?[ \t]*$)|(?:[ \t]+\p{{L}}+){{1,2}}[ \t]*:?[ \t]*$)",
-                              regex.IGNORECASE),
+        "part": regex.compile(rf"^(?:{alt(rules['part_names'])}[ \t]*(?::|\.?[ \t]*$)"
+                              rf"|{alt(rules['part_heads'])}(?:[ \t]+\p{{L}}+){{1,2}}[ \t]*:?[ \t]*$)", regex.IGNORECASE),
         "announced": regex.compile(rf"(?<!\p{{L}})(?P<count>\d{{1,3}}|{NUMBER_WORDS}) (?:{alt(rules['announced_nouns'])})(?!\p{{L}})",
                                    regex.IGNORECASE),
     }
