@@ -185,6 +185,7 @@ def extract_tasks(analyzed: AnalyzedDocument) -> tuple[list[TaskRow], list[FlagR
             continue
         if sum(bool(rules["not_item"].match(text[label.text_start:label.text_start + 40])
                    or rules["name_item"].match(text[label.text_start:label.text_start + 80])
+                   or _first_line(text, label).rstrip(" *_").endswith("!")
                    or _STATISTIC_ROW.search(_first_line(text, label)) and not _YEAR_END.search(_first_line(text, label)))
                for label, _ in items) * 2 >= len(items):
             continue
