@@ -161,7 +161,7 @@ def extract_deadlines(analyzed: AnalyzedDocument) -> list[DeadlineRow]:
             continue  # "từ năm 2016": a start is a day
         if cue and _not_after().search(folded[max(0, match.start() - 15):match.start()]):
             continue
-        if _reports_what_was_done(folded, match.end()):
+        if (not cue or cue in rules["as_of_cues"]) and _reports_what_was_done(folded, match.end()):
             continue
         sentence = analyzed.sentence_at(match.start())
         common = dict(text=analyzed.text[match.start():match.end()], sentence=sentence.text if sentence else "",
@@ -231,20 +231,21 @@ _GRANULARITY = {"tet": "day", "day": "day", "day_words": "day", "quarter": "quar
 @lru_cache(maxsize=1)
 def _clause_words() -> tuple[regex.Pattern, regex.Pattern]:
     rules = load_yaml("deadlines.yaml")
-    return (regex.compile(rf"(?<!\p{{L}}){alt(rules['reported'])}(?!\p{{L}})"),
+    return (regex.compile(rf"(?<!\p{{L}}){alt(rules['reported'])}(?!\p{{L}})|(?<!\p{{L}})được\s+(?:\p{{L}}+\s+)?\d"),
             regex.compile(rf"(?<!\p{{L}}){alt(rules['directive'])}(?!\p{{L}})"))
 
 
 def _reports_what_was_done(folded: str, end: int) -> bool:
     """Whether the expression ending at `end` fronts a clause that reports work done ("Đến ngày
-    18/12/2021, toàn tỉnh đã kết nạp ..."): an as-of date, not a deadline."""
+    18/12/2021, toàn tỉnh đã kết nạp ...", "kết nạp được 4.028"), or closes a sentence part
+    that did: an as-of date, not a deadline."""
     if not regex.match(r"\s*,", folded[end:end + 3]):
         return False
     clause = regex.match(r"[^.;:\n]{0,200}", folded, pos=end).group()
     before = folded[max(0, end - 200):end]
     before = before[max(before.rfind(mark) for mark in ".;:\n") + 1:]  # the sentence's words before it
     reported, directive = _clause_words()
-    return bool(reported.search(clause)) and not directive.search(clause) and not directive.search(before)
+    return bool(reported.search(clause) or reported.search(before)) and not directive.search(clause + " " + before)
 
 
 def _in_time_column(folded: str, position: int) -> bool:
