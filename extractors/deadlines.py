@@ -126,8 +126,17 @@ def _interval(match, year: int | None, published: str | None) -> dates.Interval 
     if g["d"] or g["wd"]:
         if g["sep"] == "." and not (g["cue"] or g["scue"] or g["lcue"]):
             return None  # "5.5" without a cue is a decimal
+        spanned = bool(g["d2"] or g["wd2"])
+        stated_end = g["y2"] or g["wy2"]
+        if spanned and stated_end and not (g["y"] or g["wy"]):
+            # "từ ngày 15/12 đến ngày 15/01/2026": the start in the end's year, or the year before
+            end_day = _day(g, "2", None)
+            first = _day(g, "", int(stated_end))
+            if first.start and end_day.end and first.start > end_day.end:
+                first = _day(g, "", int(stated_end) - 1)
+            return dates.Interval(first.start, end_day.end, "day", first.valid and end_day.valid, first.note or end_day.note)
         first = _day(g, "", year)
-        if g["d2"] or g["wd2"]:  # a span: its end, in the start's year when it names none
+        if spanned:  # a span: its end, in the start's year when it names none
             last = _day(g, "2", int(first.start[:4]) if first.start else year)
             if last.end and first.start and last.end < first.start and not (g["y2"] or g["wy2"]):
                 last = dates.day(int(first.start[:4]) + 1, int(last.end[5:7]), int(last.end[8:]))
