@@ -238,23 +238,25 @@ _GRANULARITY = {"tet": "day", "day": "day", "day_words": "day", "quarter": "quar
 
 
 @lru_cache(maxsize=1)
-def _clause_words() -> tuple[regex.Pattern, regex.Pattern]:
+def _clause_words() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
     rules = load_yaml("deadlines.yaml")
-    return (regex.compile(rf"(?<!\p{{L}}){alt(rules['reported'])}(?!\p{{L}})|(?<!\p{{L}})được\s+(?:\p{{L}}+\s+)?\d"),
+    figure_reached = r"(?<!\p{L})được\s+(?:\p{L}+\s+)?\d"  # "kết nạp được 4.028", "cổ phần hóa được 147"
+    return (regex.compile(rf"(?<!\p{{L}}){alt(rules['reported'])}(?!\p{{L}})|{figure_reached}"),
+            regex.compile(figure_reached),
             regex.compile(rf"(?<!\p{{L}}){alt(rules['directive'])}(?!\p{{L}})"))
 
 
 def _reports_what_was_done(folded: str, end: int) -> bool:
     """Whether the expression ending at `end` fronts a clause that reports work done ("Đến ngày
-    18/12/2021, toàn tỉnh đã kết nạp ...", "kết nạp được 4.028"), or closes a sentence part
-    that did: an as-of date, not a deadline."""
+    18/12/2021, toàn tỉnh đã kết nạp ...", "kết nạp được 4.028"), or follows a figure reached
+    in its sentence: an as-of date, not a deadline."""
     if not regex.match(r"\s*,", folded[end:end + 3]):
         return False
     clause = regex.match(r"[^.;:\n]{0,200}", folded, pos=end).group()
     before = folded[max(0, end - 200):end]
     before = before[max(before.rfind(mark) for mark in ".;:\n") + 1:]  # the sentence's words before it
-    reported, directive = _clause_words()
-    return bool(reported.search(clause) or reported.search(before)) and not directive.search(clause + " " + before)
+    reported, reached, directive = _clause_words()
+    return bool(reported.search(clause) or reached.search(before)) and not directive.search(clause + " " + before)
 
 
 def _in_time_column(folded: str, position: int) -> bool:
