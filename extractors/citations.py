@@ -11,7 +11,14 @@ from .schema import CitationRow
 
 # A code may wrap at a hyphen in text extracted from PDF: "2764/QĐ-\nTTg" (joined back).
 # A dot inside a code ("QĐ.UBND") is part of it, one ending the sentence is not.
-_NUMBER = r"\d+(?:\.\d+)?(?:/\d{4})?(?:[/-]\p{Lu}(?:[\p{Lu}\p{Ll}Đđ\d]|\.(?=[\p{L}\d]))*(?:(?:[/-]|-\n)[\p{Lu}Đ\d][\p{Lu}\p{Ll}Đđ\d]*)*)?"
+# A letter may follow the digits ("30c/NQ-CP"); a dash or slash may stand with a space on either
+# side ("75/KH- UBND", "46 - CT/TW", "3020 /STC-VP") before a code in capitals: the stored number
+# drops the spaces.
+_SPACED_DASH = r"(?:[ \t][-/][ \t]?|[-/][ \t])(?=\p{Lu}{2})"
+_NUMBER = (
+    r"\d+[a-zđ]?(?:\.\d+)?(?:/\d{4})?(?:(?:[/-]|" + _SPACED_DASH + r")\p{Lu}(?:[\p{Lu}\p{Ll}Đđ\d]|\.(?=[\p{L}\d]))*"
+    r"(?:(?:[/-]|-\n|" + _SPACED_DASH + r")[\p{Lu}Đ\d][\p{Lu}\p{Ll}Đđ\d]*)*)?"
+)
 _OWN_NUMBER = regex.compile(r"^\s*Số\s*:?\s*(" + _NUMBER + ")", regex.MULTILINE)
 
 
@@ -21,13 +28,17 @@ def _patterns():
     # "Quyết\nđịnh số ...": a type word may wrap at a line break. A name may stand between
     # the type and "số" ("Luật Đất đai số 31/2024/QH15") when the number is coded; another
     # type word there starts the citation itself ("Kế hoạch thực hiện Nghị định số ...").
-    types = alt(rules["types"]).replace(r"\ ", r"\s+")
+    # A type word in lower case ("văn bản số 991/TTg-ĐMDN", "thông báo 67/TB-VPCP") counts
+    # before a coded number; "số 19/NQ-CP" alone (its type word misspelt) by its code.
+    types = "(?i:" + alt(rules["types"]).replace(r"\ ", r"\s+") + ")"
     pattern = regex.compile(
-        rf"(?<!\p{{L}})(?P<type>{types})(?:(?P<named>(?:\s+(?!(?:{types})(?!\p{{L}}))\p{{L}}+){{1,12}}?)\s+số:?|\s+số:?)?\s*(?P<number>{_NUMBER})(?![\d\p{{L}}])"
+        rf"(?:(?<!\p{{L}})(?P<type>{types})(?:(?P<named>(?:\s+(?!(?:{types})(?!\p{{L}}))\p{{L}}+){{1,12}}?)\s+số:?|\s+số:?)?"
+        rf"|(?<![\p{{L}}\d/])(?P<so>[Ss]ố)(?=:?\s*\d+[a-zđ]?/))(?:\s+số)?\s*(?P<number>{_NUMBER})(?![\d\p{{L}}])"
         r"(?:\s*(?:năm (?P<year>\d{4})|,?\s*(?:được ban hành\s+|ban hành\s+)?ngày\s*"
         r"(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})|(?P<wd>\d{1,2})\s+tháng\s+(?P<wm>\d{1,2})\s+năm\s+(?P<wy>\d{4}))))?"
     )
-    return pattern, rules["codes"], rules["abbreviations"]
+    canonical = {written.lower(): written for written in rules["types"]}
+    return pattern, rules["codes"], rules["abbreviations"], canonical
 
 
 def _type_of(written: str, number: str, codes: dict, abbreviations: dict) -> str:
@@ -38,21 +49,29 @@ def _type_of(written: str, number: str, codes: dict, abbreviations: dict) -> str
 
 
 def extract_citations(analyzed: AnalyzedDocument) -> list[CitationRow]:
-    pattern, codes, abbreviations = _patterns()
+    pattern, codes, abbreviations, canonical = _patterns()
     text = analyzed.text
-    own = {m.group(1) for m in _OWN_NUMBER.finditer(text[:1500])}
+    own = {regex.sub(r"\s+", "", m.group(1)) for m in _OWN_NUMBER.finditer(text[:1500])}
     rows = []
     for match in pattern.finditer(text):
-        number = match.group("number").replace("\n", "")
+        number = regex.sub(r"\s+", "", match.group("number"))
         coded = "/" in number or "-" in number
+        written = regex.sub(r"\s+", " ", match.group("type") or "")
         if (
             match.group("named")
             and not coded
             or number in own
             or regex.fullmatch(r"(?:19|20)\d{2}", number)
-            and match.group("type") != "Luật"
+            and written != "Luật"
         ):
             continue
+        if written[:1].islower() and not coded:
+            continue  # "kế hoạch 5 năm": a type word in lower case cites only a coded number
+        if not written:
+            code = regex.search(r"[/-](\p{Lu}[\p{L}]*)(?:[/-]|$)", number)
+            if not code or code.group(1) not in codes:
+                continue
+        written = canonical.get(written.lower(), written)
         issued = None
         if match.group("d") or match.group("wd"):
             day, month, year = (
@@ -63,7 +82,7 @@ def extract_citations(analyzed: AnalyzedDocument) -> list[CitationRow]:
         rows.append(
             CitationRow(
                 number=number,
-                doc_type=_type_of(regex.sub(r"\s+", " ", match.group("type")), number, codes, abbreviations),
+                doc_type=_type_of(written, number, codes, abbreviations),
                 issued_date=issued,
                 text=match.group(),
                 sentence=sentence.text if sentence else match.group(),

@@ -12,6 +12,7 @@ from .schema import DeadlineRow
 
 _YEAR = r"(?:19|20)\d{2}"
 _ROMAN_Q = r"iv|iii|ii|i|[1-4]"
+_WEEKDAY = r"(?:thứ (?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật)"
 
 
 @lru_cache(maxsize=1)
@@ -36,31 +37,51 @@ def _lunar_year(stem: str, branch: str, near: int) -> int | None:
 def _pattern() -> regex.Pattern:
     rules = load_yaml("deadlines.yaml")
     stems, branches = _lunar_names()
-    cue = rf"(?P<cue>{alt(rules['end_only'] + rules['within'])})"
-    time = r"(?:\d{1,2} giờ(?: \d{1,2} phút)?(?: \d{1,2})?,?\s*)?"
+    relative = alt(list(rules["relative_years"]))
+    cue = (
+        rf"(?:(?P<scue>{alt(rules['start_only'])}):?\s+"
+        rf"|(?P<cue>{alt(rules['end_only'] + rules['within'])})(?:\s+vào)?:?\s+"
+        rf"|(?P<lcue>{alt(rules['cue_before_la'])})(?:\s+[^\s.;:]+){{1,8}}?\s+là:?\s+)"
+    )
+    every = (
+        r"(?:hằng|hàng)\s+(?P<every>tuần|tháng|quý|năm)(?:\s*(?:,|và|hoặc)\s*(?:hằng|hàng)\s+(?:tuần|tháng|quý|năm))*"
+    )
+    # a weekday or a time of day before the date: "thứ sáu, ngày 10/3", "16h00 ngày 08/10", "7 giờ 30 ngày ..."
+    lead = (
+        rf"(?:(?:\d{{1,2}}\s*(?:giờ|h)(?:\s*\d{{1,2}}(?:\s*phút)?)?(?:\s+(?:sáng|trưa|chiều|tối))?|{_WEEKDAY})[\s,]*)*"
+    )
+    day = r"(?:ngày\s*)?(?:(?:mồng|mùng)\s+)?"
+    numeric = r"(?P<d#>\d{1,2})(?P<sep#>[/.-])(?P<m#>\d{1,2})(?:(?P=sep#)(?P<y#>" + _YEAR + r"))?(?![\d/])"
+    words = (
+        r"ngày\s+(?:(?:mồng|mùng)\s+)?(?P<wd#>\d{1,2})\s+tháng\s+(?P<wm#>\d{1,2})(?:\s+năm\s+(?P<wy#>" + _YEAR + "))?"
+    )
+    # "Từ ngày 05/12/2025 đến ngày 20/02/2026": after a start cue, the end of the span
+    span = rf"(?(scue)(?:\s*(?:đến|tới|-|–)\s*{lead}(?:{day}{numeric.replace('#', '2')}|{words.replace('#', '2')}))?)"
     return regex.compile(
-        rf"(?<!\p{{L}})(?:{cue}:?\s+)?(?:"
-        rf"(?P<tet>tết nguyên đán(?: (?P<stem>{alt(list(stems))}) (?P<branch>{alt(list(branches))}))?(?: năm)?(?: (?P<tety>{_YEAR}))?)"
-        rf"|{time}(?:ngày\s*)?(?P<d>\d{{1,2}})(?P<sep>[/.-])(?P<m>\d{{1,2}})(?:(?P=sep)(?P<y>{_YEAR}))?(?![\d/])"
-        rf"|{time}ngày\s+(?P<wd>\d{{1,2}})\s+tháng\s+(?P<wm>\d{{1,2}})(?:\s+năm\s+(?P<wy>{_YEAR}))?"
-        rf"|quý (?P<q>{_ROMAN_Q})(?:(?:\s*/\s*|\s+năm\s+)(?P<qy>{_YEAR}))?(?![\p{{L}}\d/])"
-        rf"|(?P<n>\d{{1,2}}|ba|sáu|chín) tháng (?P<edge>đầu|cuối) năm(?: (?P<ny>{_YEAR}))?"
-        rf"|tháng (?P<mm>\d{{1,2}})(?:(?:\s*/\s*|\s+năm\s+)(?P<my>{_YEAR}))?(?![\d/])"
-        rf"|(?:cuối\s+)?năm (?P<yy>{_YEAR})(?![\d/-]| - \d)"
+        rf"(?<!\p{{L}})(?:{cue})?(?:"
+        rf"(?P<rec>(?:ngày\s+(?:(?:mồng|mùng)\s+)?\d{{1,2}}|{_WEEKDAY})\s+(?:của\s+)?{every})"
+        rf"|(?P<tet>tết nguyên đán(?: (?P<stem>{alt(list(stems))}) (?P<branch>{alt(list(branches))}))?(?: năm)?(?: (?P<tety>{_YEAR}))?)"
+        rf"|{lead}{words.replace('#', '')}{span}"
+        rf"|{lead}{day}{numeric.replace('#', '')}{span}"
+        rf"|quý (?P<q>{_ROMAN_Q})(?:(?:\s*/\s*|\s+(?:của\s+)?năm\s+)(?P<qy>{_YEAR})|\s+(?:của\s+)?năm\s+(?P<qrel>{relative}))?(?![\p{{L}}\d/])"
+        rf"|(?P<n>\d{{1,2}}|ba|sáu|chín) tháng (?P<edge>đầu|cuối) năm(?: (?P<ny>{_YEAR})| (?P<nrel>{relative})(?!\p{{L}}))?"
+        rf"|(?:(?:cuối|giữa|đầu)\s+)?tháng (?P<mm>\d{{1,2}})(?:(?:\s*/\s*|\.(?=\d{{4}})|\s+(?:của\s+)?năm\s+)(?P<my>{_YEAR})|\s+(?:của\s+)?năm\s+(?P<mrel>{relative})(?!\p{{L}}))?(?![\d/])"
+        rf"|(?:cuối\s+)?năm (?:(?P<yy>{_YEAR})(?![\d/-]| - \d)|(?P<yrel>{relative})(?!\p{{L}}))"
         rf")"
     )  # on folded text: lower case already, and case-blind matching costs a fifth more
 
 
 # What each alternative of `_pattern` after the cue begins with (a digit, where a time of day
 # or a number comes first).
-_BODY_STARTS = r"\d|tết|ngày|quý|ba|sáu|chín|tháng|cuối|năm"
+_BODY_STARTS = r"\d|tết|ngày|quý|ba|sáu|chín|tháng|cuối|giữa|đầu|năm|thứ|chủ nhật|mồng|mùng"
 
 
 @lru_cache(maxsize=1)
 def _starts() -> re.Pattern:
     """The places a deadline may start: a cue or what a time expression begins with."""
     rules = load_yaml("deadlines.yaml")
-    return re.compile(f"(?={alt(rules['end_only'] + rules['within'])}|{_BODY_STARTS})")
+    cues = rules["end_only"] + rules["within"] + rules["start_only"] + rules["cue_before_la"]
+    return re.compile(f"(?={alt(cues)}|{_BODY_STARTS})")
 
 
 def _matches(folded: str):
@@ -75,80 +96,229 @@ def _matches(folded: str):
 
 @lru_cache(maxsize=1)
 def _not_after() -> regex.Pattern:
-    return regex.compile(rf"(?:{alt(load_yaml('deadlines.yaml')['not_after'])})\s*$")
+    return regex.compile(
+        rf"(?<!\p{{L}})(?:{alt(load_yaml('deadlines.yaml')['not_after'])})\s*$"
+    )  # "nhà nước" is no "ước"
 
 
 _COUNT_WORDS = {"ba": 3, "sáu": 6, "chín": 9}
+
+
+class _NoYear(Exception):
+    """The expression names no year and the document has no date: kept with no interval."""
+
+
+def _year_of(stated: str | None, relative: str | None, year: int | None) -> int:
+    if stated:
+        return int(stated)
+    if year is None:
+        raise _NoYear
+    return year + (load_yaml("deadlines.yaml")["relative_years"][relative] if relative else 0)
+
+
+def _day(g: dict, suffix: str, year: int | None) -> dates.Interval | None:
+    if g["d" + suffix]:
+        d, m, y = g["d" + suffix], g["m" + suffix], g["y" + suffix]
+    else:
+        d, m, y = g["wd" + suffix], g["wm" + suffix], g["wy" + suffix]
+    return dates.day(_year_of(y, None, year), int(m), int(d))
 
 
 def _interval(match, year: int | None, published: str | None) -> dates.Interval | None:
     g = match.groupdict()
     if g["tet"]:
         if g["tety"] or not year:
-            return dates.before_tet(int(g["tety"])) if g["tety"] else None
+            if not g["tety"]:
+                raise _NoYear
+            return dates.before_tet(int(g["tety"]))
         if g["stem"]:
             named = _lunar_year(g["stem"], g["branch"], year)
             return dates.before_tet(named) if named else None
         this_year = dates.before_tet(year)  # once this year's Tết has passed, "trước Tết" is next year's
         return dates.before_tet(year + 1) if published and this_year.end and this_year.end < published else this_year
     if g["d"] or g["wd"]:
-        d, m, y = (g["d"], g["m"], g["y"]) if g["d"] else (g["wd"], g["wm"], g["wy"])
-        if g["sep"] == "." and not g["cue"]:
+        if g["sep"] == "." and not (g["cue"] or g["scue"] or g["lcue"]):
             return None  # "5.5" without a cue is a decimal
-        y = int(y) if y else year
-        return dates.day(y, int(m), int(d)) if y else None
+        spanned = bool(g["d2"] or g["wd2"])
+        stated_end = g["y2"] or g["wy2"]
+        if spanned and stated_end and not (g["y"] or g["wy"]):
+            # "từ ngày 15/12 đến ngày 15/01/2026": the start in the end's year, or the year before
+            end_day = _day(g, "2", None)
+            first = _day(g, "", int(stated_end))
+            if first.start and end_day.end and first.start > end_day.end:
+                first = _day(g, "", int(stated_end) - 1)
+            return dates.Interval(
+                first.start, end_day.end, "day", first.valid and end_day.valid, first.note or end_day.note
+            )
+        first = _day(g, "", year)
+        if spanned:  # a span: its end, in the start's year when it names none
+            last = _day(g, "2", int(first.start[:4]) if first.start else year)
+            if last.end and first.start and last.end < first.start and not (g["y2"] or g["wy2"]):
+                last = dates.day(int(first.start[:4]) + 1, int(last.end[5:7]), int(last.end[8:]))
+            return dates.Interval(first.start, last.end, "day", first.valid and last.valid, first.note or last.note)
+        return first
     if g["q"]:
         q = g["q"].lower()
-        y = int(g["qy"]) if g["qy"] else year
-        return dates.quarter(y, int(q) if q.isdigit() else dates.ROMAN[q]) if y else None
+        return dates.quarter(_year_of(g["qy"], g["qrel"], year), int(q) if q.isdigit() else dates.ROMAN[q])
     if g["n"]:
-        y = int(g["ny"]) if g["ny"] else year
         count = int(g["n"]) if g["n"].isdigit() else _COUNT_WORDS[g["n"].lower()]
-        return dates.months_of_year(y, count, first=g["edge"].lower() == "đầu") if y else None
+        return dates.months_of_year(_year_of(g["ny"], g["nrel"], year), count, first=g["edge"].lower() == "đầu")
     if g["mm"]:
-        y = int(g["my"]) if g["my"] else year
-        return dates.month(y, int(g["mm"])) if y else None
-    return dates.year(int(g["yy"]))
+        return dates.month(_year_of(g["my"], g["mrel"], year), int(g["mm"]))
+    return dates.year(_year_of(g["yy"], g["yrel"], year))
 
 
 def extract_deadlines(analyzed: AnalyzedDocument) -> list[DeadlineRow]:
     rows = []
+    rules = load_yaml("deadlines.yaml")
     folded = analyzed.folded
     published = analyzed.published_date
     for match in _matches(folded):
         g = match.groupdict()
-        cue = (g["cue"] or "").lower()
+        cue = (g["cue"] or g["lcue"] or g["scue"] or "").lower()
         relative = bool(g["q"] and g["qy"] or g["n"])  # "quý II/2025", "3 tháng cuối năm"
-        if not cue and not relative and not _in_time_column(folded, match.start()):
+        if not cue and not relative and not g["rec"] and not _in_time_column(folded, match.start()):
             continue
         if g["n"] and g["edge"] is None:
             continue
+        if g["scue"] and not (g["d"] or g["wd"]):
+            continue  # "từ năm 2016": a start is a day
         if cue and _not_after().search(folded[max(0, match.start() - 15) : match.start()]):
             continue
-        interval = _interval(match, analyzed.year, published)
+        if (not cue or cue in rules["as_of_cues"]) and _reports_what_was_done(folded, match.end()):
+            continue
+        sentence = analyzed.sentence_at(match.start())
+        common = dict(
+            text=analyzed.text[match.start() : match.end()],
+            sentence=sentence.text if sentence else "",
+            start=match.start(),
+            end=match.end(),
+            rule_id=f"deadline.{_kind(g)}",
+        )
+        if g["rec"]:
+            rows.append(
+                DeadlineRow(
+                    start_date=None,
+                    end_date=None,
+                    granularity="day",
+                    valid=True,
+                    note=None,
+                    recurrence=rules["recurrence"][g["every"]],
+                    **common,
+                )
+            )
+            continue
+        try:
+            interval = _interval(match, analyzed.year, published)
+        except _NoYear:
+            rows.append(
+                DeadlineRow(
+                    start_date=None,
+                    end_date=None,
+                    granularity=_GRANULARITY[_kind(g)],
+                    valid=True,
+                    note="no year: the text names none and the document has no date",
+                    **common,
+                )
+            )
+            continue
         if interval is None:
             continue
-        if interval.valid and published and interval.end and interval.end < published:
+        spanned = bool(g["d2"] or g["wd2"])
+        last = interval.end if not g["scue"] or spanned else interval.start
+        if interval.valid and published and last and last < published:
             continue  # a past period or an as-of date, not a deadline
-        start_date = interval.start
-        if cue and cue not in load_yaml("deadlines.yaml")["within"]:
+        start_date, end_date = interval.start, interval.end
+        if g["scue"] and not spanned:
+            end_date = None  # "từ ngày 01/3/2024": the day work starts
+        elif cue and not g["scue"] and cue not in rules["within"]:
             start_date = None
-        sentence = analyzed.sentence_at(match.start())
         rows.append(
             DeadlineRow(
-                text=analyzed.text[match.start() : match.end()],
                 start_date=start_date,
-                end_date=interval.end,
+                end_date=end_date,
                 granularity=interval.granularity,
                 valid=interval.valid,
                 note=interval.note,
-                sentence=sentence.text if sentence else "",
-                start=match.start(),
-                end=match.end(),
-                rule_id=f"deadline.{_kind(g)}",
+                **common,
             )
         )
+    planned = plan_year(analyzed)
+    if planned and not any(row.start == planned.start for row in rows):
+        rows.append(planned)
+        rows.sort(key=lambda row: row.start)
     return rows
+
+
+_TITLE_END = regex.compile(r"^(?:căn cứ|thực hiện|kính gửi|để|nhằm|trên cơ sở|theo)(?!\p{L})|[.:;]$")
+_TITLE_YEAR = regex.compile(rf"(?<!tháng \d{{1,2}} )(?<!giai đoạn |nhiệm kỳ |thời kỳ )năm ({_YEAR})(?!\s*[-–]\s*\d)")
+
+
+def plan_year(analyzed: AnalyzedDocument) -> DeadlineRow | None:
+    """The year a plan's title names: "KẾ HOẠCH" on its own line, then title lines with "năm 2019"."""
+    folded = analyzed.folded
+    types = set(load_yaml("deadlines.yaml")["plan_types"])
+    lines = [(m.start(), m.group()) for m in regex.finditer(r"[^\n]+", folded[:3000])][:25]
+    for index, (_, line) in enumerate(lines):
+        if line.strip(" *#_") not in types or not analyzed.text[lines[index][0] :].lstrip(" *#_")[:1].isupper():
+            continue
+        for start, title in lines[index + 1 : index + 5]:
+            if _TITLE_END.search(title.strip(" *_")):
+                break
+            found = _TITLE_YEAR.search(title)
+            if found and (analyzed.year is None or int(found.group(1)) >= analyzed.year):
+                interval = dates.year(int(found.group(1)))
+                at = start + found.start()
+                sentence = analyzed.sentence_at(at)
+                return DeadlineRow(
+                    text=analyzed.text[at : start + found.end()],
+                    start_date=interval.start,
+                    end_date=interval.end,
+                    granularity="year",
+                    valid=True,
+                    note=None,
+                    sentence=sentence.text if sentence else title,
+                    start=at,
+                    end=start + found.end(),
+                    rule_id="deadline.plan_year",
+                )
+        return None
+    return None
+
+
+_GRANULARITY = {
+    "tet": "day",
+    "day": "day",
+    "day_words": "day",
+    "quarter": "quarter",
+    "months_of_year": "month",
+    "month": "month",
+    "year": "year",
+}
+
+
+@lru_cache(maxsize=1)
+def _clause_words() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
+    rules = load_yaml("deadlines.yaml")
+    figure_reached = r"(?<!\p{L})được\s+(?:\p{L}+\s+)?\d"  # "kết nạp được 4.028", "cổ phần hóa được 147"
+    return (
+        regex.compile(rf"(?<!\p{{L}}){alt(rules['reported'])}(?!\p{{L}})|{figure_reached}"),
+        regex.compile(figure_reached),
+        regex.compile(rf"(?<!\p{{L}}){alt(rules['directive'])}(?!\p{{L}})"),
+    )
+
+
+def _reports_what_was_done(folded: str, end: int) -> bool:
+    """Whether the expression ending at `end` fronts a clause that reports work done ("Đến ngày
+    18/12/2021, toàn tỉnh đã kết nạp ...", "kết nạp được 4.028"), or follows a figure reached
+    in its sentence: an as-of date, not a deadline."""
+    if not regex.match(r"\s*,", folded[end : end + 3]):
+        return False
+    clause = regex.match(r"[^.;:\n]{0,200}", folded, pos=end).group()
+    before = folded[max(0, end - 200) : end]
+    before = before[max(before.rfind(mark) for mark in ".;:\n") + 1 :]  # the sentence's words before it
+    reported, reached, directive = _clause_words()
+    return bool(reported.search(clause) or reached.search(before)) and not directive.search(clause + " " + before)
 
 
 def _in_time_column(folded: str, position: int) -> bool:
@@ -178,6 +348,7 @@ def _time_header() -> regex.Pattern:
 
 def _kind(groups: dict) -> str:
     for key, name in (
+        ("rec", "recurring"),
         ("tet", "tet"),
         ("d", "day"),
         ("wd", "day_words"),
@@ -185,6 +356,7 @@ def _kind(groups: dict) -> str:
         ("n", "months_of_year"),
         ("mm", "month"),
         ("yy", "year"),
+        ("yrel", "year"),
     ):
         if groups[key]:
             return name

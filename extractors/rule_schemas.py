@@ -141,7 +141,15 @@ YAML_SCHEMAS: dict[str, Schema] = {
         {
             "end_only": Words(),
             "within": Words(),
+            "start_only": Words(),
+            "cue_before_la": Words(),
+            "recurrence": MapOf(Text()),
+            "relative_years": MapOf(Integer(minimum=0)),
             "not_after": Words(),
+            "reported": Words(),
+            "as_of_cues": Words(),
+            "directive": Words(),
+            "plan_types": Words(),
             "lunar_stems": ListOf(Words(), length=10),
             "lunar_branches": ListOf(Words(), length=12),
             "time_column_headers": Words(),
@@ -157,8 +165,15 @@ YAML_SCHEMAS: dict[str, Schema] = {
         {
             "labels": ListOf(
                 Record(
-                    {"id": Text(), "style": Text(), "regex": Pattern(), "inline": Flag(), "word_label": Flag()},
-                    optional=frozenset({"inline", "word_label"}),
+                    {
+                        "id": Text(),
+                        "style": Text(),
+                        "regex": Pattern(),
+                        "inline": Flag(),
+                        "word_label": Flag(),
+                        "copula": Flag(),
+                    },
+                    optional=frozenset({"inline", "word_label", "copula"}),
                 ),
                 unique="id",
             ),
@@ -167,6 +182,8 @@ YAML_SCHEMAS: dict[str, Schema] = {
             "not_task_item_starts": Words(),
             "place_words": Words(),
             "not_task_sections": Words(),
+            "part_names": Words(),
+            "part_heads": Words(),
             "announced_nouns": Words(),
         }
     ),

@@ -11,12 +11,13 @@ from .rules import alt, load_yaml
 from .schema import FlagRow, TaskRow
 
 _LINE = regex.compile(r"[^\n]+")
+_NEXT_LINE_TEXT = regex.compile(r"\n[ \t]*(?:\*\*[ \t]*)?(?=[\p{Lu}\p{N}\"“(])")
 _BULLET_LINE = regex.compile(r"\n[ \t]*[-+•]")
 
 _LEAD = r"^[ \t]*(?:\*\*|#+\s*|__)?[ \t]*"
 # "2.1. Số nhiệm vụ đã hoàn thành Nhiệm vụ 45": a row of a statistics table ends in a bare
 # figure (a year ends a task's line as often: "... trong năm 2021").
-_STATISTIC_ROW = regex.compile(r"\s(?:\d[\d.,]*|%)\s*$")
+_STATISTIC_ROW = regex.compile(r"(?:^|\s)(?:\d[\d.,]*|%)\s*$")
 _YEAR_END = regex.compile(r"(?:năm|đến|giai đoạn|quý [IV]+/)\s*(?:19|20)\d{2}\.?\s*$", regex.IGNORECASE)
 
 
@@ -28,6 +29,7 @@ class _Label:
     rule_id: str
     line_start: int
     text_start: int
+    inline: bool = False
 
 
 @lru_cache(maxsize=1)
@@ -38,10 +40,15 @@ def _rules() -> dict:
     lower_ok = r"|[ \t]*[,:][ \t]+(?=\p{Ll})"
 
     def label_and_sep(entry, label: str = "{}") -> str:
+        # "Thứ nhất là tăng cường ...": the ordinal, then "là" before the text
+        copula = r"|[ \t]+là[ \t]*[,:]?[ \t]+(?=\p{L})" if entry.get("copula") else ""
         return (
             "(?P<label>"
             + label.format(entry["regex"])
-            + r")(?P<sep>[ \t]*[,:.]?[ \t]+(?=[\p{Lu}\p{N}\"“(*])|\*\*[ \t]*(?=[\p{Lu}\p{N}\"“(*])"
+            + r")(?P<sep>"
+            + copula[1:]
+            + ("|" if copula else "")
+            + r"[ \t]*[,:.]?[ \t]+(?=[\p{Lu}\p{N}\"“(*])|\*\*[ \t]*(?=[\p{Lu}\p{N}\"“(*])"
             + (lower_ok if entry.get("word_label") else "")
             + ")"
         )
@@ -61,8 +68,15 @@ def _rules() -> dict:
         for entry in rules["labels"]
         if entry.get("inline")
     ]
+    # "1." alone on its line, its text on the next (a list item whose content is a paragraph)
+    lone = [
+        (entry["style"], entry["id"], regex.compile(_LEAD + "(?P<label>" + entry["regex"] + r")[ \t]*(?:\*\*)?[ \t]*$"))
+        for entry in rules["labels"]
+        if not entry.get("word_label")
+    ]
     return {
         "labels": compiled,
+        "lone_labels": lone,
         "inline_labels": inline,
         "section": regex.compile(_LEAD + r"(?P<label>" + rules["section"] + r")[ \t]+(?=\p{Lu})"),
         "ordinals": rules["ordinal_words"],
@@ -71,7 +85,16 @@ def _rules() -> dict:
         "name_item": regex.compile(
             rf"^{alt(rules['place_words'])}(?:[ \t]+(?:\p{{Lu}}\p{{L}}*|\d+))+[ \t]*[.;,]?[ \t]*(?:\n|$)"
         ),
-        "not_section": regex.compile(rf"{alt(rules['not_task_sections'])}", regex.IGNORECASE),
+        "not_section": regex.compile(
+            rf"^(?:[IVXL]+\.|Điều \d+\.?|Chương [IVXL]+\.?)?[ \t]*{alt(rules['not_task_sections'])}"
+            rf"(?:[ \t]*(?:,|và|-)[ \t]*{alt(rules['not_task_sections'])})*[ \t]*(?::|$)",
+            regex.IGNORECASE,
+        ),
+        "part": regex.compile(
+            rf"^(?:{alt(rules['part_names'])}[ \t]*(?::|\.?[ \t]*$)"
+            rf"|{alt(rules['part_heads'])}(?:[ \t]+\p{{L}}+){{1,2}}[ \t]*:?[ \t]*$)",
+            regex.IGNORECASE,
+        ),
         "announced": regex.compile(
             rf"(?<!\p{{L}})(?P<count>\d{{1,3}}|{NUMBER_WORDS}) (?:{alt(rules['announced_nouns'])})(?!\p{{L}})",
             regex.IGNORECASE,
@@ -87,12 +110,28 @@ def _value(style: str, raw: str, ordinals: dict) -> tuple:
     return tuple(int(part) for part in raw.split("."))
 
 
+_LETTERS = "abcdđefghijklmnopqrstuvwxyz"
+
+
 def _successor(previous: tuple, value: tuple, style: str) -> bool:
-    if style == "letter_paren" and previous == (3,) and value == (4,):
-        return True  # a) b) c) d) đ) e): "đ" is a letter of its own
+    if style == "letter_paren" and len(previous) == len(value) == 1 and previous[0] < value[0]:
+        # a) b) c) d) đ) e) g) h): "đ" is a letter of its own, and the Vietnamese alphabet has
+        # no f, j, w, z; a list may use them or not
+        return all(_LETTERS[index] in "đfjwz" for index in range(previous[0] + 1, value[0]))
     if len(previous) != len(value):
         return False
     return value[:-1] == previous[:-1] and value[-1] == previous[-1] + 1
+
+
+def _near_successor(previous: _Label, label: _Label) -> bool:
+    """Word numbering that skips a number (5. then 7.) or repeats one (2. then 2.): items at the
+    start of their lines, of the same style and depth."""
+    if previous.inline or label.inline or previous.style != label.style or len(previous.value) != len(label.value):
+        return False
+    if previous.value[:-1] != label.value[:-1]:
+        return False
+    step = label.value[-1] - previous.value[-1]
+    return step == 2 or step == 0 and label.value[-1] >= 2
 
 
 def _first(value: tuple) -> bool:
@@ -122,6 +161,22 @@ def _find_labels(text: str) -> tuple[list[_Label], list[tuple[int, str]]]:
                     )
                 )
                 break
+        else:
+            for style, rule_id, pattern in rules["lone_labels"]:
+                match = pattern.match(line.group())
+                following = _NEXT_LINE_TEXT.match(text, line.end())
+                if match and following:
+                    labels.append(
+                        _Label(
+                            style,
+                            _value(style, match.group("n"), rules["ordinals"]),
+                            match.group("label"),
+                            rule_id,
+                            line.start(),
+                            following.end(),
+                        )
+                    )
+                    break
         inline = [
             (match.start("label"), style, rule_id, match)
             for style, rule_id, pattern in rules["inline_labels"]
@@ -136,6 +191,7 @@ def _find_labels(text: str) -> tuple[list[_Label], list[tuple[int, str]]]:
                     rule_id,
                     line.start() + position,
                     line.start() + match.end(),
+                    inline=True,
                 )
             )
     return labels, sections
@@ -151,12 +207,22 @@ def _build_lists(labels: list[_Label], section_starts: list[int] = ()) -> list[l
         if pending_sections and pending_sections[0] < label.line_start:
             stack.clear()
             pending_sections = [start for start in pending_sections if start > label.line_start]
-        for depth in range(len(stack) - 1, -1, -1):
-            last = stack[depth][-1][0]
-            if last.style == label.style and _successor(last.value, label.value, label.style):
-                del stack[depth + 1 :]
-                stack[depth].append((label, depth))
-                break
+        depth = next(
+            (
+                depth
+                for depth in range(len(stack) - 1, -1, -1)
+                if stack[depth][-1][0].style == label.style
+                and _successor(stack[depth][-1][0].value, label.value, label.style)
+            ),
+            None,
+        )
+        if depth is None and not _first(label.value):
+            depth = next(
+                (depth for depth in range(len(stack) - 1, -1, -1) if _near_successor(stack[depth][-1][0], label)), None
+            )
+        if depth is not None:
+            del stack[depth + 1 :]
+            stack[depth].append((label, depth))
         else:
             if _first(label.value):
                 if stack and stack[-1][-1][0].style == label.style:
@@ -178,12 +244,13 @@ def extract_tasks(analyzed: AnalyzedDocument) -> tuple[list[TaskRow], list[FlagR
     for items in lists:
         first = items[0][0]
         section = next((title for start, title in reversed(sections) if start < first.line_start), None)
-        if section and rules["not_section"].search(section[:40]):
+        if section and rules["not_section"].search(section):
             continue
         if sum(
             bool(
                 rules["not_item"].match(text[label.text_start : label.text_start + 40])
                 or rules["name_item"].match(text[label.text_start : label.text_start + 80])
+                or _first_line(text, label).rstrip(" *_").endswith("!")
                 or _STATISTIC_ROW.search(_first_line(text, label))
                 and not _YEAR_END.search(_first_line(text, label))
             )
@@ -191,6 +258,8 @@ def extract_tasks(analyzed: AnalyzedDocument) -> tuple[list[TaskRow], list[FlagR
         ) * 2 >= len(items):
             continue
         for label, level in items:
+            if rules["part"].match(_first_line(text, label).strip(" *_")):
+                continue  # "1. Mục đích": a part of the plan, a section for the items under it
             end = _item_end(text, label, level, all_items, sections)
             while end > label.text_start and (text[end - 1].isspace() or text[end - 1] == "*"):
                 end -= 1
@@ -239,6 +308,8 @@ def _link_parents(rows, all_items, by_label) -> None:
     for label, level in all_items:
         row = by_label.get(label.line_start)
         if row is None:
+            # an item kept as a section ("1. Mục đích"): no parent for the items under it
+            open_items = {lvl: item for lvl, item in open_items.items() if lvl < level}
             continue
         open_items[level] = row
         for deeper in [lvl for lvl in open_items if lvl > level]:

@@ -1,5 +1,6 @@
 """Pick the parser for a file by its name and bytes, and fill in metadata from the text."""
 
+import re
 from pathlib import PurePath
 
 from pipeline.errors import EmptyDocumentError, NoArticleError
@@ -10,6 +11,24 @@ from pipeline.parse.html_page import parse_html
 from pipeline.parse.listing import listed_items
 from pipeline.parse.pdf_file import parse_pdf
 from pipeline.parse.text_file import parse_text
+
+# Block markup of a body a CMS exported without <html>/<body> ("<p>Ng&agrave;y ...</p>").
+_BLOCK_TAG = re.compile(
+    rb"<(?:p|div|br|ol|ul|li|table|tr|td|h[1-6]|article|section)\b[^>]*>|</(?:p|div|li|td|h[1-6])>", re.IGNORECASE
+)
+_ESCAPED_TAG = re.compile(rb"&lt;/?(?:p|div|br|ol|ul|li|table|tr|td|h[1-6])\b", re.IGNORECASE)
+_FRONT = re.compile(rb"\A\s*(?:---\s*\n.*?\n---\s*\n|\{[^<]*?\}\s*)", re.DOTALL)
+
+
+def _is_markup(data: bytes) -> bool:
+    """Whether bytes with no <html> are an HTML fragment: they open with a block tag (after any
+    front matter), or block tags stand in them several times."""
+    head = data[:8192]
+    front = _FRONT.match(head)
+    start = head[front.end() if front else 0 :].lstrip()
+    return (
+        bool(_BLOCK_TAG.match(start)) or len(_BLOCK_TAG.findall(head)) >= 4 or len(_ESCAPED_TAG.findall(head)) >= 2
+    )  # a body escaped as text: "&lt;p&gt;..."
 
 
 def kind_of(name: str, data: bytes) -> str:
@@ -24,6 +43,8 @@ def kind_of(name: str, data: bytes) -> str:
     if head.startswith((b"<!doctype html", b"<html")):
         return "html"
     if suffix in (".html", ".htm") and (b"<html" in head or b"<!doctype" in head or b"<body" in head):
+        return "html"
+    if suffix in ("", ".html", ".htm", ".txt", ".md") and _is_markup(data):
         return "html"
     return {".pdf": "pdf", ".docx": "docx", ".html": "txt", ".htm": "txt"}.get(suffix, "txt")
 

@@ -1,4 +1,9 @@
-"""HTML pages: the article's main text via trafilatura, metadata from <meta> tags."""
+"""HTML pages: the article's main text via trafilatura, metadata from <meta> tags. Also the
+shapes a CMS exports: a body fragment with no <html>/<body>, entity-escaped markup, front matter."""
+
+import datetime as dt
+import html as html_lib
+import json
 
 import regex
 import trafilatura
@@ -97,11 +102,57 @@ def number_ordered_lists(soup: BeautifulSoup) -> bool:
             number = 1
         for item in ordered.find_all("li", recursive=False):
             fmt, after = _OL_TYPES.get(ordered.get("type", "1"), _OL_TYPES["1"])
-            item.insert(0, f"{formatted(number, fmt)}{after} ")
-            item.name = "p"
+            # <li><p>text</p></li>: the number goes into the paragraph, on the line of its text
+            first = next((child for child in item.children if not (isinstance(child, str) and not child.strip())), None)
+            holder = first if isinstance(first, Tag) and first.name in ("p", "div") else item
+            holder.insert(0, f"{formatted(number, fmt)}{after} ")
+            item.name = "p" if holder is item else "div"
             number += 1
         ordered.name = "div"
     return bool(lists)
+
+
+_BLOCKS = ("p", "div", "br", "ol", "ul", "h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _is_layout(table: Tag) -> bool:
+    """A table that lays out a page rather than holding data: one cell a row, a table inside a
+    cell, or a cell holding an article (paragraphs and a long text)."""
+    rows = table.find_all("tr")
+    cells = [row.find_all(["td", "th"], recursive=False) for row in rows]
+    if rows and max(len(row) for row in cells) <= 1:
+        return True
+    return any(
+        cell.find("table") or len(cell.find_all(_BLOCKS)) >= 3 and len(cell.get_text(" ", strip=True)) > 800
+        for row in cells
+        for cell in row
+    )
+
+
+def unwrap_layout_tables(soup: BeautifulSoup) -> bool:
+    """Layout tables become blocks, so the article in their cells keeps its paragraphs and list
+    labels at the start of lines (trafilatura writes a table row as one line)."""
+    changed = False
+    for table in soup.find_all("table"):
+        if _is_layout(table):
+            parts = [
+                part
+                for part in table.find_all(["tbody", "thead", "tfoot", "tr", "td", "th"])
+                if part.find_parent("table") is table
+            ]
+            for part in [table, *parts]:
+                # a cell of bare text and <br>s becomes a paragraph, whose line breaks trafilatura keeps
+                inline = (
+                    part.name in ("td", "th")
+                    and any(
+                        isinstance(child, str) and child.strip() or isinstance(child, Tag) and child.name == "br"
+                        for child in part.children
+                    )
+                    and not part.find(_BLOCKS[:2] + _BLOCKS[3:])
+                )
+                part.name = "p" if inline else "div"
+            changed = True
+    return changed
 
 
 def tables_of(soup: BeautifulSoup) -> list[Table]:
@@ -116,14 +167,90 @@ def tables_of(soup: BeautifulSoup) -> list[Table]:
     return tables
 
 
+# Markup written out as text ("&lt;p&gt;...": a body escaped twice by its CMS), as it reads
+# once the page is parsed: literal block tags.
+_LITERAL_MARKUP = regex.compile(
+    r"</?(?:p|div|br|li|ol|ul|span|strong|em|table|tr|td|h[1-6])\b[^<>]{0,200}>", regex.IGNORECASE
+)
+_FRONT_MATTER = regex.compile(
+    r"\A\s*(?:---[ \t]*\n(?P<yaml>.*?)\n---[ \t]*\n|(?P<json>\{[^<]*?\})\s*(?=<))", regex.DOTALL
+)
+_VIETNAM = dt.timezone(dt.timedelta(hours=7))
+
+
+def front_matter(html: str) -> tuple[dict, str]:
+    """A static-site or CMS export's header (YAML between `---` lines, or a JSON object before
+    the markup): its fields, and the HTML after it."""
+    match = _FRONT_MATTER.match(html)
+    if not match:
+        return {}, html
+    fields: dict = {}
+    if match.group("json"):
+        try:
+            loaded = json.loads(match.group("json"))
+        except ValueError:
+            return {}, html
+        fields = loaded if isinstance(loaded, dict) else {}
+    else:
+        for line in match.group("yaml").split("\n"):
+            key, sep, value = line.partition(":")
+            if sep and key.strip() and not key.startswith((" ", "\t")):
+                fields[key.strip().lower()] = value.strip().strip("'\"")
+    return {str(k).lower(): v for k, v in fields.items() if isinstance(v, (str, int, float))}, html[match.end() :]
+
+
+def local_date(stamp: str | None) -> str | None:
+    """The calendar date of a timestamp in Vietnam: "2018-07-30T17:00:00.000Z" is 31/7 there.
+    A date without a time zone is the date it says."""
+    if not stamp:
+        return None
+    stamp = str(stamp).strip()
+    try:
+        moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return stamp[:10] if regex.match(r"\d{4}-\d{2}-\d{2}", stamp) else None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(_VIETNAM)
+    return moment.date().isoformat()
+
+
+def _blocks_text(soup: BeautifulSoup) -> str:
+    """The text of a fragment block by block, for one trafilatura finds nothing in."""
+    for tag in soup.find_all(["br"]):
+        tag.replace_with("\n")
+    for tag in soup.find_all(["p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "ol", "ul"]):
+        tag.insert_after("\n")
+    return soup.get_text()
+
+
 def parse_html(data: bytes, charset: str | None = None) -> ParsedDocument:
-    html = decode(data, charset)
+    fields, html = front_matter(decode(data, charset))
+    parsed = _parse_markup(html)
+    if len(_LITERAL_MARKUP.findall(parsed.text)) >= 2:  # the body was escaped: parse what it spells out
+        inner = _parse_markup(html_lib.unescape(parsed.text))
+        inner.title, inner.published_date = parsed.title or inner.title, parsed.published_date or inner.published_date
+        inner.author, inner.context = parsed.author or inner.author, parsed.context or inner.context
+        parsed = inner
+    parsed.title = parsed.title or (clean_text(str(fields["title"])) if fields.get("title") else None)
+    parsed.published_date = parsed.published_date or local_date(
+        next((fields[key] for key in ("date", "published", "published_at", "pubdate") if fields.get(key)), None)
+    )
+    parsed.author = parsed.author or (str(fields["author"]) if fields.get("author") else None)
+    return parsed
+
+
+def _parse_markup(html: str) -> ParsedDocument:
+    fragment = not regex.search(r"<(?:html|body)\b", html[:4000], regex.IGNORECASE)
     soup = BeautifulSoup(html, "lxml")
     legacy = _LEGACY_FONT_HINT.search(html) and convert_legacy_fonts(soup)
-    if number_ordered_lists(soup) or legacy:
+    numbered = number_ordered_lists(soup)
+    tables = tables_of(soup)  # before layout tables become blocks: a one-column data table stays data
+    if unwrap_layout_tables(soup) | numbered or legacy:
         html = str(soup)
     extracted = trafilatura.bare_extraction(html, include_tables=True, include_comments=False, with_metadata=False)
     text = extracted.text if extracted is not None and extracted.text else ""
+    if not text.strip() and fragment:
+        text = _blocks_text(BeautifulSoup(html, "lxml"))
     title = page_title = soup.title.get_text(" ", strip=True) if soup.title else None
     h1 = soup.find("h1")
     if h1 and h1.get_text(strip=True):
@@ -134,9 +261,9 @@ def parse_html(data: bytes, charset: str | None = None) -> ParsedDocument:
         text=clean_text(strip_breadcrumb(strip_furniture(clean_text(text)))),
         kind="html",
         text_source="html",
-        tables=tables_of(soup),
+        tables=tables,
         title=clean_text(title) if title else None,
-        published_date=published[:10] if published else None,
+        published_date=local_date(published),
         author=_meta(metas, _AUTHOR_METAS),
         context=" ".join(filter(None, [page_title, _meta(metas, ("og:site_name",))])),
     )

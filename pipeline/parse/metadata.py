@@ -15,13 +15,30 @@ from pipeline.text.normalize import fold_for_matching
 
 _PROVINCES = Path(__file__).parent / "data" / "provinces.tsv"
 _DATE_NUM = regex.compile(r"(?<!\d)(\d{1,2})[/\-.](\d{1,2})[/\-.]((?:19|20)\d{2})(?!\d)")
+_ISO_DATE = regex.compile(r"(?<![\d/.-])((?:19|20)\d{2})-(\d{2})-(\d{2})(?![\d/-])")  # "Ngày đăng: 2021-03-15"
 _DATE_WORDS = regex.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm ((?:19|20)\d{2})", regex.IGNORECASE)
 # "Lâm Đồng, ngày    tháng 12 năm 2025": a signed copy's header with the day left blank.
 _HEADER_MONTH = regex.compile(r"\p{L}, ngày\s+tháng (\d{1,2}) năm ((?:19|20)\d{2})", regex.IGNORECASE)
+# "Sáng 20/1", "Chiều 26-7", "Sáng ngày 15.3", "Ngày 7/9/2025": the day of the event a news item reports.
 _EVENT_DAY = regex.compile(
-    r"(?:^|[\s(-])(?:sáng|chiều|tối|trưa|ngày|hôm nay) (\d{1,2})/(\d{1,2})(?:/((?:19|20)\d{2}))?(?!\d)",
+    r"(?:^|[\s(-])(?:(?:sáng|chiều|tối|trưa|đêm)(?: ngày)?|ngày|hôm nay|hôm qua) (?:mồng |mùng )?"
+    r"(\d{1,2})([/.-])(\d{1,2})(?:\2((?:19|20)\d{2}))?(?![\d/.-]\d)",
     regex.IGNORECASE,
 )
+# A dateline: "HÀ TĨNH, 15/3 -", "(Baolaocai.vn) 15/3 -" at the top of a news item.
+_DATELINE = regex.compile(
+    r"^[(\p{Lu}][\p{L}.() ]{1,40}?,?[ \t]+(?:ngày[ \t]+)?(\d{1,2})([/.-])(\d{1,2})(?:\2((?:19|20)\d{2}))?[ \t]*(?:\([^)]{1,30}\))?[ \t]*[-–—:]"
+)
+# What a date stands after when it is not the document's: a cited document's number ("Quyết định số
+# 265/QĐ-TTg ngày 31/12/2021", "Kế hoạch 188/KH-UBND năm 2025") or a deadline's cue ("trước ngày").
+_CITED_BEFORE = regex.compile(
+    r"(?:\d+[a-zđ]?[ \t]*[/-][ \t]*\p{Lu}[\p{L}\d/.&-]*|(?:quyết định|nghị quyết|chỉ thị|kế hoạch|công văn|"
+    r"thông báo|kết luận|văn bản|công điện|quy định|hướng dẫn|báo cáo|thông tư|nghị định)(?: số)?)"
+    r"[ \t]*,?[ \t]*(?:(?:được[ \t]+)?ban hành[ \t]+)?(?:vào[ \t]+)?(?:ngày[ \t]*)?$"
+    r"|(?:trước|đến|tới|từ|hết|chậm nhất|hạn|kể từ|cho đến|tính đến)[ \t]+(?:ngày[ \t]*)?$",
+    regex.IGNORECASE,
+)
+_OWN_NUMBER_BEFORE = regex.compile(r"(?:^|\n)[ \t|*]*Số[ \t]*:?[ \t]*\S*[ \t]*,?[ \t]*(?:ngày[ \t]*)?$")
 _YEAR = regex.compile(r"(?<!\d)(?<!\d[/.-])((?:19|20)\d{2})(?!\d)")  # "quý II/2025" yes, "7/2/2025" no
 _CENTRAL_ISSUER = regex.compile(
     r"thủ tướng|chính phủ|văn phòng chính phủ|\bbộ [a-zđ]|trung ương|quốc hội", regex.IGNORECASE
@@ -143,36 +160,66 @@ def _valid(day: int, month: int, year: int) -> str | None:
     return None if check_date(year, month, day) else iso(year, month, day)
 
 
+def _not_own(text: str, start: int) -> bool:
+    """Whether the date at `start` is a cited document's or a deadline's, not the document's."""
+    before = text[max(0, start - 80) : start]
+    return bool(_CITED_BEFORE.search(before)) and not _OWN_NUMBER_BEFORE.search(before)
+
+
+def _context_year(text: str, lead: str) -> int | None:
+    """The year of a date written without one ("Sáng 18/4", "15.3"): the latest year the lead
+    names outside cited documents' dates, else the year the whole text names most often so."""
+    for scope in (lead, text):
+        years = [int(m.group(1)) for m in _ANY_YEAR.finditer(scope) if not _not_own(scope, m.start())]
+        if years:
+            return max(years) if scope is lead else Counter(years).most_common(1)[0][0]
+    return None
+
+
+# A year, with the day and month written before it if any (where a cited date starts).
+_ANY_YEAR = regex.compile(
+    r"(?:(?<!\d)\d{1,2}[/.-](?:\d{1,2}[/.-])?|ngày \d{1,2} tháng \d{1,2} năm |(?<!\p{L})tháng \d{1,2} năm )?"
+    r"(?<!\d)((?:19|20)\d{2})(?!\d)",
+    regex.IGNORECASE,
+)
+
+
 def date_from_text(text: str) -> str | None:
     """The publication date a text states near its top: a dated header line
     ("Cập nhật: 14/01/2021", "Hà Nội, ngày 10 tháng 01 năm 2026"; "YYYY-MM" where the
-    header leaves the day blank), else the first event day ("Sáng 20/1", "Ngày 7/9/2025")
-    with the year taken from the text around it."""
+    header leaves the day blank), a dateline ("HÀ TĨNH, 15/3 -"), else the first event day
+    ("Sáng 20/1", "Chiều 26-7", "Ngày 7/9/2025") with the year taken from the text around it.
+    Never a cited document's date or a deadline: a text that states none has none."""
+    offset = 0
     for line in text.split("\n")[:5]:
+        iso_date = _ISO_DATE.search(line) if len(line) < 60 else None
+        if iso_date and _valid(int(iso_date.group(3)), int(iso_date.group(2)), int(iso_date.group(1))):
+            return _valid(int(iso_date.group(3)), int(iso_date.group(2)), int(iso_date.group(1)))
         match = _DATE_NUM.search(line) if len(line) < 60 else None
-        found = match and _valid(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        found = (
+            match
+            and not _not_own(text, offset + match.start())
+            and _valid(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        )
         if found:
             return found
+        offset += len(line) + 1
     for match in _DATE_WORDS.finditer(text[:400]):
-        found = _valid(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        found = not _not_own(text, match.start()) and _valid(
+            int(match.group(1)), int(match.group(2)), int(match.group(3))
+        )
         if found:
             return found
     header = _HEADER_MONTH.search(text[:400])
     if header and 1 <= int(header.group(1)) <= 12:
         return f"{header.group(2)}-{int(header.group(1)):02d}"
     lead = text[:1200]
-    match = _EVENT_DAY.search(lead)
-    if match:
-        day, month = int(match.group(1)), int(match.group(2))
-        year = match.group(3)
-        if year is None:
-            years = [int(y) for y in _YEAR.findall(lead)]
-            year = max(years) if years else None
-        if year:
-            return _valid(day, month, int(year))
-    match = _DATE_NUM.search(lead) or _DATE_WORDS.search(lead)
-    if match:
-        return _valid(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    for match in [_DATELINE.match(text[:200]), *_EVENT_DAY.finditer(lead)]:
+        if not match or _not_own(lead, match.start(1)):
+            continue
+        day, month = int(match.group(1)), int(match.group(3))
+        year = int(match.group(4)) if match.group(4) else _context_year(text, lead)
+        return _valid(day, month, year) if year else None
     return None
 
 

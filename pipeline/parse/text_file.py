@@ -1,5 +1,7 @@
 """Plain text as scraped: decode, drop furniture lines, undo legacy word segmentation."""
 
+import html
+
 import regex
 
 from pipeline.parse.decode import decode
@@ -10,6 +12,8 @@ from pipeline.text.normalize import clean_text
 # "Phấn_đấu ... 13-13,5 % / năm": corpora that joined syllables with "_" and spaced
 # out punctuation. Seen when two or more words in a line carry an underscore.
 _SEGMENTED = regex.compile(r"\p{L}_\p{L}")
+# "Ph&aacute;t triển", "&#7871;": text exported with HTML entities.
+_ENTITY = regex.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,5}|#x[0-9a-fA-F]{2,4});")
 
 
 def unsegment(text: str) -> str:
@@ -22,6 +26,8 @@ def unsegment(text: str) -> str:
 
 def parse_text(data: bytes, charset: str | None = None) -> ParsedDocument:
     text = decode(data, charset)
+    if len(_ENTITY.findall(text)) >= 3:
+        text = html.unescape(text)
     if len(_SEGMENTED.findall(text)) > 10:
         text = unsegment(text)
     return ParsedDocument(text=clean_text(strip_furniture(clean_text(text))), kind="txt")

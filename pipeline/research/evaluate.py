@@ -93,9 +93,12 @@ _MATCHERS = {
     "citations": _citation_matches,
 }
 _GOLD_KEYS = {"tasks": "tasks", "indicators": "indicators", "deadlines": "deadlines", "citations": "references"}
-# Repeats of the same citation or deadline count once (GUIDELINES: "listed once").
+# Repeats of the same citation or deadline count once (GUIDELINES: "listed once"); a deadline
+# with no interval (recurring, or its year unknown) is the same one by its words.
 _GROUP_BY = {
-    "deadlines": lambda r: (r["start_date"], r["end_date"]) if r["valid"] else _fold(r["text"]),
+    "deadlines": lambda r: (
+        (r["start_date"], r["end_date"]) if r["valid"] and (r["start_date"] or r["end_date"]) else _fold(r["text"])
+    ),
     "citations": lambda r: (_fold(r["number"]), _fold(r["doc_type"])),
 }
 
