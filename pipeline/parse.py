@@ -2,7 +2,7 @@
 
 from pathlib import PurePath
 
-from . import metadata
+from . import limits, metadata, sniff
 from .document import ParsedDocument
 from .errors import EmptyDocumentError, NoArticleError, ParseError
 from .listing import listed_items
@@ -31,18 +31,23 @@ def kind_of(name: str, data: bytes) -> str:
 def parse_document(data: bytes, name: str, charset: str | None = None) -> ParsedDocument:
     """Parse bytes named `name` (a path or URL); raise ParseError naming it on failure.
 
-    `charset` is what an HTTP header declared for text and HTML; it is tried first."""
+    `charset` is what an HTTP header declared for text and HTML; it is tried first. Bytes that
+    are not text are refused whatever the name says, and every input is held to `settings.Limits`."""
+    limits.check_size(data, name)
     if not data.strip():
         raise EmptyDocumentError(name, "the file is empty")
     kind = kind_of(name, data)
+    if kind in ("html", "txt"):
+        sniff.check_bytes(data, name)
     if kind == "pdf":
         parsed = parse_pdf(data, name)
     elif kind == "docx":
         parsed = parse_docx(data, name)
     elif kind == "html":
-        parsed = parse_html(data, charset)
+        parsed = parse_html(data, charset, name)
     else:
-        parsed = parse_text(data, charset)
+        parsed = parse_text(data, charset, name)
+    limits.check_text(parsed.text, name)
     if not parsed.text.strip():
         reason = {"pdf": "no text layer (a scanned PDF needs OCR)",
                   "html": "no article text found in the page"}.get(kind, "no text")

@@ -10,6 +10,7 @@ from docx.text.paragraph import Paragraph
 
 from .document import ParsedDocument, Table
 from .errors import ParseError
+from .limits import check_zip
 from .legacy_fonts import encoding_of_font, to_unicode
 from .normalize import clean_text
 from .numbering import formatted
@@ -99,6 +100,8 @@ def _value(node, tag: str, default: str) -> str:
 
 def parse_docx(data: bytes, source: str = "<bytes>") -> ParsedDocument:
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_zip(archive, source)  # python-docx inflates whole members into memory
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
         raise ParseError(source, f"not a readable DOCX ({type(error).__name__}: {error})") from error

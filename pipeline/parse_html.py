@@ -4,6 +4,7 @@ import regex
 import trafilatura
 from bs4 import BeautifulSoup, Tag
 
+from . import limits, sniff
 from .decode import decode
 from .document import ParsedDocument, Table
 from .furniture import strip_breadcrumb, strip_furniture
@@ -101,8 +102,17 @@ def tables_of(soup: BeautifulSoup) -> list[Table]:
     return tables
 
 
-def parse_html(data: bytes, charset: str | None = None) -> ParsedDocument:
+# Markup per character of text allowed before parsing: pages carry scripts, styles and inline images.
+MARKUP_PER_TEXT_CHAR = 4
+
+
+def parse_html(data: bytes, charset: str | None = None, source: str = "<bytes>") -> ParsedDocument:
     html = decode(data, charset)
+    sniff.check_decoded(html, source)
+    cap = limits.limits().text_chars * MARKUP_PER_TEXT_CHAR
+    if len(html) > cap:
+        raise limits.too_big(source, len(html), f"characters of HTML (over {MARKUP_PER_TEXT_CHAR} per character of "
+                                                "text allowed)", cap, "text_chars")
     soup = BeautifulSoup(html, "lxml")
     legacy = _LEGACY_FONT_HINT.search(html) and convert_legacy_fonts(soup)
     if number_ordered_lists(soup) or legacy:

@@ -2,6 +2,7 @@
 
 import regex
 
+from . import limits, sniff
 from .decode import decode
 from .document import ParsedDocument
 from .furniture import strip_furniture
@@ -20,8 +21,10 @@ def unsegment(text: str) -> str:
     return regex.sub(r"(\d) ?% ?/ ?(\p{L})", r"\1%/\2", text)
 
 
-def parse_text(data: bytes, charset: str | None = None) -> ParsedDocument:
+def parse_text(data: bytes, charset: str | None = None, source: str = "<bytes>") -> ParsedDocument:
     text = decode(data, charset)
+    sniff.check_decoded(text, source)
+    limits.check_text(text, source)  # before the costly clean-up of a text too long to keep
     if len(_SEGMENTED.findall(text)) > 10:
         text = unsegment(text)
     return ParsedDocument(text=clean_text(strip_furniture(clean_text(text))), kind="txt")

@@ -4,12 +4,10 @@ them again."""
 
 from prefect.plugins import load_prefect_collections
 
-from extractors import AnalyzedDocument, extract
-
 from . import flows  # noqa: F401  (the tasks the workers run, and all they import)
-from .ingest import segmenter
+from .ingest import warm_up
 
-extract(AnalyzedDocument("Sở Tài chính chủ trì, giải ngân đạt 95% trước ngày 30/11/2021.", segmenter(), "2021-01-01"))
+warm_up()
 # Prefect imports the packages of its `prefect.collections` entry points when a worker's first
 # task enters its flow's context: prefect-dask (extra `dask`) and with it Dask's `distributed`,
 # 0.5 s of a worker's CPU per flow run.

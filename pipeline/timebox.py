@@ -1,0 +1,202 @@
+"""Documents parsed and extracted in forked child processes, one document at a time, so that one
+running past `Limits.document_seconds` is stopped (the child killed) and recorded as an error
+while the batch goes on; a child that dies (a crash in a parser's C code, the kernel's OOM
+killer) costs its document only. Children are kept for the next document and forked again
+after a kill; a child exits when the process that forked it is gone."""
+
+import gc
+import os
+import pickle
+import select
+import signal
+import struct
+import sys
+import threading
+import time
+
+from . import settings
+
+_HEADER = struct.Struct("!Q")
+_POLL_PARENT = 1.0  # seconds between a child's checks that its parent lives
+
+
+class Stopped(Exception):
+    """A document's child was killed past its time, or died; `reason` says which."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def available() -> bool:
+    return hasattr(os, "fork") and sys.platform != "darwin"  # macOS: fork is unsafe once frameworks load
+
+
+class _Child:
+    """One forked child and its two pipes; used by one thread at a time."""
+
+    def __init__(self):
+        requests_r, requests_w = os.pipe()
+        results_r, results_w = os.pipe()
+        parent = os.getpid()
+        gc.freeze()  # the child's collector leaves the parent's objects alone: their pages stay shared
+        try:
+            pid = os.fork()
+        except BaseException:
+            gc.unfreeze()
+            raise
+        if pid == 0:  # the child
+            try:
+                os.close(requests_w)
+                os.close(results_r)
+                for other in _CHILDREN:  # the pipes of the parent's other children
+                    other._close_fds()
+                _serve(requests_r, results_w, parent)
+            finally:
+                os._exit(0)
+        gc.unfreeze()
+        os.close(requests_r)
+        os.close(results_w)
+        self.pid, self._requests, self._results = pid, requests_w, results_r
+        _CHILDREN.add(self)
+
+    def call(self, function, arguments: tuple, seconds: float):
+        """`function(*arguments)` in the child; Stopped past `seconds` or if the child dies."""
+        request = pickle.dumps((function, arguments, dict(os.environ)), protocol=pickle.HIGHEST_PROTOCOL)
+        _write_all(self._requests, _HEADER.pack(len(request)) + request)
+        deadline = time.monotonic() + seconds if seconds else None
+        header = self._read(_HEADER.size, deadline, seconds)
+        return pickle.loads(self._read(_HEADER.unpack(header)[0], deadline, seconds))
+
+    def _read(self, size: int, deadline: float | None, seconds: float) -> bytes:
+        chunks, left = [], size
+        while left:
+            wait = None if deadline is None else deadline - time.monotonic()
+            if wait is not None and (wait <= 0 or not select.select([self._results], [], [], wait)[0]):
+                self.kill()
+                raise Stopped(f"stopped after {seconds:g} s, the limit of time per document "
+                              f"({settings.Limits.ENV['document_seconds']})")
+            chunk = os.read(self._results, min(left, 1 << 20))
+            if not chunk:
+                raise Stopped(f"the process reading it died ({self._end()})")
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    def kill(self) -> None:
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self._end()
+
+    def _end(self) -> str:
+        """Reap the child and close its pipes; how it ended."""
+        _CHILDREN.discard(self)
+        self._close_fds()
+        try:
+            _, status = os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            return "gone"
+        if os.WIFSIGNALED(status):
+            number = os.WTERMSIG(status)
+            return f"killed by signal {number}, {signal.Signals(number).name}" + (
+                ": out of memory?" if number == signal.SIGKILL else "")
+        return f"exit status {os.WEXITSTATUS(status)}"
+
+    def _close_fds(self) -> None:
+        for fd in (self._requests, self._results):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+
+
+_CHILDREN: set[_Child] = set()  # the live children, whose pipes a new child closes
+_IDLE: list[_Child] = []
+_LOCK = threading.Lock()
+
+
+def call(function, arguments: tuple, seconds: float):
+    """`function(*arguments)` in a child process, killed past `seconds` (Stopped); an exception
+    the function raises comes back as a RuntimeError naming it."""
+    with _LOCK:
+        child = _IDLE.pop() if _IDLE else None
+    if child is None or _gone(child):
+        child = _Child()
+    try:
+        try:
+            ok, value = child.call(function, arguments, seconds)
+        except BrokenPipeError:  # died while idle: once more, in a new child
+            child.kill()
+            child = _Child()
+            ok, value = child.call(function, arguments, seconds)
+    except Stopped:
+        raise
+    except BaseException:
+        child.kill()  # interrupted mid-exchange: its pipes are out of step
+        raise
+    with _LOCK:
+        _IDLE.append(child)
+    if not ok:
+        raise RuntimeError(value)
+    return value
+
+
+def _gone(child: _Child) -> bool:
+    try:
+        pid, _ = os.waitpid(child.pid, os.WNOHANG)
+    except ChildProcessError:
+        pid = child.pid
+    if pid:
+        _CHILDREN.discard(child)
+        child._close_fds()
+    return bool(pid)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def _serve(requests: int, results: int, parent: int) -> None:
+    """The child's loop: run each request, answer it; end when the parent is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    while True:
+        header = _read_exactly(requests, _HEADER.size)
+        if header is None:
+            return
+        function, arguments, environment = pickle.loads(_read_exactly(requests, _HEADER.unpack(header)[0]))
+        if environment != os.environ:  # the parent's, as it is now: limits, PATH (Tesseract)
+            os.environ.clear()
+            os.environ.update(environment)
+        try:
+            answer = (True, function(*arguments))
+        except Exception as error:
+            answer = (False, f"{type(error).__name__}: {error}")
+        try:
+            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as error:
+            data = pickle.dumps((False, f"cannot send the result back ({type(error).__name__}: {error})"))
+        _write_all(results, _HEADER.pack(len(data)) + data)
+
+
+def _watch_parent(parent: int) -> None:
+    """A busy child would otherwise outlive a killed parent until its document is done."""
+    while os.getppid() == parent:
+        time.sleep(_POLL_PARENT)
+    os._exit(1)
