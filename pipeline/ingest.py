@@ -125,16 +125,21 @@ def failed(item, reason: str) -> Outcome:
                                         "error": f"{_display_name(item)}: {reason}"})
 
 
-def process_timeboxed(item, known: tuple | None, raw_dir: Path) -> Outcome:
-    """`process` in a child process stopped past `Limits.document_seconds` (in this process when
-    that is 0 or processes cannot fork): a document that hangs or crashes a parser is an error,
-    and the documents after it are processed."""
+def process_all(items: list, known: list[tuple | None], raw_dir: Path) -> list[Outcome]:
+    """`process` for each item in a child process, stopped past `Limits.document_seconds` (in this
+    process when that is 0 or processes cannot fork): a document that hangs or crashes a parser
+    is an error, and the documents after it are processed."""
     seconds = limits().document_seconds
     if not seconds or not timebox.available():
-        return process(item, known, raw_dir)
+        return [process(item, version, raw_dir) for item, version in zip(items, known)]
     warm_up()
+    with timebox.Timebox() as box:
+        return [_process_in(box, item, version, raw_dir, seconds) for item, version in zip(items, known)]
+
+
+def _process_in(box: timebox.Timebox, item, known: tuple | None, raw_dir: Path, seconds: float) -> Outcome:
     try:
-        return timebox.call(process, (item, known, raw_dir), seconds)
+        return box.call(process, (item, known, raw_dir), seconds)
     except timebox.Stopped as stopped:
         return failed(item, stopped.reason)
     except RuntimeError as error:  # what process raised: a bug, not the input's fault; say where
@@ -206,7 +211,7 @@ def process_batch(items: list[SourceFile], db_path: str | Path) -> ProcessedBatc
     finally:
         if db:
             db.close()
-    outcomes = [process_timeboxed(item, version, raw_dir) for item, version in zip(items, known)]
+    outcomes = process_all(items, known, raw_dir)
     return ProcessedBatch([replace(outcome, rows={}, pages=[], links=[]) for outcome in outcomes], pack(outcomes))
 
 

@@ -1,8 +1,8 @@
 """Documents parsed and extracted in forked child processes, one document at a time, so that one
 running past `Limits.document_seconds` is stopped (the child killed) and recorded as an error
 while the batch goes on; a child that dies (a crash in a parser's C code, the kernel's OOM
-killer) costs its document only. Children are kept for the next document and forked again
-after a kill; a child exits when the process that forked it is gone."""
+killer) costs its document only. A child serves the documents of one batch, one after the other,
+and is forked again after a kill; a child exits when the process that forked it is gone."""
 
 import gc
 import os
@@ -49,7 +49,7 @@ class _Child:
             try:
                 os.close(requests_w)
                 os.close(results_r)
-                for other in _CHILDREN:  # the pipes of the parent's other children
+                for other in list(_CHILDREN):  # the pipes of the parent's other children
                     other._close_fds()
                 _serve(requests_r, results_w, parent)
             finally:
@@ -58,6 +58,7 @@ class _Child:
         os.close(requests_r)
         os.close(results_w)
         self.pid, self._requests, self._results = pid, requests_w, results_r
+        self._open, self._ended = True, None
         _CHILDREN.add(self)
 
     def call(self, function, arguments: tuple, seconds: float):
@@ -73,7 +74,6 @@ class _Child:
         while left:
             wait = None if deadline is None else deadline - time.monotonic()
             if wait is not None and (wait <= 0 or not select.select([self._results], [], [], wait)[0]):
-                self.kill()
                 raise Stopped(f"stopped after {seconds:g} s, the limit of time per document "
                               f"({settings.Limits.ENV['document_seconds']})")
             chunk = os.read(self._results, min(left, 1 << 20))
@@ -84,20 +84,29 @@ class _Child:
         return b"".join(chunks)
 
     def kill(self) -> None:
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        if self._ended is None:  # not reaped yet: the pid is still this child's
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
         self._end()
 
-    def _end(self) -> str:
-        """Reap the child and close its pipes; how it ended."""
+    def _end(self, status: int | None = None) -> str:
+        """Close the child's pipes (an idle child reads their end and exits) and reap it; how it ended."""
+        if self._ended is not None:
+            return self._ended
         _CHILDREN.discard(self)
         self._close_fds()
-        try:
-            _, status = os.waitpid(self.pid, 0)
-        except ChildProcessError:
-            return "gone"
+        if status is None:
+            try:
+                _, status = os.waitpid(self.pid, 0)
+            except ChildProcessError:
+                status = 0
+        self._ended = self._describe(status)
+        return self._ended
+
+    @staticmethod
+    def _describe(status: int) -> str:
         if os.WIFSIGNALED(status):
             number = os.WTERMSIG(status)
             return f"killed by signal {number}, {signal.Signals(number).name}" + (
@@ -105,52 +114,58 @@ class _Child:
         return f"exit status {os.WEXITSTATUS(status)}"
 
     def _close_fds(self) -> None:
-        for fd in (self._requests, self._results):
-            try:
-                os.close(fd)
-            except OSError:
-                pass
+        if self._open:
+            self._open = False
+            os.close(self._requests)
+            os.close(self._results)
 
 
 _CHILDREN: set[_Child] = set()  # the live children, whose pipes a new child closes
-_IDLE: list[_Child] = []
-_LOCK = threading.Lock()
 
 
-def call(function, arguments: tuple, seconds: float):
-    """`function(*arguments)` in a child process, killed past `seconds` (Stopped); an exception
-    the function raises comes back as a RuntimeError naming it."""
-    with _LOCK:
-        child = _IDLE.pop() if _IDLE else None
-    if child is None or _gone(child):
-        child = _Child()
-    try:
+class Timebox:
+    """Calls run in a child process, killed past their time; one child at a time, forked at the
+    first call and again after a kill, ended by `close`. A child lives no longer than its
+    box: it holds copies of the parent's descriptors (a database's lock among them)."""
+
+    def __init__(self):
+        self._child: _Child | None = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def call(self, function, arguments: tuple, seconds: float):
+        """`function(*arguments)` in the child, stopped past `seconds` (Stopped); an exception
+        the function raises comes back as a RuntimeError naming it."""
+        if self._child is None or _gone(self._child):
+            self._child = _Child()
         try:
-            ok, value = child.call(function, arguments, seconds)
-        except BrokenPipeError:  # died while idle: once more, in a new child
-            child.kill()
-            child = _Child()
-            ok, value = child.call(function, arguments, seconds)
-    except Stopped:
-        raise
-    except BaseException:
-        child.kill()  # interrupted mid-exchange: its pipes are out of step
-        raise
-    with _LOCK:
-        _IDLE.append(child)
-    if not ok:
-        raise RuntimeError(value)
-    return value
+            ok, value = self._child.call(function, arguments, seconds)
+        except BaseException:
+            child, self._child = self._child, None
+            child.kill()  # stopped, dead, or interrupted mid-exchange: its pipes are out of step
+            raise
+        if not ok:
+            raise RuntimeError(value)
+        return value
+
+    def close(self) -> None:
+        """End the child: it reads the end of its requests and exits."""
+        child, self._child = self._child, None
+        if child is not None:
+            child._end()
 
 
 def _gone(child: _Child) -> bool:
-    try:
-        pid, _ = os.waitpid(child.pid, os.WNOHANG)
-    except ChildProcessError:
-        pid = child.pid
+    """Whether a child has exited (reaped if so)."""
+    if child._ended is not None:
+        return True
+    pid, status = os.waitpid(child.pid, os.WNOHANG)
     if pid:
-        _CHILDREN.discard(child)
-        child._close_fds()
+        child._end(status)
     return bool(pid)
 
 
