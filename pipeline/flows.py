@@ -6,9 +6,10 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.settings import PREFECT_API_URL
 
 from . import ingest as steps
+from . import prefect_env
 from . import portal_ingest as portal
 from . import store
 from .runs import SourceRun
@@ -81,13 +82,7 @@ def _shared_api():
     if PREFECT_API_URL.value():
         yield
         return
-    # imported here: worker processes import this module to run its tasks, and the server's
-    # modules cost seconds of start-up each
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()  # the instance Prefect's own ephemeral client uses
-    server.start()
-    with temporary_settings({PREFECT_API_URL: server.api_url}):
+    with prefect_env.temporary_api():  # a server that ends with this process, SIGKILL or not
         yield
 
 

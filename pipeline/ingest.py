@@ -3,6 +3,7 @@
 Plain functions over batches of files; `flows.py` composes them into a Prefect flow.
 """
 
+import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -147,14 +148,16 @@ def _process_in(box: timebox.Timebox, item, known: tuple | None, raw_dir: Path, 
 
 
 _WARM: list[bool] = []
+_WARMING = threading.Lock()  # the models load lazily, and not safely from two threads at once
 
 
 def warm_up() -> None:
     """Load the models once in this process, before children fork from it and share them."""
-    if not _WARM:
-        extractors.extract(AnalyzedDocument("Sở Tài chính chủ trì, giải ngân đạt 95% trước ngày 30/11/2021.",
-                                            segmenter(), "2021-01-01"))
-        _WARM.append(True)
+    with _WARMING:
+        if not _WARM:
+            extractors.extract(AnalyzedDocument("Sở Tài chính chủ trì, giải ngân đạt 95% trước ngày 30/11/2021.",
+                                                segmenter(), "2021-01-01"))
+            _WARM.append(True)
 
 
 def _display_name(item) -> str:
