@@ -95,10 +95,14 @@ def non_public(address: str) -> str | None:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if getattr(ip, "ipv4_mapped", None):
         ip = ip.ipv4_mapped
-    for kind in ("loopback", "link_local", "private", "multicast", "unspecified", "reserved"):
+    for kind in ("loopback", "link_local", "unspecified", "multicast", "private", "reserved"):
         if getattr(ip, f"is_{kind}"):
             return kind.replace("_", "-")
     return None if ip.is_global else "non-global"
+
+
+def _a(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
 
 
 class Refused(Exception):
@@ -141,7 +145,7 @@ class _GuardedStream(httpcore.NetworkStream):
 
     def write(self, buffer: bytes, timeout: float | None = None) -> None:
         if self._private and not _CONTEXT.allow_private:
-            raise Refused(f"a {self._private} address, which the source does not allow (allow_private)")
+            raise Refused(f"{_a(self._private)} address, which the source does not allow (allow_private)")
         self._stream.write(buffer, _bounded(timeout, httpcore.WriteTimeout))
 
     def close(self) -> None:
@@ -170,7 +174,7 @@ class _GuardedBackend(httpcore.SyncBackend):
         if not _CONTEXT.allow_private:
             for address, kind in kinds.items():
                 if kind:
-                    raise Refused(f"{host} is {address}, a {kind} address, which the source does not allow "
+                    raise Refused(f"{host} is {address}, {_a(kind)} address, which the source does not allow "
                                   "(allow_private)")
         error = None
         for address in addresses:
@@ -383,7 +387,10 @@ class Fetcher:
         origin = f"{parts.scheme}://{parts.netloc}"
         with self._robots_lock:  # one robots.txt request per origin, even with many workers
             if origin not in self._robots:
-                self._robots[origin] = self._load_robots(origin, scope)
+                try:
+                    self._robots[origin] = self._load_robots(origin, scope)
+                except Refused as refused:  # not remembered: another source may be allowed there
+                    raise _Failed(f"{url}: {refused.reason}", 1) from None
             robots = self._robots[origin]
         if robots is not None and not robots.can_fetch(self.settings.user_agent, url):
             raise _Failed(f"disallowed by {origin}/robots.txt", 0)
@@ -391,7 +398,7 @@ class Fetcher:
     def _load_robots(self, origin: str, scope: Scope) -> RobotFileParser | None:
         """Read an origin's robots.txt once per run, following redirects within `scope`. A missing
         one (4xx), one redirected out of scope or an unreachable host allows everything; a 5xx
-        answer disallows everything this run (RFC 9309)."""
+        answer disallows everything this run (RFC 9309). An address the scope refuses raises Refused."""
         gate, url = self._gate(origin + "/"), origin + "/robots.txt"
         status = None
         for _ in range(self.settings.max_redirects + 1):
@@ -400,7 +407,7 @@ class Fetcher:
             try:
                 with gate.turn(), _Budget(self.settings.max_seconds).running():
                     status, headers, body, _ = self._get(url, {})
-            except (httpx.HTTPError, _Failed, Refused):
+            except (httpx.HTTPError, _Failed):
                 status = None
                 break
             if status not in REDIRECTS or not headers.get("location"):
