@@ -1,8 +1,10 @@
 """Documents parsed and extracted in forked child processes, one document at a time, so that one
 running past `Limits.document_seconds` is stopped (the child killed) and recorded as an error
 while the batch goes on; a child that dies (a crash in a parser's C code, the kernel's OOM
-killer) costs its document only. A child serves the documents of one batch, one after the other,
-and is forked again after a kill; a child exits when the process that forked it is gone."""
+killer) costs its document only. Children are kept for the next documents (forking one and
+the pages it copies cost more than a batch's worth of round trips) and forked again after a
+kill; a child closes every descriptor it inherits but its pipes (a database's lock is one) and
+exits when the process that forked it is gone."""
 
 import gc
 import os
@@ -47,10 +49,7 @@ class _Child:
             raise
         if pid == 0:  # the child
             try:
-                os.close(requests_w)
-                os.close(results_r)
-                for other in list(_CHILDREN):  # the pipes of the parent's other children
-                    other._close_fds()
+                _close_all_but(requests_r, results_w)
                 _serve(requests_r, results_w, parent)
             finally:
                 os._exit(0)
@@ -58,12 +57,14 @@ class _Child:
         os.close(requests_r)
         os.close(results_w)
         self.pid, self._requests, self._results = pid, requests_w, results_r
-        self._open, self._ended = True, None
-        _CHILDREN.add(self)
+        self._open, self._ended, self._environment = True, None, dict(os.environ)
 
     def call(self, function, arguments: tuple, seconds: float):
         """`function(*arguments)` in the child; Stopped past `seconds` or if the child dies."""
-        request = pickle.dumps((function, arguments, dict(os.environ)), protocol=pickle.HIGHEST_PROTOCOL)
+        environment = dict(os.environ)
+        changed = environment if environment != self._environment else None  # the child keeps the last one
+        request = pickle.dumps((function, arguments, changed), protocol=pickle.HIGHEST_PROTOCOL)
+        self._environment = environment
         _write_all(self._requests, _HEADER.pack(len(request)) + request)
         deadline = time.monotonic() + seconds if seconds else None
         header = self._read(_HEADER.size, deadline, seconds)
@@ -95,7 +96,6 @@ class _Child:
         """Close the child's pipes (an idle child reads their end and exits) and reap it; how it ended."""
         if self._ended is not None:
             return self._ended
-        _CHILDREN.discard(self)
         self._close_fds()
         if status is None:
             try:
@@ -120,13 +120,29 @@ class _Child:
             os.close(self._results)
 
 
-_CHILDREN: set[_Child] = set()  # the live children, whose pipes a new child closes
+_IDLE: list[_Child] = []  # children waiting for a box to take them
+_LOCK = threading.Lock()
+
+
+def _close_all_but(*keep: int) -> None:
+    """Close the descriptors a fork copied, but `keep` and the standard streams: a copy of a
+    locked file's descriptor would hold its lock (flock) as long as the child lives."""
+    try:
+        open_fds = [int(name) for name in os.listdir("/proc/self/fd")]
+    except OSError:
+        open_fds = range(3, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024)
+    for fd in open_fds:
+        if fd > 2 and fd not in keep:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
 
 class Timebox:
-    """Calls run in a child process, killed past their time; one child at a time, forked at the
-    first call and again after a kill, ended by `close`. A child lives no longer than its
-    box: it holds copies of the parent's descriptors (a database's lock among them)."""
+    """Calls run in a child process, killed past their time; the box takes an idle child (or
+    forks one) at its first call, forks another after a kill, and hands its child back to the
+    idle ones at `close`."""
 
     def __init__(self):
         self._child: _Child | None = None
@@ -141,9 +157,14 @@ class Timebox:
         """`function(*arguments)` in the child, stopped past `seconds` (Stopped); an exception
         the function raises comes back as a RuntimeError naming it."""
         if self._child is None or _gone(self._child):
-            self._child = _Child()
+            self._child = _take()
         try:
-            ok, value = self._child.call(function, arguments, seconds)
+            try:
+                ok, value = self._child.call(function, arguments, seconds)
+            except BrokenPipeError:  # it died while idle: once more, in a new child
+                self._child.kill()
+                self._child = _Child()
+                ok, value = self._child.call(function, arguments, seconds)
         except BaseException:
             child, self._child = self._child, None
             child.kill()  # stopped, dead, or interrupted mid-exchange: its pipes are out of step
@@ -153,10 +174,22 @@ class Timebox:
         return value
 
     def close(self) -> None:
-        """End the child: it reads the end of its requests and exits."""
+        """Hand the child back to the idle ones."""
         child, self._child = self._child, None
-        if child is not None:
-            child._end()
+        if child is not None and not _gone(child):
+            with _LOCK:
+                _IDLE.append(child)
+
+
+def _take() -> _Child:
+    """An idle child still alive, or a new one."""
+    while True:
+        with _LOCK:
+            child = _IDLE.pop() if _IDLE else None
+        if child is None:
+            return _Child()
+        if not _gone(child):
+            return child
 
 
 def _gone(child: _Child) -> bool:
@@ -196,7 +229,7 @@ def _serve(requests: int, results: int, parent: int) -> None:
         if header is None:
             return
         function, arguments, environment = pickle.loads(_read_exactly(requests, _HEADER.unpack(header)[0]))
-        if environment != os.environ:  # the parent's, as it is now: limits, PATH (Tesseract)
+        if environment is not None:  # the parent's, changed since: limits, PATH (Tesseract)
             os.environ.clear()
             os.environ.update(environment)
         try:
