@@ -4,7 +4,7 @@ while the batch goes on; a child that dies (a crash in a parser's C code, the ke
 killer) costs its document only. Children are kept for the next documents (forking one and
 the pages it copies cost more than a batch's worth of round trips) and forked again after a
 kill; a child closes every descriptor it inherits but its pipes (a database's lock is one) and
-exits when the process that forked it is gone."""
+ends with the process that forked it."""
 
 import gc
 import os
@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 
-from . import settings
+from . import lifeline, settings
 
 _HEADER = struct.Struct("!Q")
 _POLL_PARENT = 1.0  # seconds between a child's checks that its parent lives
@@ -223,6 +223,10 @@ def _serve(requests: int, results: int, parent: int) -> None:
     """The child's loop: run each request, answer it; end when the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    # Linux: killed with the parent (strictly, with the thread that forked it: a box's child dies
+    # with the pool thread that forked it, and the next box forks another); elsewhere, and as a
+    # second guard, a thread that polls the parent (it waits for the GIL a parser may hold)
+    lifeline.die_with_parent(parent)
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     while True:
         header = _read_exactly(requests, _HEADER.size)
