@@ -43,12 +43,12 @@ from underthesea import word_tokenize
 from extractors import AnalyzedDocument, extract
 from pipeline.cli import exit_on_sigterm
 from pipeline.flows import ingest_files
-from pipeline.ingest import Summary, ingest, merge, segmenter
-from pipeline.parse_html import parse_html
-from pipeline.parse_pdf import parse_pdf
-from pipeline.parse import parse_document
-from pipeline.sources import discover
-from pipeline.workers import ForkedProcessPoolTaskRunner
+from pipeline.ingest.steps import Summary, ingest, merge, segmenter
+from pipeline.parse.html_page import parse_html
+from pipeline.parse.pdf_file import parse_pdf
+from pipeline.parse.dispatch import parse_document
+from pipeline.ingest.files import discover
+from pipeline.ingest.workers import ForkedProcessPoolTaskRunner
 from prefect.settings import PREFECT_API_URL, temporary_settings
 
 REPO = Path(__file__).resolve().parent.parent
@@ -75,7 +75,7 @@ def _clauses() -> list[tuple[int, int, str]]:
 def _article(clauses: list[tuple[int, int, str]], rng: random.Random, size: int) -> list[str]:
     """Paragraphs of clauses drawn from all the seeds, kept in their order, until `size`
     characters, numbers varied: two articles share a few clauses, as two articles of one
-    portal share phrases, so none is taken for a repost of another (pipeline/duplicates.py)."""
+    portal share phrases, so none is taken for a repost of another (pipeline/store/duplicates.py)."""
     picked, length = [], 0
     for index in rng.sample(range(len(clauses)), len(clauses)):
         picked.append(index)

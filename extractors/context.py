@@ -4,8 +4,8 @@ import re
 from bisect import bisect_right
 from functools import cached_property
 
-from pipeline.nlp import Segmenter, Sentence, split_sentences, word_spans
-from pipeline.normalize import fold_for_matching
+from pipeline.text.nlp import Segmenter, Sentence, split_sentences, word_spans
+from pipeline.text.normalize import fold_for_matching
 
 
 class AnalyzedDocument:
@@ -13,7 +13,7 @@ class AnalyzedDocument:
                  title: str | None = None, tables=None):
         self.text = text
         self.title = title
-        self.tables = tables or []  # pipeline.document.Table: cells as the parser read them
+        self.tables = tables or []  # pipeline.parse.document.Table: cells as the parser read them
         self.segmenter = segmenter
         self.published_date = published_date
         self._docs: dict[int, object] = {}

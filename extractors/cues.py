@@ -7,7 +7,7 @@ import regex
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline.normalize import fold_for_matching
+from pipeline.text.normalize import fold_for_matching
 
 from .rules import load_patterns
 

@@ -11,8 +11,8 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from pipeline.nlp import syllables
-from pipeline.normalize import fold_for_matching
+from pipeline.text.nlp import syllables
+from pipeline.text.normalize import fold_for_matching
 
 from .context import AnalyzedDocument, syllable_window, token_offsets
 from .cues import add_ruler

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 import regex
 
-from pipeline.normalize import fold_for_matching
+from pipeline.text.normalize import fold_for_matching
 
 from . import dates
 

@@ -8,17 +8,17 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.settings import PREFECT_API_URL
 
-from . import ingest as steps
-from . import prefect_env
-from . import portal_ingest as portal
-from . import store
-from .runs import SourceRun
-from .fetch import FetchSettings
-from .fetch_state import RetryPolicy
-from .portal_sources import load_sources
-from .settings import BATCH_SIZE, DEFAULT_DB, STORE_SIZE
-from .sources import SourceFile, discover
-from .workers import ForkedProcessPoolTaskRunner
+from pipeline.ingest import steps
+from pipeline.portal import steps as portal
+from pipeline import store
+from pipeline.portal.runs import SourceRun
+from pipeline.portal.fetch import FetchSettings
+from pipeline.portal.fetch_state import RetryPolicy
+from pipeline.portal.sources import load_sources
+from pipeline.settings import BATCH_SIZE, DEFAULT_DB, STORE_SIZE
+from pipeline.ingest.files import SourceFile, discover
+from pipeline.ingest.workers import ForkedProcessPoolTaskRunner
+from pipeline import prefect_env
 
 
 @task(name="process-batch", cache_policy=NO_CACHE)

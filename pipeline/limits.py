@@ -6,8 +6,8 @@ import stat
 import zipfile
 from pathlib import Path
 
-from .errors import LimitError, ParseError
-from .settings import Limits, limits
+from pipeline.errors import LimitError, ParseError
+from pipeline.settings import Limits, limits
 
 _CHUNK = 1 << 20
 

@@ -60,7 +60,7 @@ def _server_class():
 
     from prefect.server.api import server as module
 
-    from .lifeline import command
+    from pipeline.lifeline import command
 
     class LifelineServer(module.SubprocessASGIServer):
         """Prefect's SubprocessASGIServer whose uvicorn process runs through `lifeline.command`."""

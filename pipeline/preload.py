@@ -1,8 +1,8 @@
-"""What the process pool's fork server loads before its workers fork (pipeline.workers): the
+"""What the process pool's fork server loads before its workers fork (pipeline.ingest.workers): the
 flows' tasks, the models every document needs and Prefect's collections, so no worker loads
 them again."""
 
-from .lifeline import children_die_with_this_process, die_with_parent
+from pipeline.lifeline import children_die_with_this_process, die_with_parent
 
 # First, before the imports below take their seconds: the fork server ends with the process that
 # started it, and each worker with the fork server, though that process be killed (SIGKILL).
@@ -11,8 +11,8 @@ children_die_with_this_process()
 
 from prefect.plugins import load_prefect_collections  # noqa: E402
 
-from . import flows  # noqa: F401,E402  (the tasks the workers run, and all they import)
-from .ingest import warm_up  # noqa: E402
+from pipeline import flows  # noqa: F401,E402  (the tasks the workers run, and all they import)
+from pipeline.ingest.steps import warm_up  # noqa: E402
 
 warm_up()
 # Prefect imports the packages of its `prefect.collections` entry points when a worker's first

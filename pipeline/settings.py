@@ -17,6 +17,11 @@ BATCH_SIZE = 128
 # transaction changed to the write-ahead log, and stable ids and band keys land on random pages
 # of their indexes, most of which a batch changes again after each commit.
 STORE_SIZE = 256
+# `directives sql`: seconds SQLite may spend on one statement (--timeout; 0 for no limit), and
+# the virtual machine steps between two checks of that limit and of SIGTERM (a check costs
+# a Python call; at this interval well under 1% of a statement's time).
+SQL_TIMEOUT_SECONDS = float(os.environ.get("DIRECTIVES_SQL_TIMEOUT", "60"))
+SQL_PROGRESS_STEPS = 10_000
 
 
 def raw_dir_for(db_path) -> Path:
@@ -57,7 +62,7 @@ def limits() -> Limits:
         except ValueError:
             value = -1
         if value < 0:
-            from .errors import DirectivesError
+            from pipeline.errors import DirectivesError
 
             raise DirectivesError(f"{variable}={text!r}: not a number of {'seconds' if kind is float else 'units'} >= 0")
         values[name] = value

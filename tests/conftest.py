@@ -23,7 +23,7 @@ def shared_path(*parts) -> Path:
 
 @pytest.fixture(scope="session")
 def segmenter():
-    from pipeline.nlp import Segmenter
+    from pipeline.text.nlp import Segmenter
 
     return Segmenter()
 
@@ -41,8 +41,8 @@ def analyze(segmenter):
 @pytest.fixture(scope="session")
 def bundled_db(tmp_path_factory):
     """The bundled corpus ingested once into a real SQLite file; tests only read it."""
-    from pipeline.ingest import ingest
-    from pipeline.sources import discover
+    from pipeline.ingest.steps import ingest
+    from pipeline.ingest.files import discover
 
     db_path = tmp_path_factory.mktemp("bundled") / "directives.db"
     ingest(discover(), db_path)

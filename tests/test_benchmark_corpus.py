@@ -4,8 +4,8 @@ import itertools
 import sys
 from pathlib import Path
 
-from pipeline import duplicates
-from pipeline.parse import parse_document
+from pipeline.store import duplicates
+from pipeline.parse.dispatch import parse_document
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from throughput import build_corpus  # noqa: E402

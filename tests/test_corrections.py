@@ -14,14 +14,14 @@ import sqlite_utils
 from click.testing import CliRunner
 
 from pipeline.cli import cli
-from pipeline.corrections import list_corrections
-from pipeline.csvio import read_sheet
-from pipeline.evaluate import evaluate
-from pipeline.export import Filters, export
-from pipeline.gold_export import to_gold
-from pipeline.ingest import ingest
-from pipeline.review_import import import_sheet
-from pipeline.sources import discover
+from pipeline.review.corrections import list_corrections
+from pipeline.review.csvio import read_sheet
+from pipeline.research.evaluate import evaluate
+from pipeline.review.export import Filters, export
+from pipeline.review.gold_export import to_gold
+from pipeline.ingest.steps import ingest
+from pipeline.review.importer import import_sheet
+from pipeline.ingest.files import discover
 
 URL = "https://ubnd.langson.gov.vn/kehoach-1"
 HEAD = """UBND tỉnh Lạng Sơn ban hành Kế hoạch thực hiện nhiệm vụ năm 2021
@@ -402,7 +402,7 @@ def test_reviewed_documents_become_gold_that_evaluate_scores_perfectly(db_path, 
 
 
 def test_corrected_task_text_is_searchable(db_path, tmp_path):
-    from pipeline.search import search
+    from pipeline.store.search import search
 
     frame = _exported(db_path, tmp_path, "tasks")
     frame.loc[0, "text"] = frame.loc[0, "text"] + " Ưu tiên vùng đồng bào dân tộc thiểu số."

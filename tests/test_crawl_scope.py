@@ -11,10 +11,10 @@ import pytest
 import sqlite_utils
 
 from pipeline import store
-from pipeline.fetch import Fetcher, FetchSettings, Scope
-from pipeline.fetch_state import RetryPolicy
-from pipeline.portal_ingest import ingest_sources
-from pipeline.portal_sources import SourcesError, load_sources
+from pipeline.portal.fetch import Fetcher, FetchSettings, Scope
+from pipeline.portal.fetch_state import RetryPolicy
+from pipeline.portal.steps import ingest_sources
+from pipeline.portal.sources import SourcesError, load_sources
 
 FAST = FetchSettings(timeout=2.0, delay=0.0, retries=1, backoff=0.01, max_bytes=200_000, max_seconds=1.5)
 ARTICLE = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Kế hoạch</title></head><body>

@@ -3,8 +3,8 @@
 import pytest
 from conftest import FIXTURES, REPO
 
-from pipeline import discovery
-from pipeline.portal_sources import SourcesError, load_sources
+from pipeline.portal import discovery
+from pipeline.portal.sources import SourcesError, load_sources
 
 BASE = "https://backan.gov.vn/Pages/tin-tuc.aspx"
 

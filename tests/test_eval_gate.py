@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 from conftest import REPO, shared_path
 
-from pipeline.evaluate import evaluate
-from pipeline.ingest import ingest
-from pipeline.sources import discover
+from pipeline.research.evaluate import evaluate
+from pipeline.ingest.steps import ingest
+from pipeline.ingest.files import discover
 
 GOLD = Path(__file__).parent / "gold"
 BASELINE = json.loads((Path(__file__).parent / "eval_baseline.json").read_text(encoding="utf-8"))

@@ -7,9 +7,9 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 
 from pipeline.cli import cli
-from pipeline.explain import DocumentNotFound, explain, to_html, to_rich
-from pipeline.ingest import ingest
-from pipeline.sources import discover
+from pipeline.research.explain import DocumentNotFound, explain, to_html, to_rich
+from pipeline.ingest.steps import ingest
+from pipeline.ingest.files import discover
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +79,7 @@ def test_migration_upgrades_a_version_1_database(tmp_path):
 
     path = tmp_path / "old.db"
     db = sqlite_utils.Database(path)
-    store._migration_1(db)
+    store.schema._migration_1(db)
     db.execute("PRAGMA user_version = 1")
     db.close()
     upgraded = store.open_db(path)

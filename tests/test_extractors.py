@@ -94,7 +94,7 @@ def test_seed_001_fifteen_tasks_and_mismatch(analyze):
 def test_deadline_scan_finds_what_the_pattern_finds_everywhere():
     """The pattern tried only where a cue or a time expression can start finds what it finds
     tried at every character: on the seeds and on random runs of the words deadlines are made of."""
-    from pipeline.normalize import fold_for_matching
+    from pipeline.text.normalize import fold_for_matching
 
     texts = [fold_for_matching(path.read_text(encoding="utf-8")) for path in sorted(SEEDS.glob("*.txt"))]
     words = ["trước", "ngày", "đến", "hết", "tháng", "năm", "quý", "ii", "iv", "cuối", "đầu", "tết", "nguyên",

@@ -8,7 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from pipeline.fetch import Fetcher, FetchSettings, Scope, Validators, retry_after_seconds
+from pipeline.portal.fetch import Fetcher, FetchSettings, Validators, retry_after_seconds
+from pipeline.portal.fetch import Scope
 
 FAST = FetchSettings(timeout=1.0, delay=0.0, retries=1, backoff=0.01, max_bytes=10_000)
 LOCAL = Scope(allow_private=True)  # the servers here are on 127.0.0.1

@@ -14,9 +14,9 @@ from prefect.testing.utilities import prefect_test_harness
 from prefect import flow, task
 
 from pipeline.flows import ingest_files, ingest_files_with_workers
-from pipeline.ingest import ingest, reporting_batches
-from pipeline.sources import discover
-from pipeline.workers import ForkedProcessPoolTaskRunner
+from pipeline.ingest.steps import ingest, reporting_batches
+from pipeline.ingest.files import discover
+from pipeline.ingest.workers import ForkedProcessPoolTaskRunner
 
 
 @pytest.fixture(scope="module")

@@ -8,8 +8,8 @@ import sqlite_utils
 from conftest import FIXTURES, REPO
 
 from pipeline.errors import DirectivesError
-from pipeline.ingest import batches, ingest
-from pipeline.sources import discover
+from pipeline.ingest.steps import batches, ingest
+from pipeline.ingest.files import discover
 
 
 def _ids(db_path, table):

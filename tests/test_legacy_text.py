@@ -6,9 +6,9 @@ import unicodedata
 import docx
 import pytest
 
-from pipeline.legacy_fonts import encoding_of_font, from_unicode, to_unicode
-from pipeline.parse import parse_document
-from pipeline.parse_pdf import chars_to_unicode
+from pipeline.parse.legacy_fonts import encoding_of_font, from_unicode, to_unicode
+from pipeline.parse.dispatch import parse_document
+from pipeline.parse.pdf_file import chars_to_unicode
 
 SENTENCE = "Báo cáo kết quả thực hiện nhiệm vụ trước ngày 30/11/2021; phấn đấu giải ngân đạt 95% trở lên."
 # VNI has capitals with marks; TCVN3's .VnTime draws capitals with marks only in .VnTimeH.

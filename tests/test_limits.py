@@ -17,9 +17,9 @@ import sqlite_utils
 from conftest import FIXTURES, SEEDS
 
 from pipeline.errors import DirectivesError, LimitError, NotTextError, ParseError
-from pipeline.ingest import ingest
-from pipeline.parse import parse_document
-from pipeline.sources import discover
+from pipeline.ingest.steps import ingest
+from pipeline.parse.dispatch import parse_document
+from pipeline.ingest.files import discover
 
 GOOD = FIXTURES / "kehoach-12-langson.docx"
 PROSE = ("Ủy ban nhân dân tỉnh yêu cầu các sở, ngành, địa phương tập trung thực hiện các nhiệm vụ trọng tâm, "
@@ -149,7 +149,7 @@ def test_a_pdf_of_too_many_pages_is_refused_before_reading(monkeypatch):
 
 
 def _ocr_ready() -> bool:
-    from pipeline.ocr import ocr_available
+    from pipeline.parse.ocr import ocr_available
 
     return ocr_available()
 

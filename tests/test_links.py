@@ -8,10 +8,12 @@ import pytest
 import sqlite_utils
 from conftest import SEEDS, shared_path
 
-from pipeline import duplicates, links, store
-from pipeline.identity import identify, references
-from pipeline.ingest import ingest
-from pipeline.sources import discover
+from pipeline.store import duplicates
+from pipeline.store import links
+from pipeline import store
+from pipeline.parse.identity import identify, references
+from pipeline.ingest.steps import ingest
+from pipeline.ingest.files import discover
 
 HEADER = ("VĂN PHÒNG CHÍNH PHỦ CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
           "Số: 63/CĐ-VPCP Hà Nội, ngày 11 tháng 01 năm 2026\nCÔNG ĐIỆN\n")

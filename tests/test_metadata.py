@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.metadata import date_from_text, province_from_text
+from pipeline.parse.metadata import date_from_text, province_from_text
 
 
 @pytest.mark.parametrize("text, expected", [

@@ -9,9 +9,9 @@ from underthesea import sent_tokenize
 
 from extractors import AnalyzedDocument
 from pipeline.errors import DirectivesError
-from pipeline.nlp import _sent_tokenize, split_sentences
-from pipeline.normalize import clean_text
-from pipeline.parse import parse_document
+from pipeline.text.nlp import _sent_tokenize, split_sentences
+from pipeline.text.normalize import clean_text
+from pipeline.parse.dispatch import parse_document
 
 REAL = SHARED / "corpus" / "real"
 

@@ -6,10 +6,11 @@ import pytest
 import sqlite_utils
 from conftest import FIXTURES, SEEDS
 
-from pipeline import packed, store
-from pipeline.ingest import batches, process, process_batch, store_batches
+from pipeline.store import packed
+from pipeline import store
+from pipeline.ingest.steps import batches, process, process_batch, store_batches
 from pipeline.settings import raw_dir_for
-from pipeline.sources import discover
+from pipeline.ingest.files import discover
 
 
 def test_the_store_holds_the_rows_extraction_made_in_the_order_made(tmp_path):

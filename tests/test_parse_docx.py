@@ -5,7 +5,7 @@ import io
 import docx
 from docx.oxml.ns import qn
 
-from pipeline.parse_docx import parse_docx
+from pipeline.parse.docx_file import parse_docx
 
 
 def test_auto_numbered_paragraphs_get_their_labels():

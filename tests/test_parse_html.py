@@ -1,8 +1,8 @@
 """HTML pages: an ordered list keeps the numbers a reader sees, so its items are tasks."""
 
 from extractors import AnalyzedDocument, extract
-from pipeline.nlp import Segmenter
-from pipeline.parse_html import parse_html
+from pipeline.text.nlp import Segmenter
+from pipeline.parse.html_page import parse_html
 
 PAGE = """<html><head><title>Kết luận</title></head><body><article><h1>Ban Thường vụ Tỉnh ủy kết luận</h1>
 <p>Ngày 5/3/2021, Ban Thường vụ Tỉnh ủy họp và thống nhất giao các nhiệm vụ sau đây cho các cấp ủy:</p>

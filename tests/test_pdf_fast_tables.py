@@ -13,10 +13,10 @@ from pdfplumber.table import TableFinder, TableSettings
 from pdfplumber.utils import extract_text
 from pdfplumber.utils.text import chars_to_textmap
 
-from pipeline import pdf_text
-from pipeline.normalize import clean_text
-from pipeline.parse_pdf import _text_layer, page_text_unicode, parse_pdf
-from pipeline.pdf_text import fast_pages
+from pipeline.parse import pdf_layout
+from pipeline.text.normalize import clean_text
+from pipeline.parse.pdf_file import _text_layer, page_text_unicode, parse_pdf
+from pipeline.parse.pdf_text import fast_pages
 
 REAL = sorted((SHARED / "corpus" / "real").glob("*.pdf"))
 FIXTURE_TABLE = [["Chỉ tiêu", "Kế hoạch 2021"], ["Xã đạt chuẩn nông thôn mới", "10 xã"],
@@ -170,9 +170,9 @@ def test_words_and_lines_are_pdfplumber_s():
     rng = random.Random(7)
     for _ in range(500):
         chars = random_chars(rng)
-        ours = [pdf_text._Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"]) for c in chars]
-        assert pdf_text._page_text(ours) == chars_to_textmap(chars, layout_bbox=(0, 0, 100, 100)).as_string
-        assert pdf_text._cell_text(ours) == extract_text(chars)
+        ours = [pdf_layout.Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"]) for c in chars]
+        assert pdf_layout.page_text(ours) == chars_to_textmap(chars, layout_bbox=(0, 0, 100, 100)).as_string
+        assert pdf_layout._cell_text(ours) == extract_text(chars)
 
 
 def test_cells_are_pdfplumber_s():
@@ -181,13 +181,13 @@ def test_cells_are_pdfplumber_s():
     for _ in range(100):
         chars = random_chars(rng)
         xs, tops = sorted(rng.sample([8, 20, 30, 45, 60, 90], 3)), sorted(rng.sample([5, 12, 20, 28, 40, 60], 3))
-        edges = [pdf_text._edge(xs[0], xs[-1], top, top, "h") for top in tops]
-        edges += [pdf_text._edge(x, x, tops[0], tops[-1], "v") for x in xs]
+        edges = [pdf_layout._edge(xs[0], xs[-1], top, top, "h") for top in tops]
+        edges += [pdf_layout._edge(x, x, tops[0], tops[-1], "v") for x in xs]
         page = SimpleNamespace(edges=edges, chars=chars)
         settings = TableSettings()
         expected = [table.extract(**settings.text_settings) for table in TableFinder(page, settings).tables]
-        ours = [pdf_text._Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"]) for c in chars]
-        assert pdf_text._tables(ours, edges) == expected
+        ours = [pdf_layout.Char(c["text"], c["x0"], c["x1"], c["top"], c["bottom"]) for c in chars]
+        assert pdf_layout.find_tables(ours, edges) == expected
 
 
 def test_pdfplumber_is_not_opened_when_pdfium_reads_every_page(monkeypatch):

@@ -6,10 +6,10 @@ from click.testing import CliRunner
 from portal_site import serve_portal
 
 from pipeline.cli import cli
-from pipeline.fetch import FetchSettings
-from pipeline.lock import exclusive
-from pipeline.portal_ingest import Steps, ingest_sources
-from pipeline.portal_sources import load_sources
+from pipeline.portal.fetch import FetchSettings
+from pipeline.store.lock import exclusive
+from pipeline.portal.steps import Steps, ingest_sources
+from pipeline.portal.sources import load_sources
 
 KONTUM = """[[source]]
 name = "kontum"

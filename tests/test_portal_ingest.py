@@ -6,10 +6,10 @@ import sqlite_utils
 from portal_site import FLAKY, LOOP, SLOW, serve_portal
 
 from pipeline import store
-from pipeline.fetch import FetchSettings
-from pipeline.fetch_state import RetryPolicy
-from pipeline.portal_ingest import ingest_sources
-from pipeline.portal_sources import load_sources
+from pipeline.portal.fetch import FetchSettings
+from pipeline.portal.fetch_state import RetryPolicy
+from pipeline.portal.steps import ingest_sources
+from pipeline.portal.sources import load_sources
 
 FAST = FetchSettings(timeout=0.3, delay=0.0, retries=2, backoff=0.01, max_bytes=200_000)
 POLICY = RetryPolicy(first_delay=3600, max_attempts=2)

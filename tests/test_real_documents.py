@@ -6,9 +6,9 @@ import pytest
 import sqlite_utils
 from conftest import shared_path
 
-from pipeline import ocr
-from pipeline.ingest import ingest
-from pipeline.sources import discover
+from pipeline.parse import ocr
+from pipeline.ingest.steps import ingest
+from pipeline.ingest.files import discover
 
 
 @pytest.fixture(scope="module")

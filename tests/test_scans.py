@@ -6,12 +6,12 @@ import pytest
 import sqlite_utils
 from conftest import FIXTURES, shared_path
 
-from pipeline import plausibility
+from pipeline.parse import plausibility
 from pipeline.errors import NeedsOcrError
-from pipeline.ingest import ingest
-from pipeline.legacy_fonts import from_unicode
-from pipeline.parse_pdf import _text_layer, parse_pdf
-from pipeline.sources import discover
+from pipeline.ingest.steps import ingest
+from pipeline.parse.legacy_fonts import from_unicode
+from pipeline.parse.pdf_file import _text_layer, parse_pdf
+from pipeline.ingest.files import discover
 
 PROSE = ("Ủy ban nhân dân tỉnh yêu cầu các sở, ngành, địa phương tập trung thực hiện các nhiệm vụ trọng tâm, "
          "phấn đấu giải ngân vốn đầu tư công đạt 95% trở lên trước ngày 31 tháng 12 năm 2021. ") * 4

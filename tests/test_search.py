@@ -6,10 +6,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import SEEDS
 
-from pipeline import search, store
+from pipeline.store import search
+from pipeline import store
 from pipeline.cli import cli
-from pipeline.ingest import ingest, process_batch, store_batches
-from pipeline.sources import discover
+from pipeline.ingest.steps import ingest, process_batch, store_batches
+from pipeline.ingest.files import discover
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +123,37 @@ def test_cli_prints_hits_with_context(bundled_db):
     assert "001_d93671f2cbad73a6.txt · Bắc Kạn · 2020-10-09 · task" in result.output
     assert "giải ngân số kế hoạch vốn" in result.output
     assert result.output.rstrip().endswith("1 hit(s)")
+
+
+def _cli_search(bundled_db, *arguments):
+    result = CliRunner().invoke(cli, ["search", *arguments, "--db", str(bundled_db), "--limit", "100"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    return lines[0], [line for line in lines if " · " in line], lines[-1]
+
+
+def test_a_query_without_diacritics_searches_without_them_and_says_so(db, bundled_db):
+    first, hits, last = _cli_search(bundled_db, "giai ngan")
+    assert first == ('Searching without diacritics, as the query has none: "giai ngan" matches the words written '
+                     "with any diacritics (đ = d); --exact matches them as typed.")
+    exact = search.search(db, "giải ngân", limit=100)
+    assert _matched(exact) == {"giải ngân"} and last == f"{len(exact)} hit(s)" == "5 hit(s)"
+    assert hits == [f"{h.document} · {h.province or '-'} · {h.published_date or '-'} · {h.kind}" for h in exact]
+    assert _matched(search.search(db, "giai ngan", limit=100)) == {"giải ngân"}  # the library's default too
+
+
+def test_a_query_with_diacritics_stays_exact(db, bundled_db):
+    first, _, last = _cli_search(bundled_db, "tính")
+    assert (first, last) == ("Exact search (the query has diacritics): diacritics must match; --no-accents "
+                             "ignores them.", "0 hit(s)")
+    tinh = search.search(db, "tỉnh", limit=100)
+    assert _cli_search(bundled_db, "tỉnh")[2] == f"{len(tinh)} hit(s)" and _matched(tinh) == {"tỉnh"}
+
+
+def test_exact_and_no_accents_force_either_way(db, bundled_db):
+    for flag in ("--exact", "--accents"):
+        first, hits, last = _cli_search(bundled_db, "giai ngan", flag)
+        assert first.startswith("Exact search (--exact)") and (hits, last) == ([], "0 hit(s)")
+    first, _, last = _cli_search(bundled_db, "tính", "--no-accents")
+    assert first.startswith('Searching without diacritics (--no-accents): "tinh"')
+    assert last == f"{len(search.search(db, 'tinh', accents=False, limit=100))} hit(s)" != "0 hit(s)"

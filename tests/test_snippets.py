@@ -9,7 +9,7 @@ import yaml
 from extractors import AnalyzedDocument, extract, extract_citations, extract_deadlines, extract_indicators
 from extractors import innermost_task
 from extractors.parties import extract_parties
-from pipeline.nlp import Segmenter
+from pipeline.text.nlp import Segmenter
 
 SNIPPETS = Path(__file__).parent / "snippets"
 DEFAULT_DATE = "2021-03-01"

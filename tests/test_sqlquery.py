@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from pipeline import sqlquery
+from pipeline.research import sql as sqlquery
 from pipeline.cli import cli
 
 PROVINCES = "SELECT name, province FROM documents WHERE province LIKE 'L%' OR province LIKE 'N%' ORDER BY name"

@@ -8,8 +8,8 @@ import pytest
 from conftest import SEEDS
 
 from pipeline import store
-from pipeline.ingest import batches, process_batch, store_and_index
-from pipeline.sources import discover
+from pipeline.ingest.steps import batches, process_batch, store_and_index
+from pipeline.ingest.files import discover
 
 
 def test_a_held_store_lends_its_connection_to_the_writes_of_its_thread(tmp_path):
@@ -57,3 +57,52 @@ def test_the_log_is_copied_into_the_database_after_each_batch_while_held(tmp_pat
             copied.close()
     assert len(log_sizes) == len(items) == 5
     assert log_sizes[-1] < 2 * max(log_sizes[:2])  # the log file is reused from its start, not appended to
+
+
+def _counts(path) -> tuple:
+    connection = sqlite3.connect(path)
+    try:
+        return tuple(connection.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
+                     for table in ("documents", *store.ROW_TABLES.values(), "pages"))
+    finally:
+        connection.close()
+
+
+def test_a_write_that_fails_half_way_leaves_the_rows_it_was_replacing(tmp_path):
+    """Replacing a stored document deletes its rows with one statement per table: inside
+    `store.transaction` those deletes are undone with the rest when the write fails
+    (sqlite-utils would have committed each of them on its own)."""
+    path = tmp_path / "d.db"
+    store_and_index([process_batch(discover([SEEDS]), path)], path)
+    before = _counts(path)
+    assert before[0] == 5 and before[2] > 0
+    db = store.open_db(path)
+    document = next(db.query("SELECT * FROM documents ORDER BY id LIMIT 1"))
+    with pytest.raises(RuntimeError, match="disk full"):
+        with store.transaction(db):
+            store.write_documents(db, [{**document, "content_sha256": "new"}])
+            raise RuntimeError("disk full")
+    db.close()
+    assert _counts(path) == before
+    connection = sqlite3.connect(path)
+    assert connection.execute("SELECT count(*) FROM documents WHERE content_sha256 = 'new'").fetchone() == (0,)
+    connection.close()
+
+
+def test_a_migration_that_fails_leaves_the_schema_of_the_step_before(tmp_path, monkeypatch):
+    path = tmp_path / "d.db"
+    store.open_db(path).close()
+
+    def half_done(db):
+        db.execute("CREATE TABLE half (x)")
+        db.execute("ALTER TABLE documents ADD COLUMN half TEXT")
+        raise RuntimeError("killed")
+
+    monkeypatch.setattr(store.schema, "MIGRATIONS", [*store.MIGRATIONS, half_done])
+    with pytest.raises(RuntimeError, match="killed"):
+        store.open_db(path)
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA user_version").fetchone() == (len(store.schema.MIGRATIONS) - 1,)
+    assert connection.execute("SELECT name FROM sqlite_master WHERE name = 'half'").fetchall() == []
+    assert "half" not in [row[1] for row in connection.execute("PRAGMA table_info(documents)")]
+    connection.close()

@@ -3,8 +3,8 @@
 from conftest import FIXTURES
 
 from extractors import AnalyzedDocument, extract
-from pipeline.document import Table
-from pipeline.parse import parse_document
+from pipeline.parse.document import Table
+from pipeline.parse.dispatch import parse_document
 
 
 def test_docx_table_cells_become_indicators(segmenter):

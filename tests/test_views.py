@@ -3,8 +3,10 @@
 import pytest
 import sqlite_utils
 
-from pipeline import catalog, store, views
-from pipeline.sqlquery import run
+from pipeline.research import catalog
+from pipeline import store
+from pipeline.store import views
+from pipeline.research.sql import run
 
 QUERIES = catalog.example_queries()
 

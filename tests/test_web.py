@@ -10,7 +10,8 @@ import pytest
 import sqlite_utils
 from browser import chromium, dump_dom
 
-from pipeline import catalog, web
+from pipeline.research import catalog
+from pipeline.research import web
 
 
 def test_metadata_comes_from_the_docs(bundled_db):

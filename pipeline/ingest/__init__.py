@@ -1,0 +1,1 @@
+"""Ingesting files: the steps, the files to read, worker processes."""

@@ -1,0 +1,1 @@
+"""Ingesting provincial portals: sources, fetching, discovery, runs, schedules."""

@@ -1,0 +1,1 @@
+"""Research surfaces: read-only SQL, catalog, web, report, charts, explain, evaluate."""

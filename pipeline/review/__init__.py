@@ -1,0 +1,1 @@
+"""Staff review: export sheets, import corrections, the corrections log."""

@@ -1,0 +1,1 @@
+"""Text handling shared with the extractors: normalization and Vietnamese segmentation."""
