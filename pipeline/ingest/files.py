@@ -6,7 +6,7 @@ from pathlib import Path
 
 from pipeline.errors import DirectivesError
 from pipeline.settings import BUNDLED_CORPUS, SUPPORTED_SUFFIXES
-from pipeline.limits import read_file
+from pipeline.parse.limits import read_file
 
 # What is known of the files in a folder, one row a file (`file` relative to the folder;
 # `url`, `source`, `province` where known). SOURCES.tsv is the same table as collections

@@ -10,7 +10,7 @@ from pipeline.parse.docx_file import parse_docx
 from pipeline.parse.html_page import parse_html
 from pipeline.parse.pdf_file import parse_pdf
 from pipeline.parse.text_file import parse_text
-from pipeline import limits
+from pipeline.parse import limits
 from pipeline.parse import sniff
 
 

@@ -13,7 +13,7 @@ from pipeline.errors import ParseError
 from pipeline.parse.legacy_fonts import encoding_of_font, to_unicode
 from pipeline.text.normalize import clean_text
 from pipeline.parse.numbering import formatted
-from pipeline.limits import check_zip
+from pipeline.parse.limits import check_zip
 
 # Authors that tools and templates write into every file: not a byline.
 _GENERIC_AUTHORS = {"python-docx", "admin", "administrator", "user", "microsoft office user", "windows user"}

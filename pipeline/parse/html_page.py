@@ -10,7 +10,7 @@ from pipeline.parse.furniture import strip_breadcrumb, strip_furniture
 from pipeline.parse.legacy_fonts import encoding_of_font, to_unicode
 from pipeline.text.normalize import clean_text
 from pipeline.parse.numbering import formatted
-from pipeline import limits
+from pipeline.parse import limits
 from pipeline.parse import sniff
 
 # Publication-date meta tags, most specific first (Open Graph, Dublin Core, portal CMSs).

@@ -12,7 +12,7 @@ import pypdfium2 as pdfium
 
 from pipeline.errors import ParseError
 from pipeline.text.normalize import clean_text
-from pipeline.limits import too_big
+from pipeline.parse.limits import too_big
 from pipeline.settings import limits
 
 DPI = 300

@@ -16,7 +16,7 @@ from pipeline.parse.legacy_fonts import encoding_of_font, to_unicode
 from pipeline.text.normalize import clean_text
 from pipeline.parse.pdf_text import fast_pages
 from pipeline.settings import ocr_max_pages
-from pipeline.limits import too_big
+from pipeline.parse.limits import too_big
 from pipeline.settings import limits
 
 

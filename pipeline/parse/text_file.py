@@ -6,7 +6,7 @@ from pipeline.parse.decode import decode
 from pipeline.parse.document import ParsedDocument
 from pipeline.parse.furniture import strip_furniture
 from pipeline.text.normalize import clean_text
-from pipeline import limits
+from pipeline.parse import limits
 from pipeline.parse import sniff
 
 # "Phấn_đấu ... 13-13,5 % / năm": corpora that joined syllables with "_" and spaced
