@@ -278,3 +278,13 @@ def test_a_bad_limit_value_is_named(monkeypatch, tmp_path):
 
 def test_limit_errors_are_parse_errors():
     assert issubclass(LimitError, ParseError) and issubclass(NotTextError, ParseError)
+
+
+def test_a_process_forked_after_documents_were_timeboxed_uses_children_of_its_own(tmp_path):
+    """The idle document processes belong to the process that forked them: a process forked
+    from it (a test's child, a fork-started worker) forks its own."""
+    ingest(discover([GOOD]), tmp_path / "first.db")  # leaves an idle child in this process
+    seconds, _, outcome = measure("ingest in a process forked after an ingest", lambda: ingest(
+        discover([GOOD]), tmp_path / "second.db").documents)
+    assert outcome == "returned Counter({'new': 1})"
+    assert _statuses(tmp_path / "second.db")["kehoach-12-langson.docx"] == ("ok", None)

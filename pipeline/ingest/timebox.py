@@ -196,10 +196,28 @@ def _gone(child: _Child) -> bool:
     """Whether a child has exited (reaped if so)."""
     if child._ended is not None:
         return True
-    pid, status = os.waitpid(child.pid, os.WNOHANG)
+    try:
+        pid, status = os.waitpid(child.pid, os.WNOHANG)
+    except ChildProcessError:  # not this process's child
+        child._close_fds()
+        child._ended = "gone"
+        return True
     if pid:
         child._end(status)
     return bool(pid)
+
+
+def _forget_children() -> None:
+    """In a process just forked: the idle children are the parent's, not its own; close its
+    copies of their pipes and leave them to the parent."""
+    for child in _IDLE:
+        child._close_fds()
+        child._ended = "the parent's"
+    _IDLE.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_children)
 
 
 def _write_all(fd: int, data: bytes) -> None:
