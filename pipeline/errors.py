@@ -30,3 +30,11 @@ class NoArticleError(ParseError):
     """A page with no article on it (a portal home page: menus and headline lists)."""
 
     status = "no_article"
+
+
+class LimitError(ParseError):
+    """An input past one of the limits in `settings.Limits` (size, pages, pixels, characters, time)."""
+
+
+class NotTextError(ParseError):
+    """Bytes that are not text of a plausible encoding (binary data under a text or HTML name or type)."""

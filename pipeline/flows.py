@@ -6,9 +6,9 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.settings import PREFECT_API_URL, temporary_settings
+from prefect.settings import PREFECT_API_URL
 
-from pipeline import store
+from pipeline import prefect_env, store
 from pipeline.ingest import steps
 from pipeline.ingest.files import SourceFile, discover
 from pipeline.ingest.workers import ForkedProcessPoolTaskRunner
@@ -86,13 +86,7 @@ def _shared_api():
     if PREFECT_API_URL.value():
         yield
         return
-    # imported here: worker processes import this module to run its tasks, and the server's
-    # modules cost seconds of start-up each
-    from prefect.server.api.server import SubprocessASGIServer
-
-    server = SubprocessASGIServer()  # the instance Prefect's own ephemeral client uses
-    server.start()
-    with temporary_settings({PREFECT_API_URL: server.api_url}):
+    with prefect_env.temporary_api():  # a server that ends with this process, SIGKILL or not
         yield
 
 

@@ -1,6 +1,7 @@
 """Default paths and run-wide settings."""
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -28,7 +29,54 @@ def raw_dir_for(db_path) -> Path:
     return Path(db_path).resolve().parent / "raw"
 
 
+@dataclass(frozen=True)
+class Limits:
+    """What one input may cost; each bound has an environment variable (`ENV`) that overrides it.
+    Past a bound the input is an error naming it, and the run goes on."""
+
+    file_bytes: int = 50_000_000  # bytes of one input file or fetched body
+    unzipped_bytes: int = 200_000_000  # bytes of a DOCX's (or any OOXML file's) members, inflated, together
+    pdf_pages: int = 2_000  # pages of one PDF
+    ocr_pages: int = 100  # pages of a scan read by OCR: the first ones (0: all)
+    ocr_pixels: int = 40_000_000  # pixels of one page rendered for OCR (an A3 page at 300 dpi is 17.4 M)
+    text_chars: int = 3_000_000  # characters of text extracted from one document
+    document_seconds: float = 600.0  # wall time to parse and extract one document (0: no limit, in-process)
+    url_seconds: float = 120.0  # time spent fetching one URL, all its requests, redirects and retries
+
+    ENV = {
+        "file_bytes": "DIRECTIVES_MAX_FILE_BYTES",
+        "unzipped_bytes": "DIRECTIVES_MAX_UNZIPPED_BYTES",
+        "pdf_pages": "DIRECTIVES_MAX_PDF_PAGES",
+        "ocr_pages": "DIRECTIVES_OCR_MAX_PAGES",
+        "ocr_pixels": "DIRECTIVES_MAX_OCR_PIXELS",
+        "text_chars": "DIRECTIVES_MAX_TEXT_CHARS",
+        "document_seconds": "DIRECTIVES_MAX_DOCUMENT_SECONDS",
+        "url_seconds": "DIRECTIVES_MAX_URL_SECONDS",
+    }
+
+
+def limits() -> Limits:
+    """The limits in force: the defaults, with the environment's overrides."""
+    values = {}
+    for name, variable in Limits.ENV.items():
+        text = os.environ.get(variable, "").strip()
+        if not text:
+            continue
+        kind = type(getattr(Limits, name))
+        try:
+            value = kind(text)
+        except ValueError:
+            value = -1
+        if value < 0:
+            from pipeline.errors import DirectivesError
+
+            raise DirectivesError(
+                f"{variable}={text!r}: not a number of {'seconds' if kind is float else 'units'} >= 0"
+            )
+        values[name] = value
+    return Limits(**values)
+
+
 def ocr_max_pages() -> int | None:
-    """OCR at most this many pages of a scan (DIRECTIVES_OCR_MAX_PAGES; unset: all pages)."""
-    value = os.environ.get("DIRECTIVES_OCR_MAX_PAGES")
-    return int(value) if value else None
+    """OCR at most this many pages of a scan (DIRECTIVES_OCR_MAX_PAGES; 0: all pages)."""
+    return limits().ocr_pages or None

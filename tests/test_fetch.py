@@ -8,9 +8,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from pipeline.portal.fetch import Fetcher, FetchSettings, Validators, retry_after_seconds
+from pipeline.portal.fetch import Fetcher, FetchSettings, Scope, Validators, retry_after_seconds
 
 FAST = FetchSettings(timeout=1.0, delay=0.0, retries=1, backoff=0.01, max_bytes=10_000)
+LOCAL = Scope(allow_private=True)  # the servers here are on 127.0.0.1
 PAGE = "<html><body><p>Tỉnh ủy giao nhiệm vụ</p></body></html>".encode()
 
 
@@ -70,7 +71,7 @@ def server():
 
 def test_gzip_redirects_and_conditional_get(server):
     url, handler = server
-    with Fetcher(FAST) as fetcher:
+    with Fetcher(FAST, LOCAL) as fetcher:
         moved = fetcher.fetch(url + "/moved")
         first = fetcher.fetch(url + "/etag")
         again = fetcher.fetch(url + "/etag", Validators(etag=first.etag))
@@ -81,7 +82,7 @@ def test_gzip_redirects_and_conditional_get(server):
 def test_size_cap_stops_a_streamed_body(server):
     """The client hangs up at the cap rather than reading the rest of a 64 MB body."""
     url, handler = server
-    with Fetcher(FAST) as fetcher:
+    with Fetcher(FAST, LOCAL) as fetcher:
         result = fetcher.fetch(url + "/chunked-big")
     assert (result.status, result.reason) == ("failed", "larger than the 10000-byte cap (stopped reading)")
     deadline = time.monotonic() + 5
@@ -92,7 +93,7 @@ def test_size_cap_stops_a_streamed_body(server):
 
 def test_4xx_is_not_retried(server):
     url, handler = server
-    with Fetcher(FAST) as fetcher:
+    with Fetcher(FAST, LOCAL) as fetcher:
         result = fetcher.fetch(url + "/gone")
     assert (result.status, result.reason, result.http_status) == ("failed", "HTTP 410", 410)
     assert handler.seen.count("/gone") == 1
@@ -100,7 +101,7 @@ def test_4xx_is_not_retried(server):
 
 def test_robots_txt_is_read_once_and_honoured(server):
     url, handler = server
-    with Fetcher(FAST) as fetcher:
+    with Fetcher(FAST, LOCAL) as fetcher:
         results = fetcher.fetch_all([(url + "/private/a", None), (url + "/public", None), (url + "/public2", None)])
     assert [r.status for r in results] == ["failed", "ok", "ok"]
     assert results[0].reason == f"disallowed by {url}/robots.txt"
@@ -110,7 +111,7 @@ def test_robots_txt_is_read_once_and_honoured(server):
 def test_a_failing_robots_txt_disallows_everything(server):
     url, handler = server
     handler.robots_status = 503
-    with Fetcher(FAST) as fetcher:
+    with Fetcher(FAST, LOCAL) as fetcher:
         result = fetcher.fetch(url + "/public")
     assert result.reason == f"disallowed by {url}/robots.txt"
 
@@ -125,7 +126,7 @@ def test_requests_to_one_host_start_a_delay_apart(server):
     url, handler = server
     polite = FetchSettings(timeout=1.0, delay=0.2, per_host=2, workers=4, retries=0)
     started = time.monotonic()
-    with Fetcher(polite) as fetcher:
+    with Fetcher(polite, LOCAL) as fetcher:
         results = fetcher.fetch_all([(f"{url}/page{n}", None) for n in range(3)])
     assert [r.status for r in results] == ["ok"] * 3
     assert time.monotonic() - started >= 0.6  # robots.txt, then three pages, 0.2 s apart

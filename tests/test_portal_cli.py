@@ -16,6 +16,7 @@ name = "kontum"
 province = "Kon Tum"
 sitemaps = ["{url}/kontum/sitemap.xml"]
 article_pattern = '/kontum/pages/detail/\\d+/.+\\.html$'
+allow_private = true  # the fixture site is on 127.0.0.1
 """
 
 

@@ -17,6 +17,7 @@ POLICY = RetryPolicy(first_delay=3600, max_attempts=2)
 SOURCES = """
 [[source]]
 name = "backan"
+allow_private = true  # the fixture site is on 127.0.0.1
 province = "Bắc Kạn"
 start_urls = ["{url}/backan/Pages/tin-tuc.aspx"]
 article_pattern = '/backan/Pages/(rieng/)?chi-tiet-\\d+\\.aspx$'
@@ -24,12 +25,14 @@ max_pages = 2
 
 [[source]]
 name = "broken"
+allow_private = true  # the fixture site is on 127.0.0.1
 province = "Nghệ An"
 start_urls = ["http://127.0.0.1:9/tin-tuc"]
 article_pattern = 'chi-tiet'
 
 [[source]]
 name = "lso"
+allow_private = true  # the fixture site is on 127.0.0.1
 province = "Lạng Sơn"
 start_urls = ["{url}/lso/thoi-su.html"]
 feeds = ["{url}/lso/rss.xml"]
@@ -37,6 +40,7 @@ article_pattern = '/lso/thoi-su/.+\\.html$'
 
 [[source]]
 name = "kontum"
+allow_private = true  # the fixture site is on 127.0.0.1
 province = "Kon Tum"
 sitemaps = ["{url}/kontum/sitemap.xml"]
 article_pattern = '/kontum/pages/detail/\\d+/.+\\.html$'

@@ -123,7 +123,7 @@ def test_the_portal_flow_runs_the_same_steps(prefect_server, tmp_path):
         sources = tmp_path / "sources.toml"
         sources.write_text(
             f"""[[source]]\nname = "kontum"\nsitemaps = ["{site.url}/kontum/sitemap.xml"]
-article_pattern = '/kontum/pages/detail/'\n""",
+article_pattern = '/kontum/pages/detail/'\nallow_private = true\n""",
             encoding="utf-8",
         )
         runs = ingest_portals(sources_path=str(sources), db_path=str(tmp_path / "d.db"), fetch_options={"delay": 0})

@@ -109,3 +109,80 @@ def test_sigterm_stops_the_temporary_prefect_server(tmp_path):
             run.kill()
         if server and _alive(server):
             os.kill(server, signal.SIGKILL)
+
+
+def _descendants(pid: int) -> dict[int, str]:
+    """Live descendants of `pid`, by pid, with their start time (/proc stat field 22), which
+    tells a process from a later one given the same pid."""
+    parents = {}
+    for path in PROC.glob("[0-9]*/stat"):
+        fields = _stat(path.parent.name)
+        if fields and fields[0] != "Z":
+            parents[int(path.parent.name)] = (int(fields[1]), fields[19])
+    found, frontier = {}, [pid]
+    while frontier:
+        parent = frontier.pop()
+        for child, (ppid, started) in parents.items():
+            if ppid == parent and child not in found:
+                found[child] = started
+                frontier.append(child)
+    return found
+
+
+def _still_running(processes: dict[int, str]) -> list[int]:
+    return [
+        pid
+        for pid, started in processes.items()
+        if (fields := _stat(pid)) is not None and fields[0] != "Z" and fields[19] == started
+    ]
+
+
+@pytest.mark.skipif(not (PROC / "self" / "stat").exists(), reason="reads processes from /proc")
+def test_sigkill_leaves_no_child_process_and_the_next_run_starts_cleanly(tmp_path):
+    """kill -9 of `directives ingest --workers 2` while its workers extract: the Prefect server,
+    the fork server, its workers and their document processes all end within seconds (each
+    has a parent-death signal or watches its parent), and the next run on the database works."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for copy in range(80):
+        for seed in SEEDS.glob("*.txt"):
+            (corpus / f"{copy:02d}-{seed.name}").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false", PYTHONPATH=str(REPO))
+    command = [sys.executable, "-c", "from pipeline.cli import main; main()", "ingest"]
+    db = tmp_path / "seeds.db"
+    run = subprocess.Popen(
+        [*command, str(corpus), "--db", str(db), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    children = {}
+    try:
+
+        def busy() -> bool:  # the server, the fork server and both workers, each with a document process
+            children.update(_descendants(run.pid))
+            commands = [" ".join(_command(pid)) for pid in children if _alive(pid)]
+            return sum("uvicorn" in c for c in commands) == 1 and sum("forkserver" in c for c in commands) >= 5
+
+        _until(busy, 180, "busy workers", run)
+        run.kill()
+        run.wait()
+        started = time.monotonic()
+        _until(lambda: not _still_running(children), 15, "end of every child process")
+        print(f"\n{len(children)} child processes ended {time.monotonic() - started:.2f} s after SIGKILL")
+    finally:  # whatever failed, leave no process behind
+        if run.poll() is None:
+            run.kill()
+        for pid in _still_running(children):
+            os.kill(pid, signal.SIGKILL)
+    again = subprocess.run(
+        [*command, str(SEEDS / "000_21784c90663ce49a.txt"), "--db", str(db)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "In the database:" in again.stdout

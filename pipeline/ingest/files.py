@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import DirectivesError
+from pipeline.parse.limits import read_file
 from pipeline.settings import BUNDLED_CORPUS, SUPPORTED_SUFFIXES
 
 # What is known of the files in a folder, one row a file (`file` relative to the folder;
@@ -25,7 +26,8 @@ class SourceFile:
         return self.path.name
 
     def read_bytes(self) -> bytes:
-        return self.path.read_bytes()
+        """The file's bytes; a FIFO or device, or a file past `Limits.file_bytes`, is refused (LimitError)."""
+        return read_file(self.path)
 
 
 def _manifest_for(folder: Path) -> dict[Path, dict]:

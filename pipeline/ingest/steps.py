@@ -3,6 +3,7 @@
 Plain functions over batches of files; `flows.py` composes them into a Prefect flow.
 """
 
+import threading
 import time
 from collections import Counter
 from contextlib import contextmanager
@@ -13,10 +14,11 @@ import extractors
 from extractors import AnalyzedDocument
 from pipeline import store
 from pipeline.errors import DirectivesError
+from pipeline.ingest import timebox
 from pipeline.ingest.files import SourceFile
 from pipeline.parse import identity, metadata
 from pipeline.parse.dispatch import parse_document
-from pipeline.settings import BATCH_SIZE, STORE_SIZE, raw_dir_for
+from pipeline.settings import BATCH_SIZE, STORE_SIZE, limits, raw_dir_for
 from pipeline.store import duplicates, links, packed, search
 from pipeline.store.archive import archive, sha256
 from pipeline.text.nlp import Segmenter
@@ -92,6 +94,8 @@ def process(item: SourceFile, known: tuple | None, raw_dir: Path) -> Outcome:
         return Outcome(
             "failed", item.url, {**base, "status": "error", "error": f"{item.url}: cannot read ({error.strerror})"}
         )
+    except DirectivesError as error:  # past a limit, or not a regular file
+        return Outcome("failed", item.url, {**base, "status": getattr(error, "status", "error"), "error": str(error)})
     digest = sha256(data)
     if known and known[0] == digest and known[1] == base["extractor_version"] and known[2] == "ok":
         return Outcome("unchanged", item.url)
@@ -145,6 +149,61 @@ def process(item: SourceFile, known: tuple | None, raw_dir: Path) -> Outcome:
         signature,
         duplicates.band_keys(signature) if signature is not None else [],
     )
+
+
+def failed(item, reason: str) -> Outcome:
+    """The outcome of an input whose processing was stopped (`timebox`): an error naming it."""
+    return Outcome(
+        "failed",
+        item.url,
+        {
+            "id": store.stable_id(item.url),
+            "url": item.url,
+            "name": item.name,
+            "source": item.source,
+            "updated_at": store.now(),
+            "extractor_version": extractors.extractor_version(),
+            "status": "error",
+            "error": f"{_display_name(item)}: {reason}",
+        },
+    )
+
+
+def process_all(items: list, known: list[tuple | None], raw_dir: Path) -> list[Outcome]:
+    """`process` for each item in a child process, stopped past `Limits.document_seconds` (in this
+    process when that is 0 or processes cannot fork): a document that hangs or crashes a parser
+    is an error, and the documents after it are processed."""
+    seconds = limits().document_seconds
+    if not seconds or not timebox.available():
+        return [process(item, version, raw_dir) for item, version in zip(items, known)]
+    warm_up()
+    with timebox.Timebox() as box:
+        return [_process_in(box, item, version, raw_dir, seconds) for item, version in zip(items, known)]
+
+
+def _process_in(box: timebox.Timebox, item, known: tuple | None, raw_dir: Path, seconds: float) -> Outcome:
+    try:
+        return box.call(process, (item, known, raw_dir), seconds)
+    except timebox.Stopped as stopped:
+        return failed(item, stopped.reason)
+    except RuntimeError as error:  # what process raised: a bug, not the input's fault; say where
+        return failed(item, str(error))
+
+
+_WARM: list[bool] = []
+_WARMING = threading.Lock()  # the models load lazily, and not safely from two threads at once
+
+
+def warm_up() -> None:
+    """Load the models once in this process, before children fork from it and share them."""
+    with _WARMING:
+        if not _WARM:
+            extractors.extract(
+                AnalyzedDocument(
+                    "Sở Tài chính chủ trì, giải ngân đạt 95% trước ngày 30/11/2021.", segmenter(), "2021-01-01"
+                )
+            )
+            _WARM.append(True)
 
 
 def _display_name(item) -> str:
@@ -223,12 +282,11 @@ def process_batch(items: list[SourceFile], db_path: str | Path) -> ProcessedBatc
     db = store.open_reader(db_path)
     try:
         raw_dir = raw_dir_for(db_path)
-        outcomes = [
-            process(item, store.known_version(db, store.stable_id(item.url)) if db else None, raw_dir) for item in items
-        ]
+        known = [store.known_version(db, store.stable_id(item.url)) if db else None for item in items]
     finally:
         if db:
             db.close()
+    outcomes = process_all(items, known, raw_dir)
     return ProcessedBatch([replace(outcome, rows={}, pages=[], links=[]) for outcome in outcomes], pack(outcomes))
 
 

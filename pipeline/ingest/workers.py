@@ -9,6 +9,7 @@ itself: a worker needs nothing else from its parent.
 """
 
 import multiprocessing
+import multiprocessing.forkserver
 from contextlib import contextmanager
 
 from prefect.task_runners import ProcessPoolTaskRunner
@@ -21,6 +22,9 @@ class ForkedProcessPoolTaskRunner(ProcessPoolTaskRunner):
 
     def __enter__(self):
         multiprocessing.set_forkserver_preload(PRELOAD)  # read when the fork server starts
+        # started from this thread, which outlives the pool: the fork server's parent-death
+        # signal (pipeline/lifeline.py) is sent when the thread that started it ends
+        multiprocessing.forkserver.ensure_running()
         with _start_method("forkserver"):
             return super().__enter__()
 

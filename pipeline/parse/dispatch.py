@@ -4,7 +4,7 @@ import re
 from pathlib import PurePath
 
 from pipeline.errors import EmptyDocumentError, NoArticleError
-from pipeline.parse import metadata
+from pipeline.parse import limits, metadata, sniff
 from pipeline.parse.document import ParsedDocument
 from pipeline.parse.docx_file import parse_docx
 from pipeline.parse.html_page import parse_html
@@ -52,18 +52,23 @@ def kind_of(name: str, data: bytes) -> str:
 def parse_document(data: bytes, name: str, charset: str | None = None) -> ParsedDocument:
     """Parse bytes named `name` (a path or URL); raise ParseError naming it on failure.
 
-    `charset` is what an HTTP header declared for text and HTML; it is tried first."""
+    `charset` is what an HTTP header declared for text and HTML; it is tried first. Bytes that
+    are not text are refused whatever the name says, and every input is held to `settings.Limits`."""
+    limits.check_size(data, name)
     if not data.strip():
         raise EmptyDocumentError(name, "the file is empty")
     kind = kind_of(name, data)
+    if kind in ("html", "txt"):
+        sniff.check_bytes(data, name)
     if kind == "pdf":
         parsed = parse_pdf(data, name)
     elif kind == "docx":
         parsed = parse_docx(data, name)
     elif kind == "html":
-        parsed = parse_html(data, charset)
+        parsed = parse_html(data, charset, name)
     else:
-        parsed = parse_text(data, charset)
+        parsed = parse_text(data, charset, name)
+    limits.check_text(parsed.text, name)
     if not parsed.text.strip():
         reason = {"pdf": "no text layer (a scanned PDF needs OCR)", "html": "no article text found in the page"}.get(
             kind, "no text"

@@ -11,6 +11,7 @@ from docx.text.paragraph import Paragraph
 from pipeline.errors import ParseError
 from pipeline.parse.document import ParsedDocument, Table
 from pipeline.parse.legacy_fonts import encoding_of_font, to_unicode
+from pipeline.parse.limits import check_zip
 from pipeline.parse.numbering import formatted
 from pipeline.text.normalize import clean_text
 
@@ -103,6 +104,8 @@ def _value(node, tag: str, default: str) -> str:
 
 def parse_docx(data: bytes, source: str = "<bytes>") -> ParsedDocument:
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            check_zip(archive, source)  # python-docx inflates whole members into memory
         document = docx.Document(io.BytesIO(data))
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
         raise ParseError(source, f"not a readable DOCX ({type(error).__name__}: {error})") from error

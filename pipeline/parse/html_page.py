@@ -9,6 +9,7 @@ import regex
 import trafilatura
 from bs4 import BeautifulSoup, Tag
 
+from pipeline.parse import limits, sniff
 from pipeline.parse.decode import decode
 from pipeline.parse.document import ParsedDocument, Table
 from pipeline.parse.furniture import strip_breadcrumb, strip_furniture
@@ -176,6 +177,8 @@ _FRONT_MATTER = regex.compile(
     r"\A\s*(?:---[ \t]*\n(?P<yaml>.*?)\n---[ \t]*\n|(?P<json>\{[^<]*?\})\s*(?=<))", regex.DOTALL
 )
 _VIETNAM = dt.timezone(dt.timedelta(hours=7))
+# Markup per character of text allowed before parsing: pages carry scripts, styles and inline images.
+MARKUP_PER_TEXT_CHAR = 4
 
 
 def front_matter(html: str) -> tuple[dict, str]:
@@ -223,8 +226,19 @@ def _blocks_text(soup: BeautifulSoup) -> str:
     return soup.get_text()
 
 
-def parse_html(data: bytes, charset: str | None = None) -> ParsedDocument:
-    fields, html = front_matter(decode(data, charset))
+def parse_html(data: bytes, charset: str | None = None, source: str = "<bytes>") -> ParsedDocument:
+    html = decode(data, charset)
+    sniff.check_decoded(html, source)
+    cap = limits.limits().text_chars * MARKUP_PER_TEXT_CHAR
+    if len(html) > cap:
+        raise limits.too_big(
+            source,
+            len(html),
+            f"characters of HTML (over {MARKUP_PER_TEXT_CHAR} per character of text allowed)",
+            cap,
+            "text_chars",
+        )
+    fields, html = front_matter(html)
     parsed = _parse_markup(html)
     if len(_LITERAL_MARKUP.findall(parsed.text)) >= 2:  # the body was escaped: parse what it spells out
         inner = _parse_markup(html_lib.unescape(parsed.text))

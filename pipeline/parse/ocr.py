@@ -11,6 +11,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from pipeline.errors import ParseError
+from pipeline.parse.limits import too_big
+from pipeline.settings import limits
 from pipeline.text.normalize import clean_text
 
 DPI = 300
@@ -39,13 +41,27 @@ def ocr_pdf(data: bytes, source: str, max_pages: int | None = None) -> list[OcrP
     except pdfium.PdfiumError as error:
         raise ParseError(source, f"cannot render the PDF for OCR ({error})") from error
     count = len(pdf) if max_pages is None else min(len(pdf), max_pages)
+    cap = limits().ocr_pixels
     pages = []
-    with tempfile.TemporaryDirectory(prefix="directives-ocr-") as tmp:
-        for index in range(count):
-            image = Path(tmp) / f"page{index + 1}.png"
-            pdf[index].render(scale=DPI / 72).to_pil().save(image)
-            pages.append(_ocr_image(image, index + 1, source))
-    pdf.close()
+    try:
+        with tempfile.TemporaryDirectory(prefix="directives-ocr-") as tmp:
+            for index in range(count):
+                page = pdf[index]
+                width, height = (round(side * DPI / 72) for side in page.get_size())
+                if width * height > cap:  # checked before rendering: a bitmap of the page is held in memory
+                    raise too_big(
+                        source,
+                        width * height,
+                        f"pixels on page {index + 1} ({width} x {height} at {DPI} dpi) to render for OCR",
+                        cap,
+                        "ocr_pixels",
+                    )
+                image = Path(tmp) / f"page{index + 1}.png"
+                page.render(scale=DPI / 72).to_pil().save(image)
+                page.close()
+                pages.append(_ocr_image(image, index + 1, source))
+    finally:
+        pdf.close()
     return pages
 
 

@@ -4,6 +4,7 @@ as pdfplumber would take its fast layer (pipeline/parse/pdf_text.py), the others
 import io
 
 import pdfplumber
+import pypdfium2 as pdfium
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfplumber.utils import extract_text
 
@@ -11,13 +12,15 @@ from pipeline.errors import EmptyDocumentError, NeedsOcrError, ParseError
 from pipeline.parse import ocr, plausibility
 from pipeline.parse.document import Page, ParsedDocument, Table
 from pipeline.parse.legacy_fonts import encoding_of_font, to_unicode
+from pipeline.parse.limits import too_big
 from pipeline.parse.pdf_text import fast_pages
-from pipeline.settings import ocr_max_pages
+from pipeline.settings import limits, ocr_max_pages
 from pipeline.text.normalize import clean_text
 
 
 def parse_pdf(data: bytes, source: str = "<bytes>") -> ParsedDocument:
     """The text layer; OCR instead when the layer is missing or not plausible Vietnamese."""
+    _check_pages(data, source)
     parsed = _text_layer(data, source)
     quality = plausibility.score(parsed.text, len(parsed.pages))
     if quality.plausible:
@@ -26,6 +29,20 @@ def parse_pdf(data: bytes, source: str = "<bytes>") -> ParsedDocument:
     if not ocr.ocr_available():
         raise NeedsOcrError(source, f"{layer}; install tesseract-ocr and tesseract-ocr-vie to read it by OCR")
     return _ocr(data, source, layer)
+
+
+def _check_pages(data: bytes, source: str) -> None:
+    """Refuse a PDF of more pages than `settings.Limits.pdf_pages`, before reading any."""
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return  # pdfplumber names the damage
+    try:
+        count, cap = len(pdf), limits().pdf_pages
+    finally:
+        pdf.close()
+    if count > cap:
+        raise too_big(source, count, "pages", cap, "pdf_pages")
 
 
 def _text_layer(data: bytes, source: str) -> ParsedDocument:

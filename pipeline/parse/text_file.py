@@ -4,6 +4,7 @@ import html
 
 import regex
 
+from pipeline.parse import limits, sniff
 from pipeline.parse.decode import decode
 from pipeline.parse.document import ParsedDocument
 from pipeline.parse.furniture import strip_furniture
@@ -24,8 +25,10 @@ def unsegment(text: str) -> str:
     return regex.sub(r"(\d) ?% ?/ ?(\p{L})", r"\1%/\2", text)
 
 
-def parse_text(data: bytes, charset: str | None = None) -> ParsedDocument:
+def parse_text(data: bytes, charset: str | None = None, source: str = "<bytes>") -> ParsedDocument:
     text = decode(data, charset)
+    sniff.check_decoded(text, source)
+    limits.check_text(text, source)  # before the costly clean-up of a text too long to keep
     if len(_ENTITY.findall(text)) >= 3:
         text = html.unescape(text)
     if len(_SEGMENTED.findall(text)) > 10:

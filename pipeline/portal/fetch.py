@@ -1,18 +1,22 @@
 """A polite HTTP client: robots.txt, per-host delay and concurrency, retries with backoff,
-conditional GET, redirects with a loop limit, and a size cap on streamed bodies."""
+conditional GET, redirects with a loop limit, a size cap on streamed bodies and a time limit on
+each URL; it fetches only within a source's scope (its hosts, and no private address unless
+allowed), checked at every redirect hop and again at connect time."""
 
 import email.utils
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 from urllib.robotparser import RobotFileParser
 
 import httpx
 
 from pipeline import __version__
+from pipeline.portal.scope import CONTEXT, Budget, GuardedBackend, Refused, Scope
+from pipeline.settings import Limits, limits
 
 USER_AGENT = f"directives/{__version__} (research crawler for provincial directives; polite, honours robots.txt)"
 REDIRECTS = (301, 302, 303, 307, 308)
@@ -31,8 +35,11 @@ class FetchSettings:
     backoff: float = 2.0  # seconds before the first retry; doubles each time
     max_retry_after: float = 300.0  # longest Retry-After honoured, seconds
     max_redirects: int = 5
-    max_bytes: int = 30_000_000  # a larger body is abandoned while streaming
+    max_bytes: int = field(default_factory=lambda: limits().file_bytes)  # a larger body is abandoned while streaming
     max_crawl_delay: float = 30.0
+    # seconds of requests for one URL, redirects and retries included (not the waits between
+    # them): a server that trickles bytes is cut off (0: no limit)
+    max_seconds: float = field(default_factory=lambda: limits().url_seconds)
 
 
 @dataclass(frozen=True)
@@ -99,14 +106,19 @@ class _HostGate:
 
 
 class Fetcher:
-    """Fetch URLs politely; one instance per run (it remembers robots.txt and host gates)."""
+    """Fetch URLs politely; one instance per run (it remembers robots.txt and host gates).
+    `scope` is where fetches go unless a call names another (a source's)."""
 
-    def __init__(self, settings: FetchSettings = FetchSettings()):
-        self.settings = settings
+    def __init__(self, settings: FetchSettings | None = None, scope: Scope | None = None):
+        self.settings = settings = settings or FetchSettings()
+        self.scope = scope or Scope()
+        transport = httpx.HTTPTransport()
+        transport._pool._network_backend = GuardedBackend()  # httpx takes no backend of its own
         self._client = httpx.Client(
             headers={"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate"},
             timeout=settings.timeout,
             follow_redirects=False,
+            transport=transport,
         )
         self._gates: dict[str, _HostGate] = {}
         self._robots: dict[str, RobotFileParser | None] = {}
@@ -122,29 +134,38 @@ class Fetcher:
     def close(self) -> None:
         self._client.close()
 
-    def fetch_all(self, requests: list[tuple[str, Validators | None]]) -> list[FetchResult]:
+    def fetch_all(self, requests: list[tuple[str, Validators | None]], scope: Scope | None = None) -> list[FetchResult]:
         """Fetch many URLs concurrently (within each host's limits); results in request order."""
         if not requests:
             return []
         with ThreadPoolExecutor(max_workers=self.settings.workers) as pool:
-            return list(pool.map(lambda request: self.fetch(*request), requests))
+            return list(pool.map(lambda request: self.fetch(*request, scope=scope), requests))
 
-    def fetch(self, url: str, validators: Validators | None = None) -> FetchResult:
-        """GET `url`, conditionally when validators are given; never raises on HTTP trouble."""
+    def fetch(self, url: str, validators: Validators | None = None, scope: Scope | None = None) -> FetchResult:
+        """GET `url`, conditionally when validators are given; never raises on HTTP trouble.
+        Every hop of a redirect chain must be in `scope`; the result names the last one."""
+        scope = scope or self.scope
+        CONTEXT.allow_private = scope.allow_private
         try:
-            return self._fetch(url, validators)
+            return self._fetch(url, validators, scope, Budget(self.settings.max_seconds))
         except _Failed as failure:
             return FetchResult(
                 url, "failed", http_status=failure.http_status, reason=failure.reason, attempts=failure.attempts
             )
+        finally:
+            CONTEXT.deadline, CONTEXT.allow_private = None, False
 
-    def _fetch(self, url: str, validators: Validators | None) -> FetchResult:
+    def _fetch(self, url: str, validators: Validators | None, scope: Scope, budget: Budget) -> FetchResult:
         chain = [url]
         headers = validators.headers() if validators else {}
         attempts = 0
         while True:
-            self._check_robots(chain[-1])
-            response = self._get_with_retries(chain[-1], headers)
+            refused = scope.refuses(chain[-1])
+            if refused:
+                hop = f"redirected from {chain[-2]}: " if len(chain) > 1 else ""
+                raise _Failed(f"{hop}{refused}", attempts)
+            self._check_robots(chain[-1], scope)
+            response = self._get_with_retries(chain[-1], headers, budget)
             attempts += response.attempts
             if response.status not in REDIRECTS:
                 break
@@ -177,16 +198,24 @@ class Fetcher:
         result.charset = response.charset
         return result
 
-    def _get_with_retries(self, url: str, headers: dict[str, str]) -> _Response:
+    def _get_with_retries(self, url: str, headers: dict[str, str], budget: Budget) -> _Response:
         gate = self._gate(url)
         attempt = 0
         while True:
             attempt += 1
             wait = None
             try:
-                with gate.turn():
+                with gate.turn(), budget.running():
                     status, response_headers, body, charset = self._get(url, headers)
+            except Refused as refused:
+                raise _Failed(f"{url}: {refused.reason}", attempt) from None
             except httpx.TimeoutException:
+                if budget.spent():
+                    raise _Failed(
+                        f"cut off after {self.settings.max_seconds:g} s, the limit of time per URL "
+                        f"({Limits.ENV['url_seconds']})",
+                        attempt,
+                    ) from None
                 reason = f"timeout after {self.settings.timeout:g} s"
             except httpx.TransportError as error:
                 reason = f"connection failed ({type(error).__name__}: {error})"
@@ -222,33 +251,47 @@ class Fetcher:
                 self._gates[host] = _HostGate(self.settings.delay, self.settings.per_host)
             return self._gates[host]
 
-    def _check_robots(self, url: str) -> None:
+    def _check_robots(self, url: str, scope: Scope) -> None:
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         with self._robots_lock:  # one robots.txt request per origin, even with many workers
             if origin not in self._robots:
-                self._robots[origin] = self._load_robots(origin)
+                try:
+                    self._robots[origin] = self._load_robots(origin, scope)
+                except Refused as refused:  # not remembered: another source may be allowed there
+                    raise _Failed(f"{url}: {refused.reason}", 1) from None
             robots = self._robots[origin]
         if robots is not None and not robots.can_fetch(self.settings.user_agent, url):
             raise _Failed(f"disallowed by {origin}/robots.txt", 0)
 
-    def _load_robots(self, origin: str) -> RobotFileParser | None:
-        """Read an origin's robots.txt once per run. A missing one (4xx) or an unreachable host
-        allows everything; a 5xx answer disallows everything this run (RFC 9309)."""
-        gate = self._gate(origin + "/")
-        try:
-            with gate.turn():
-                response = self._client.get(origin + "/robots.txt", follow_redirects=True)
-        except httpx.HTTPError:
+    def _load_robots(self, origin: str, scope: Scope) -> RobotFileParser | None:
+        """Read an origin's robots.txt once per run, following redirects within `scope`. A missing
+        one (4xx), one redirected out of scope or an unreachable host allows everything; a 5xx
+        answer disallows everything this run (RFC 9309). An address the scope refuses raises Refused."""
+        gate, url = self._gate(origin + "/"), origin + "/robots.txt"
+        status = None
+        for _ in range(self.settings.max_redirects + 1):
+            if scope.refuses(url):
+                break
+            try:
+                with gate.turn(), Budget(self.settings.max_seconds).running():
+                    status, headers, body, _ = self._get(url, {})
+            except (httpx.HTTPError, _Failed):
+                status = None
+                break
+            if status not in REDIRECTS or not headers.get("location"):
+                break
+            url, status = urljoin(url, headers["location"]), None
+        if status is None:
             robots = None
         else:
             robots = RobotFileParser(origin + "/robots.txt")
-            if response.status_code >= 500:
+            if status >= 500:
                 robots.disallow_all = True
-            elif response.status_code >= 400:
+            elif status >= 400:
                 robots = None
             else:
-                robots.parse(response.text.splitlines())
+                robots.parse(body.decode("utf-8", "replace").splitlines())
                 crawl_delay = robots.crawl_delay(self.settings.user_agent)
                 if crawl_delay:
                     gate.delay = max(gate.delay, min(float(crawl_delay), self.settings.max_crawl_delay))

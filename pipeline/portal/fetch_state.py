@@ -39,9 +39,10 @@ def validators(db: sqlite_utils.Database, urls: list[str]) -> dict[str, Validato
 
 
 def waiting(db: sqlite_utils.Database, url: str, when: str) -> bool:
-    """Whether a failed URL must not be fetched yet (its retry is later, or it was given up)."""
-    row = db.execute("SELECT next_retry FROM fetch_failures WHERE url = ?", [url]).fetchone()
-    return row is not None and (row[0] is None or row[0] > when)
+    """Whether a failed URL must not be fetched yet (its retry is later, or it was given up).
+    A URL skipped as out of scope (no attempt) is not waiting: it is checked again each run."""
+    row = db.execute("SELECT next_retry, attempts FROM fetch_failures WHERE url = ?", [url]).fetchone()
+    return row is not None and row[1] > 0 and (row[0] is None or row[0] > when)
 
 
 def due_retries(db: sqlite_utils.Database, source: str, when: str) -> list[Target]:
@@ -81,8 +82,9 @@ def record_fetched(
                 last_fetched=stamp,
                 content_sha256=content_sha256,
                 document_id=document_id,
+                final_url=result.final_url,
             )
-        db["fetched_urls"].upsert(row, pk="url")
+        db["fetched_urls"].upsert(row, pk="url", alter=True)  # alter: final_url came after the table
         db.execute("DELETE FROM fetch_failures WHERE url = ?", [result.url])
 
 
@@ -110,6 +112,29 @@ def record_failure(
                 "first_seen": old[1] if old else stamp,
                 "last_seen": stamp,
                 "next_retry": next_retry,
+            },
+            pk="url",
+        )
+
+
+def record_skipped(db: sqlite_utils.Database, source: str, target: Target, reason: str) -> None:
+    """Record a URL found but not fetched (off the source's hosts), with why: no attempt was
+    made and none is scheduled."""
+    stamp = store.now()
+    with db.conn:
+        old = db.execute("SELECT first_seen FROM fetch_failures WHERE url = ?", [target.url]).fetchone()
+        db["fetch_failures"].upsert(
+            {
+                "url": target.url,
+                "source": source,
+                "kind": target.kind,
+                "parent_url": target.parent_url,
+                "reason": f"skipped: {reason}",
+                "http_status": None,
+                "attempts": 0,
+                "first_seen": old[0] if old else stamp,
+                "last_seen": stamp,
+                "next_retry": None,
             },
             pk="url",
         )

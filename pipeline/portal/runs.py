@@ -23,6 +23,7 @@ class SourceRun:
     unchanged: int = 0
     failed: int = 0
     errors: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # URLs found off the source's hosts, not fetched
     id: int | None = None
 
     def fail(self, message: str) -> None:

@@ -6,10 +6,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.errors import DirectivesError
+from pipeline.portal.fetch import Scope
 
 DEFAULT_MAX_PAGES = 3
 _LIST_KEYS = ("start_urls", "feeds", "sitemaps")
-_KNOWN_KEYS = {"name", "province", "article_pattern", "max_pages", "enabled", *_LIST_KEYS}
+_KNOWN_KEYS = {
+    "name",
+    "province",
+    "article_pattern",
+    "max_pages",
+    "enabled",
+    "allowed_hosts",
+    "allow_private",
+    *_LIST_KEYS,
+}
 
 
 class SourcesError(DirectivesError):
@@ -26,9 +36,16 @@ class PortalSource:
     article_pattern: str
     max_pages: int = DEFAULT_MAX_PAGES
     enabled: bool = True
+    allowed_hosts: tuple[str, ...] = ()  # hosts besides those of its URLs ("cdn.example.vn", "*.example.vn")
+    allow_private: bool = False  # may fetch from private, loopback and link-local addresses
 
     def is_article(self, url: str) -> bool:
         return re.search(self.article_pattern, url) is not None
+
+    @property
+    def scope(self) -> Scope:
+        """Where this source fetches: the hosts of its start URLs, feeds and sitemaps, and its allowed_hosts."""
+        return Scope.of_urls([*self.start_urls, *self.feeds, *self.sitemaps], self.allowed_hosts, self.allow_private)
 
 
 def load_sources(path: str | Path, only: tuple[str, ...] | list[str] = ()) -> list[PortalSource]:
@@ -78,11 +95,24 @@ def _source(path: Path, number: int, entry: dict) -> PortalSource:
     max_pages = entry.get("max_pages", DEFAULT_MAX_PAGES)
     if not isinstance(max_pages, int) or max_pages < 1:
         raise SourcesError(f"{where}: 'max_pages' must be a positive integer")
+    hosts = entry.get("allowed_hosts", [])
+    if not isinstance(hosts, list) or not all(isinstance(host, str) and _HOST.fullmatch(host) for host in hosts):
+        raise SourcesError(
+            f"{where}: 'allowed_hosts' must be a list of host names ('files.example.vn', "
+            "'example.vn:8080', '*.example.vn'), without scheme or path"
+        )
+    if not isinstance(entry.get("allow_private", False), bool):
+        raise SourcesError(f"{where}: 'allow_private' must be true or false")
     return PortalSource(
         name=entry["name"],
         province=entry.get("province"),
         article_pattern=entry["article_pattern"],
         max_pages=max_pages,
         enabled=bool(entry.get("enabled", True)),
+        allowed_hosts=tuple(host.lower() for host in hosts),
+        allow_private=entry.get("allow_private", False),
         **lists,
     )
+
+
+_HOST = re.compile(r"(\*\.)?[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?(:\d{1,5})?")

@@ -12,7 +12,7 @@ from urllib.parse import unquote, urlsplit
 from pipeline import store
 from pipeline.ingest import steps
 from pipeline.portal import discovery, fetch_state, runs
-from pipeline.portal.fetch import Fetcher, FetchResult, FetchSettings
+from pipeline.portal.fetch import Fetcher, FetchResult, FetchSettings, Scope
 from pipeline.portal.fetch_state import RetryPolicy, Target
 from pipeline.portal.sources import PortalSource
 from pipeline.store import lock
@@ -66,10 +66,15 @@ def discover(source: PortalSource, fetcher: Fetcher, db_path: str | Path, run: r
         found: dict[str, None] = {}
         pages: list[Fetched] = []
 
+        scope = source.scope
+
         def get(url: str, kind: str) -> FetchResult | None:
-            result = fetcher.fetch(url, fetch_state.validators(db, [url]).get(url))
+            result = fetcher.fetch(url, fetch_state.validators(db, [url]).get(url), scope)
             pages.append(Fetched(Target(url, kind), result))
             return result if result.status == "ok" else None
+
+        def in_scope(target: Target) -> bool:
+            return _in_scope(db, source, target, run)
 
         for start in source.start_urls:
             queue, seen = [start], {start}
@@ -95,14 +100,27 @@ def discover(source: PortalSource, fetcher: Fetcher, db_path: str | Path, run: r
             if result is not None:
                 listed, children = _parsed(discovery.sitemap_links, result, run) or ([], [])
                 found.update(dict.fromkeys(url for url in listed if source.is_article(url)))
-                sitemaps.extend(children)
+                sitemaps.extend(url for url in children if in_scope(Target(url, "sitemap")))
         when = store.now()
-        targets = [Target(url, "article") for url in found if not fetch_state.waiting(db, url, when)]
+        targets = [
+            Target(url, "article")
+            for url in found
+            if in_scope(Target(url, "article")) and not fetch_state.waiting(db, url, when)
+        ]
         retries = [t for t in fetch_state.due_retries(db, source.name, when) if t.url not in found]
         run.discovered += len(targets) + len(retries)
         return Discovery(targets + retries, pages)
     finally:
         db.close()
+
+
+def _in_scope(db, source: PortalSource, target: Target, run: runs.SourceRun) -> bool:
+    """Whether a URL found is on the source's hosts; one that is not is recorded as skipped."""
+    reason = source.scope.refuses(target.url)
+    if reason:
+        fetch_state.record_skipped(db, source.name, target, reason)
+        run.skipped.append(f"{target.url}: {reason}")
+    return reason is None
 
 
 def _parsed(reader, result: FetchResult, run: runs.SourceRun):
@@ -113,19 +131,24 @@ def _parsed(reader, result: FetchResult, run: runs.SourceRun):
         return None
 
 
-def fetch_batch(fetcher: Fetcher, targets: list[Target], db_path: str | Path) -> list[Fetched]:
-    """Fetch documents, conditionally for every URL fetched before."""
+def fetch_batch(
+    fetcher: Fetcher, targets: list[Target], db_path: str | Path, scope: Scope | None = None
+) -> list[Fetched]:
+    """Fetch documents, conditionally for every URL fetched before, within `scope` (a source's)."""
     db = store.open_db(db_path)
     try:
         known = fetch_state.validators(db, [t.url for t in targets])
     finally:
         db.close()
-    results = fetcher.fetch_all([(t.url, known.get(t.url)) for t in targets])
+    results = fetcher.fetch_all([(t.url, known.get(t.url)) for t in targets], scope)
     return [Fetched(target, result) for target, result in zip(targets, results)]
 
 
-def attachment_targets(fetched: list[Fetched], db_path: str | Path, run: runs.SourceRun) -> list[Target]:
-    """The documents that freshly fetched articles link to, not yet waiting for a retry."""
+def attachment_targets(
+    fetched: list[Fetched], db_path: str | Path, run: runs.SourceRun, source: PortalSource | None = None
+) -> list[Target]:
+    """The documents that freshly fetched articles link to, not yet waiting for a retry; with
+    `source`, those off its hosts are recorded as skipped instead."""
     db = store.open_db(db_path)
     try:
         when, found = store.now(), {}
@@ -134,8 +157,11 @@ def attachment_targets(fetched: list[Fetched], db_path: str | Path, run: runs.So
             if item.target.kind != "article" or result.status != "ok" or "html" not in (result.content_type or "html"):
                 continue
             for url in discovery.attachments(result.content, result.final_url, result.charset):
-                if url not in found and not fetch_state.waiting(db, url, when):
-                    found[url] = Target(url, "attachment", item.target.url)
+                target = Target(url, "attachment", item.target.url)
+                if url in found or (source is not None and not _in_scope(db, source, target, run)):
+                    continue
+                if not fetch_state.waiting(db, url, when):
+                    found[url] = target
         run.discovered += len(found)
         return list(found.values())
     finally:
@@ -221,8 +247,10 @@ def ingest_source(
     run = runs.start(db_path, source.name)
     try:
         found = do.discover(source, fetcher, db_path, run)
-        articles = do.fetch(fetcher, found.targets, db_path)
-        fetched = articles + do.fetch(fetcher, attachment_targets(articles, db_path, run), db_path)
+        articles = do.fetch(fetcher, found.targets, db_path, source.scope)
+        fetched = articles + do.fetch(
+            fetcher, attachment_targets(articles, db_path, run, source), db_path, source.scope
+        )
         processed = do.process(documents(fetched, source), str(db_path))
         do.store([processed], str(db_path))
         do.record(found.pages + fetched, processed.outcomes, source, db_path, run, policy)
@@ -237,7 +265,7 @@ def ingest_source(
 def ingest_sources(
     sources: list[PortalSource],
     db_path: str | Path,
-    settings: FetchSettings = FetchSettings(),
+    settings: FetchSettings | None = None,
     policy: RetryPolicy = RetryPolicy(),
     wait: float = 0.0,
     on_source=None,
