@@ -7,6 +7,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.settings import PREFECT_API_URL
+from prefect.task_runners import TaskRunner
 
 from pipeline import prefect_env, store
 from pipeline.ingest import steps
@@ -70,13 +71,14 @@ def ingest_files_with_workers(
         if dask_address:
             from prefect_dask import DaskTaskRunner
 
-            runner = DaskTaskRunner(address=dask_address)
+            runner: TaskRunner = DaskTaskRunner(address=dask_address)
         elif workers > 1:
             runner = ForkedProcessPoolTaskRunner(max_workers=workers)
         else:
             return ingest_files(**parameters)
         with _shared_api():
-            return ingest_files.with_options(task_runner=runner)(workers=workers, **parameters)
+            configured = ingest_files.with_options(task_runner=runner)  # type: ignore[arg-type]  # invariant futures
+            return configured(workers=workers, **parameters)
 
 
 @contextmanager
@@ -91,12 +93,12 @@ def _shared_api():
 
 
 # Portal tasks take the run's HTTP client, which is not hashable: no input caching.
-discover_urls = task(portal.discover, name="discover", cache_policy=NO_CACHE)
-fetch_documents = task(portal.fetch_batch, name="fetch-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=30)
-process_documents = task(steps.process_batch, name="process-batch", cache_policy=NO_CACHE)
-store_documents = task(steps.store_batches, name="store-batches", cache_policy=NO_CACHE)
-record_fetches = task(portal.record_batch, name="record-fetches", cache_policy=NO_CACHE)
-index_documents = task(steps.index_stored, name="index-stored", cache_policy=NO_CACHE)
+discover_urls = task(name="discover", cache_policy=NO_CACHE)(portal.discover)
+fetch_documents = task(name="fetch-batch", cache_policy=NO_CACHE, retries=2, retry_delay_seconds=30)(portal.fetch_batch)
+process_documents = task(name="process-batch", cache_policy=NO_CACHE)(steps.process_batch)
+store_documents = task(name="store-batches", cache_policy=NO_CACHE)(steps.store_batches)
+record_fetches = task(name="record-fetches", cache_policy=NO_CACHE)(portal.record_batch)
+index_documents = task(name="index-stored", cache_policy=NO_CACHE)(steps.index_stored)
 PORTAL_TASKS = portal.Steps(
     discover=discover_urls,
     fetch=fetch_documents,

@@ -26,7 +26,7 @@ PROSE = (
     "Ủy ban nhân dân tỉnh yêu cầu các sở, ngành, địa phương tập trung thực hiện các nhiệm vụ trọng tâm, "
     "phấn đấu giải ngân vốn đầu tư công đạt 95% trở lên trước ngày 31 tháng 12 năm 2021.\n"
 )
-MEASURED = []  # (case, seconds, peak RSS in MB, this process's RSS in MB), printed at the end (pytest -s)
+MEASURED: list[tuple] = []  # (case, seconds, peak RSS in MB, this process's RSS in MB), printed at the end (pytest -s)
 
 
 def measure(case: str, function) -> tuple[float, float, str]:
@@ -102,16 +102,16 @@ def _docx_inflating_to(size: int) -> bytes:
 
 def _lie_about_size(data: bytes, member: str, size: int) -> bytes:
     """A zip whose headers declare `size` bytes for `member` (both the local and the central header)."""
-    data = bytearray(data)
+    patched = bytearray(data)
     name = member.encode()
     for signature, offset in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
         start = 0
-        while (start := data.find(signature, start)) >= 0:
+        while (start := patched.find(signature, start)) >= 0:
             name_at = start + (30 if signature == b"PK\x03\x04" else 46)
-            if data[name_at : name_at + len(name)] == name:
-                data[start + offset : start + offset + 4] = size.to_bytes(4, "little")
+            if patched[name_at : name_at + len(name)] == name:
+                patched[start + offset : start + offset + 4] = size.to_bytes(4, "little")
             start += 4
-    return bytes(data)
+    return bytes(patched)
 
 
 def test_a_docx_inflating_past_the_limit_is_refused(tmp_path, monkeypatch):

@@ -1,6 +1,7 @@
 """Local inputs: files and folders to ingest, and what a manifest says about them."""
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def _manifest_for(folder: Path) -> dict[Path, dict]:
     return {}
 
 
-def discover(paths: list[str | Path] | None = None) -> list[SourceFile]:
+def discover(paths: Sequence[str | Path] | None = None) -> list[SourceFile]:
     """The supported files among `paths` (folders are walked), or the bundled corpus."""
     roots = [Path(p) for p in paths] if paths else [BUNDLED_CORPUS]
     found: list[SourceFile] = []

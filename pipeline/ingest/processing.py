@@ -24,7 +24,7 @@ class Outcome:
 
     status: str
     url: str
-    document: dict | None = None
+    document: dict = field(default_factory=dict)  # empty for an unchanged input
     pages: list[dict] = field(default_factory=list)
     rows: dict[str, list[dict]] = field(default_factory=dict)
     links: list[dict] = field(default_factory=list)  # references to other documents, by number

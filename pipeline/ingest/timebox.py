@@ -132,7 +132,7 @@ def _close_all_but(*keep: int) -> None:
     try:
         open_fds = [int(name) for name in os.listdir("/proc/self/fd")]
     except OSError:
-        open_fds = range(3, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024)
+        open_fds = list(range(3, os.sysconf("SC_OPEN_MAX") if hasattr(os, "sysconf") else 1024))
     for fd in open_fds:
         if fd > 2 and fd not in keep:
             with contextlib.suppress(OSError):
@@ -250,7 +250,10 @@ def _serve(requests: int, results: int, parent: int) -> None:
         header = _read_exactly(requests, _HEADER.size)
         if header is None:
             return
-        function, arguments, environment = pickle.loads(_read_exactly(requests, _HEADER.unpack(header)[0]))
+        message = _read_exactly(requests, _HEADER.unpack(header)[0])
+        if message is None:
+            return
+        function, arguments, environment = pickle.loads(message)
         if environment is not None:  # the parent's, changed since: limits, PATH (Tesseract)
             os.environ.clear()
             os.environ.update(environment)

@@ -34,7 +34,7 @@ def _start_method(method: str):
     """Prefect asks multiprocessing for the "spawn" context when its pool starts; give it
     `method`'s for the duration."""
     get_context = multiprocessing.get_context
-    multiprocessing.get_context = lambda _=None: get_context(method)
+    multiprocessing.get_context = lambda _=None: get_context(method)  # type: ignore[assignment]
     try:
         yield
     finally:

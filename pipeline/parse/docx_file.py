@@ -92,8 +92,8 @@ def _numbering_of(paragraph: Paragraph):
 def _int(value: str | None, default: int) -> int:
     """A number attribute; a malformed one (hand-edited files) counts as the default."""
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return int(value or "")
+    except ValueError:
         return default
 
 

@@ -31,13 +31,21 @@ _DATE_METAS = (
 _AUTHOR_METAS = ("author", "article:author", "dc.creator")
 
 
+def _attr(tag: Tag, name: str) -> str:
+    """An attribute's value as text: a multi-valued one (`class`) joined by spaces, a missing one empty."""
+    value = tag.get(name)
+    if value is None:
+        return ""
+    return " ".join(value) if isinstance(value, list) else str(value)
+
+
 def _meta(metas: list[Tag], names: tuple[str, ...]) -> str | None:
     """The content of the first of `metas` (the page's <meta> tags, in order) named one of
     `names`, in that order of preference, by property, name or itemprop."""
     for name in names:
         tag = next((meta for key in ("property", "name", "itemprop") for meta in metas if meta.get(key) == name), None)
-        if tag and tag.get("content", "").strip():
-            return tag["content"].strip()
+        if tag and _attr(tag, "content").strip():
+            return _attr(tag, "content").strip()
     return None
 
 
@@ -47,9 +55,9 @@ _FONT_FAMILY = regex.compile(r"font-family\s*:\s*([^;\"]+)", regex.IGNORECASE)
 
 def _font_of(tag: Tag) -> str | None:
     """The first font a tag names: <font face="..."> or a style's font-family."""
-    face = tag.get("face")
+    face: str | None = _attr(tag, "face")
     if not face:
-        family = _FONT_FAMILY.search(tag.get("style") or "")
+        family = _FONT_FAMILY.search(_attr(tag, "style"))
         face = family.group(1) if family else None
     return face.split(",")[0].strip(" '\"") if face else None
 
@@ -83,12 +91,13 @@ def _is_navigation(ordered: Tag) -> bool:
     """A breadcrumb, menu or pager (by its markup, or items that are each one link)."""
     for tag in [ordered, *ordered.find_all("li", recursive=False), *ordered.parents]:
         if tag.name in ("nav", "header", "footer") or _NAVIGATION.search(
-            " ".join(tag.get("class") or []) + " " + (tag.get("id") or "") + " " + (tag.get("role") or "")
+            _attr(tag, "class") + " " + _attr(tag, "id") + " " + _attr(tag, "role")
         ):
             return True
     items = ordered.find_all("li", recursive=False)
     return bool(items) and all(
-        item.find("a") and item.get_text(strip=True) == item.find("a").get_text(strip=True) for item in items
+        (anchor := item.find("a")) is not None and item.get_text(strip=True) == anchor.get_text(strip=True)
+        for item in items
     )
 
 
@@ -98,11 +107,11 @@ def number_ordered_lists(soup: BeautifulSoup) -> bool:
     lists = [ordered for ordered in soup.find_all("ol") if not _is_navigation(ordered)]
     for ordered in lists:
         try:
-            number = int(ordered.get("start", 1))
+            number = int(_attr(ordered, "start") or 1)
         except ValueError:
             number = 1
         for item in ordered.find_all("li", recursive=False):
-            fmt, after = _OL_TYPES.get(ordered.get("type", "1"), _OL_TYPES["1"])
+            fmt, after = _OL_TYPES.get(_attr(ordered, "type") or "1", _OL_TYPES["1"])
             # <li><p>text</p></li>: the number goes into the paragraph, on the line of its text
             first = next((child for child in item.children if not (isinstance(child, str) and not child.strip())), None)
             holder = first if isinstance(first, Tag) and first.name in ("p", "div") else item
@@ -262,7 +271,7 @@ def _parse_markup(html: str) -> ParsedDocument:
     if unwrap_layout_tables(soup) | numbered or legacy:
         html = str(soup)
     extracted = trafilatura.bare_extraction(html, include_tables=True, include_comments=False, with_metadata=False)
-    text = extracted.text if extracted is not None and extracted.text else ""
+    text = getattr(extracted, "text", None) or ""
     if not text.strip() and fragment:
         text = _blocks_text(BeautifulSoup(html, "lxml"))
     title = page_title = soup.title.get_text(" ", strip=True) if soup.title else None

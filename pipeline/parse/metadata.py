@@ -27,7 +27,8 @@ _EVENT_DAY = regex.compile(
 )
 # A dateline: "HÀ TĨNH, 15/3 -", "(Baolaocai.vn) 15/3 -" at the top of a news item.
 _DATELINE = regex.compile(
-    r"^[(\p{Lu}][\p{L}.() ]{1,40}?,?[ \t]+(?:ngày[ \t]+)?(\d{1,2})([/.-])(\d{1,2})(?:\2((?:19|20)\d{2}))?[ \t]*(?:\([^)]{1,30}\))?[ \t]*[-–—:]"
+    r"^[(\p{Lu}][\p{L}.() ]{1,40}?,?[ \t]+(?:ngày[ \t]+)?(\d{1,2})([/.-])(\d{1,2})(?:\2((?:19|20)\d{2}))?"
+    r"[ \t]*(?:\([^)]{1,30}\))?[ \t]*[-–—:]"
 )
 # What a date stands after when it is not the document's: a cited document's number ("Quyết định số
 # 265/QĐ-TTg ngày 31/12/2021", "Kế hoạch 188/KH-UBND năm 2025") or a deadline's cue ("trước ngày").
@@ -138,10 +139,10 @@ def province_from_text(text: str, context: str = "") -> str | None:
         if regex.search(r"(tỉnh|thành phố|tp\.?|tỉnh ủy) $", before):
             anchored.add(name)
     for portal, newspaper in _PORTAL_DOMAIN.findall(folded[:600]):
-        name = _province_domains().get(portal or newspaper)
-        if name:
-            counts[name] += 1
-            anchored.add(name)
+        from_domain = _province_domains().get(portal or newspaper)
+        if from_domain:
+            counts[from_domain] += 1
+            anchored.add(from_domain)
     # A lone mention counts when no other province is named, except a name that is
     # also a person's ("tư tưởng Hồ Chí Minh").
     candidates = [

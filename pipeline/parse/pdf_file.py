@@ -47,7 +47,7 @@ def _check_pages(data: bytes, source: str) -> None:
 
 def _text_layer(data: bytes, source: str) -> ParsedDocument:
     fast = fast_pages(data)
-    read = fast if fast and all(fast) else _read_with_pdfplumber(data, source, fast)
+    read: list = fast if fast and all(fast) else _read_with_pdfplumber(data, source, fast)
     tables = [
         Table(page=number, rows=[[cell or "" for cell in row] for row in rows])
         for number, (_, page_tables) in enumerate(read, start=1)
@@ -57,7 +57,7 @@ def _text_layer(data: bytes, source: str) -> ParsedDocument:
     return ParsedDocument(text=text, kind="pdf", pages=pages, tables=tables, text_source="text_layer")
 
 
-def _read_with_pdfplumber(data: bytes, source: str, fast: list | None) -> list[tuple[str, list]]:
+def _read_with_pdfplumber(data: bytes, source: str, fast: list | None) -> list:
     """(text, tables) of each page: pdfium's where it read the page (and counts the pages as
     pdfplumber does), pdfplumber's elsewhere."""
     try:

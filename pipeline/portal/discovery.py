@@ -7,7 +7,7 @@ from functools import cache
 from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, Tag
 from lxml import etree
 
 from pipeline.parse.decode import decode
@@ -38,10 +38,10 @@ def links(html: bytes, page_url: str, charset: str | None = None) -> list[Link]:
     """Every http(s) link of a page, absolute, without fragments, first occurrence only."""
     soup = BeautifulSoup(decode(html, charset), "lxml")
     base = soup.find("base", href=True)
-    base_url = urljoin(page_url, base["href"]) if base else page_url
+    base_url = urljoin(page_url, str(base["href"])) if isinstance(base, Tag) else page_url
     seen, found = set(), []
     for anchor in soup.find_all("a", href=True):
-        url = urldefrag(urljoin(base_url, anchor["href"].strip())).url
+        url = urldefrag(urljoin(base_url, str(anchor["href"]).strip())).url
         if urlsplit(url).scheme not in ("http", "https") or url in seen:
             continue
         seen.add(url)
@@ -109,7 +109,8 @@ def feed_links(data: bytes, feed_url: str) -> list[str]:
 def sitemap_links(data: bytes, sitemap_url: str) -> tuple[list[str], list[str]]:
     """(page URLs, child sitemap URLs) of a sitemap or sitemap index."""
     root = _xml_root(data, sitemap_url)
-    pages, children = [], []
+    pages: list[str] = []
+    children: list[str] = []
     for element in root.iter() if root is not None else ():
         if _local(element.tag) != "loc" or not element.text:
             continue

@@ -70,6 +70,11 @@ class FetchResult:
     reason: str | None = None
     attempts: int = 0
 
+    @property
+    def landed_at(self) -> str:
+        """Where the body came from: the final URL after redirects, else the URL asked for."""
+        return self.final_url or self.url
+
 
 class _Failed(Exception):
     def __init__(self, reason: str, attempts: int = 1, http_status: int | None = None):
@@ -139,7 +144,7 @@ class Fetcher:
         if not requests:
             return []
         with ThreadPoolExecutor(max_workers=self.settings.workers) as pool:
-            return list(pool.map(lambda request: self.fetch(*request, scope=scope), requests))
+            return list(pool.map(lambda request: self.fetch(request[0], request[1], scope=scope), requests))
 
     def fetch(self, url: str, validators: Validators | None = None, scope: Scope | None = None) -> FetchResult:
         """GET `url`, conditionally when validators are given; never raises on HTTP trouble.
@@ -287,7 +292,7 @@ class Fetcher:
         else:
             robots = RobotFileParser(origin + "/robots.txt")
             if status >= 500:
-                robots.disallow_all = True
+                robots.disallow_all = True  # type: ignore[attr-defined]  # read by can_fetch, set by parse
             elif status >= 400:
                 robots = None
             else:

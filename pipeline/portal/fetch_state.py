@@ -84,7 +84,7 @@ def record_fetched(
                 document_id=document_id,
                 final_url=result.final_url,
             )
-        db["fetched_urls"].upsert(row, pk="url", alter=True)  # alter: final_url came after the table
+        db.table("fetched_urls").upsert(row, pk="url", alter=True)  # alter: final_url came after the table
         db.execute("DELETE FROM fetch_failures WHERE url = ?", [result.url])
 
 
@@ -100,7 +100,7 @@ def record_failure(
         if attempts < policy.max_attempts:
             delay = dt.timedelta(seconds=policy.first_delay * 2 ** (attempts - 1))
             next_retry = (dt.datetime.fromisoformat(stamp) + delay).isoformat(timespec="seconds")
-        db["fetch_failures"].upsert(
+        db.table("fetch_failures").upsert(
             {
                 "url": target.url,
                 "source": source,
@@ -123,7 +123,7 @@ def record_skipped(db: sqlite_utils.Database, source: str, target: Target, reaso
     stamp = store.now()
     with db.conn:
         old = db.execute("SELECT first_seen FROM fetch_failures WHERE url = ?", [target.url]).fetchone()
-        db["fetch_failures"].upsert(
+        db.table("fetch_failures").upsert(
             {
                 "url": target.url,
                 "source": source,
@@ -146,7 +146,7 @@ def link_attachment(db: sqlite_utils.Database, parent_url: str, url: str) -> Non
     with store.transaction(db):
         present = db.execute("SELECT count(*) FROM documents WHERE id IN (?, ?)", [from_id, to_id]).fetchone()[0]
         if present == 2:
-            db["document_links"].upsert(
+            db.table("document_links").upsert(
                 {"from_document_id": from_id, "to_document_id": to_id, "relation": "attachment", "url": url},
                 pk=("from_document_id", "to_document_id", "relation"),
             )

@@ -41,17 +41,18 @@ def start(db_path: str | Path, source: str) -> SourceRun:
     db = store.open_db(db_path)
     try:
         with store.transaction(db):
-            run.id = db["ingest_runs"].insert({"started": run.started, "source": source}).last_pk
+            run.id = db.table("ingest_runs").insert({"started": run.started, "source": source}).last_pk
     finally:
         db.close()
     return run
 
 
 def finish(db_path: str | Path, run: SourceRun) -> None:
+    assert run.id is not None, "finish() of a run that start() did not record"
     db = store.open_db(db_path)
     try:
         with store.transaction(db):
-            db["ingest_runs"].update(
+            db.table("ingest_runs").update(
                 run.id,
                 {
                     "finished": store.now(),

@@ -63,8 +63,9 @@ def host_of(url: str) -> str:
 def non_public(address: str) -> str | None:
     """What kind of address an IP is when it is not a public one ('loopback', 'private', ...)."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if getattr(ip, "ipv4_mapped", None):
-        ip = ip.ipv4_mapped
+    mapped = getattr(ip, "ipv4_mapped", None)  # an IPv6 address that carries an IPv4 one
+    if mapped is not None:
+        ip = mapped
     for kind in ("loopback", "link_local", "unspecified", "multicast", "private", "reserved"):
         if getattr(ip, f"is_{kind}"):
             return kind.replace("_", "-")
@@ -149,15 +150,15 @@ class GuardedBackend(httpcore.SyncBackend):
                     raise Refused(
                         f"{host} is {address}, {_a(kind)} address, which the source does not allow (allow_private)"
                     )
-        error = None
+        failures: list[httpcore.ConnectError] = []
         for address in addresses:
             try:
                 stream = super().connect_tcp(address, port, timeout, local_address, socket_options)
             except httpcore.ConnectError as failed:
-                error = failed
+                failures.append(failed)
                 continue
             return _GuardedStream(stream, kinds[address])
-        raise error or httpcore.ConnectError(f"no address for {host}")
+        raise failures[-1] if failures else httpcore.ConnectError(f"no address for {host}")
 
 
 class Budget:

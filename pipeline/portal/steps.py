@@ -84,9 +84,9 @@ def discover(source: PortalSource, fetcher: Fetcher, db_path: str | Path, run: r
                 result = get(queue.pop(0), "listing")
                 if result is None:
                     continue
-                page_links = discovery.links(result.content, result.final_url, result.charset)
+                page_links = discovery.links(result.content, result.landed_at, result.charset)
                 found.update(dict.fromkeys(link.url for link in page_links if source.is_article(link.url)))
-                for url in discovery.next_pages(page_links, result.final_url, source.is_article):
+                for url in discovery.next_pages(page_links, result.landed_at, source.is_article):
                     if url not in seen:
                         seen.add(url)
                         queue.append(url)
@@ -156,7 +156,7 @@ def attachment_targets(
             result = item.result
             if item.target.kind != "article" or result.status != "ok" or "html" not in (result.content_type or "html"):
                 continue
-            for url in discovery.attachments(result.content, result.final_url, result.charset):
+            for url in discovery.attachments(result.content, result.landed_at, result.charset):
                 target = Target(url, "attachment", item.target.url)
                 if url in found or (source is not None and not _in_scope(db, source, target, run)):
                     continue
@@ -195,7 +195,9 @@ def record_batch(
             target, result = item.target, item.result
             outcome = by_url.get(target.url)
             if result.status == "failed":
-                fetch_state.record_failure(db, source.name, target, result.reason, result.http_status, policy)
+                fetch_state.record_failure(
+                    db, source.name, target, result.reason or "failed", result.http_status, policy
+                )
                 run.fail(f"{target.url}: {result.reason}")
                 continue
             if target.kind in PAGE_KINDS:
