@@ -23,7 +23,7 @@ _OWN_NUMBER = regex.compile(r"^\s*Số\s*:?\s*(" + _NUMBER + ")", regex.MULTILIN
 
 
 @lru_cache(maxsize=1)
-def _patterns():
+def _patterns() -> tuple[regex.Pattern[str], dict[str, str], dict[str, str], dict[str, str]]:
     rules = load_yaml("citations.yaml")
     # "Quyết\nđịnh số ...": a type word may wrap at a line break. A name may stand between
     # the type and "số" ("Luật Đất đai số 31/2024/QH15") when the number is coded; another
@@ -37,11 +37,11 @@ def _patterns():
         r"(?:\s*(?:năm (?P<year>\d{4})|,?\s*(?:được ban hành\s+|ban hành\s+)?ngày\s*"
         r"(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})|(?P<wd>\d{1,2})\s+tháng\s+(?P<wm>\d{1,2})\s+năm\s+(?P<wy>\d{4}))))?"
     )
-    canonical = {written.lower(): written for written in rules["types"]}
+    canonical: dict[str, str] = {written.lower(): written for written in rules["types"]}
     return pattern, rules["codes"], rules["abbreviations"], canonical
 
 
-def _type_of(written: str, number: str, codes: dict, abbreviations: dict) -> str:
+def _type_of(written: str, number: str, codes: dict[str, str], abbreviations: dict[str, str]) -> str:
     code = regex.search(r"[/-](\p{Lu}[\p{L}]*)(?:[/-]|$)", number)
     if code and code.group(1) in codes:
         return codes[code.group(1)]
@@ -96,9 +96,11 @@ def extract_citations(analyzed: AnalyzedDocument) -> list[CitationRow]:
 
 def _resolve_bare_numbers(rows: list[CitationRow]) -> list[CitationRow]:
     """ "Nghị quyết số 101" after "Nghị quyết số 101-NQ/TU" is the same document."""
-    full = {}
+    full: dict[tuple[str, str], str] = {}
     for row in rows:
-        head = regex.match(r"\d+", row.number).group()
+        digits = regex.match(r"\d+", row.number)
+        assert digits is not None  # a cited number starts with its digits (`_NUMBER`)
+        head = digits.group()
         if row.number != head:
             full.setdefault((row.doc_type, head), row.number)
     for row in rows:

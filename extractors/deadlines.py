@@ -1,7 +1,9 @@
 """Deadlines: time expressions that bound when work must be done, as ISO intervals."""
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any, TypedDict
 
 import regex
 
@@ -18,10 +20,11 @@ _WEEKDAY = r"(?:thứ (?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật)"
 @lru_cache(maxsize=1)
 def _lunar_names() -> tuple[dict[str, int], dict[str, int]]:
     rules = load_yaml("deadlines.yaml")
-    return tuple(
+    stems, branches = (
         {name: index for index, names in enumerate(rules[key]) for name in names}
         for key in ("lunar_stems", "lunar_branches")
     )
+    return stems, branches
 
 
 def _lunar_year(stem: str, branch: str, near: int) -> int | None:
@@ -34,7 +37,7 @@ def _lunar_year(stem: str, branch: str, near: int) -> int | None:
 
 
 @lru_cache(maxsize=1)
-def _pattern() -> regex.Pattern:
+def _pattern() -> regex.Pattern[str]:
     rules = load_yaml("deadlines.yaml")
     stems, branches = _lunar_names()
     relative = alt(list(rules["relative_years"]))
@@ -77,14 +80,14 @@ _BODY_STARTS = r"\d|tết|ngày|quý|ba|sáu|chín|tháng|cuối|giữa|đầu|n
 
 
 @lru_cache(maxsize=1)
-def _starts() -> re.Pattern:
+def _starts() -> re.Pattern[str]:
     """The places a deadline may start: a cue or what a time expression begins with."""
     rules = load_yaml("deadlines.yaml")
     cues = rules["end_only"] + rules["within"] + rules["start_only"] + rules["cue_before_la"]
     return re.compile(f"(?={alt(cues)}|{_BODY_STARTS})")
 
 
-def _matches(folded: str):
+def _matches(folded: str) -> Iterator[regex.Match[str]]:
     """`_pattern().finditer(folded)`, the pattern tried only where `_starts` finds a place
     (a `re` scan of literals): at every character it cost a twentieth of an ingest."""
     pattern, end = _pattern(), 0
@@ -95,7 +98,7 @@ def _matches(folded: str):
 
 
 @lru_cache(maxsize=1)
-def _not_after() -> regex.Pattern:
+def _not_after() -> regex.Pattern[str]:
     return regex.compile(
         rf"(?<!\p{{L}})(?:{alt(load_yaml('deadlines.yaml')['not_after'])})\s*$"
     )  # "nhà nước" is no "ước"
@@ -116,7 +119,7 @@ def _year_of(stated: str | None, relative: str | None, year: int | None) -> int:
     return year + (load_yaml("deadlines.yaml")["relative_years"][relative] if relative else 0)
 
 
-def _day(g: dict, suffix: str, year: int | None) -> dates.Interval | None:
+def _day(g: dict[str, str | Any], suffix: str, year: int | None) -> dates.Interval:
     if g["d" + suffix]:
         d, m, y = g["d" + suffix], g["m" + suffix], g["y" + suffix]
     else:
@@ -124,7 +127,7 @@ def _day(g: dict, suffix: str, year: int | None) -> dates.Interval | None:
     return dates.day(_year_of(y, None, year), int(m), int(d))
 
 
-def _interval(match, year: int | None, published: str | None) -> dates.Interval | None:
+def _interval(match: regex.Match[str], year: int | None, published: str | None) -> dates.Interval | None:
     g = match.groupdict()
     if g["tet"]:
         if g["tety"] or not year:
@@ -168,6 +171,16 @@ def _interval(match, year: int | None, published: str | None) -> dates.Interval 
     return dates.year(_year_of(g["yy"], g["yrel"], year))
 
 
+class _Common(TypedDict):
+    """What every row of a match has, whatever its interval."""
+
+    text: str
+    sentence: str
+    start: int
+    end: int
+    rule_id: str
+
+
 def extract_deadlines(analyzed: AnalyzedDocument) -> list[DeadlineRow]:
     rows = []
     rules = load_yaml("deadlines.yaml")
@@ -188,7 +201,7 @@ def extract_deadlines(analyzed: AnalyzedDocument) -> list[DeadlineRow]:
         if (not cue or cue in rules["as_of_cues"]) and _reports_what_was_done(folded, match.end()):
             continue
         sentence = analyzed.sentence_at(match.start())
-        common = dict(
+        common = _Common(
             text=analyzed.text[match.start() : match.end()],
             sentence=sentence.text if sentence else "",
             start=match.start(),
@@ -298,7 +311,7 @@ _GRANULARITY = {
 
 
 @lru_cache(maxsize=1)
-def _clause_words() -> tuple[regex.Pattern, regex.Pattern, regex.Pattern]:
+def _clause_words() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
     rules = load_yaml("deadlines.yaml")
     figure_reached = r"(?<!\p{L})được\s+(?:\p{L}+\s+)?\d"  # "kết nạp được 4.028", "cổ phần hóa được 147"
     return (
@@ -314,7 +327,9 @@ def _reports_what_was_done(folded: str, end: int) -> bool:
     in its sentence: an as-of date, not a deadline."""
     if not regex.match(r"\s*,", folded[end : end + 3]):
         return False
-    clause = regex.match(r"[^.;:\n]{0,200}", folded, pos=end).group()
+    words = regex.match(r"[^.;:\n]{0,200}", folded, pos=end)
+    assert words is not None  # it matches the empty string
+    clause = words.group()
     before = folded[max(0, end - 200) : end]
     before = before[max(before.rfind(mark) for mark in ".;:\n") + 1 :]  # the sentence's words before it
     reported, reached, directive = _clause_words()
@@ -342,11 +357,11 @@ def _in_time_column(folded: str, position: int) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _time_header() -> regex.Pattern:
+def _time_header() -> regex.Pattern[str]:
     return regex.compile(alt(load_yaml("deadlines.yaml")["time_column_headers"]))
 
 
-def _kind(groups: dict) -> str:
+def _kind(groups: dict[str, str | Any]) -> str:
     for key, name in (
         ("rec", "recurring"),
         ("tet", "tet"),

@@ -4,12 +4,15 @@ the cue words around them (rules/parties.yaml)."""
 
 import re
 from bisect import bisect_left
+from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 
 import regex
 from spacy.language import Language
 from spacy.matcher import Matcher
+from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc, Span
+from spacy.vocab import Vocab
 
 from pipeline.text.nlp import syllables
 from pipeline.text.normalize import fold_for_matching
@@ -18,7 +21,7 @@ from .context import AnalyzedDocument, syllable_window, token_offsets
 from .cues import add_ruler
 from .naming import expand_abbreviations
 from .rules import alt, load_patterns, load_yaml
-from .schema import PartyRow
+from .schema import IndicatorRow, PartyRow, TaskRow
 
 _CLAUSE_BREAK = regex.compile(r"[;.:\n]")
 
@@ -33,12 +36,12 @@ _LISTED_WITH = regex.compile(r"^\s*(?:,|và|cùng|;)?\s*(?:và\s+)?$")
 
 
 @cache
-def _ruler(nlp: Language):
+def _ruler(nlp: Language) -> SpanRuler:
     return add_ruler(nlp, "body_ruler", BODIES_KEY, "bodies.jsonl")
 
 
 @cache
-def _generic_matcher(vocab) -> Matcher:
+def _generic_matcher(vocab: Vocab) -> Matcher:
     """The generic patterns (bodies_generic.jsonl), keyed by their ids: they run on a few
     tokens from each place one can start, not on the whole sentence."""
     matcher = Matcher(vocab, validate=True)
@@ -48,7 +51,7 @@ def _generic_matcher(vocab) -> Matcher:
 
 
 @lru_cache(maxsize=1)
-def _cues() -> dict[str, regex.Pattern]:
+def _cues() -> dict[str, regex.Pattern[str]]:
     rules = load_yaml("parties.yaml")
     return {
         "assignee_before": regex.compile(rf"(?<!\p{{L}}){alt(rules['assignee_before'])}(?:\s+cho)?\s*$"),
@@ -60,7 +63,7 @@ def _cues() -> dict[str, regex.Pattern]:
 
 
 @lru_cache(maxsize=1)
-def _named_body() -> re.Pattern:
+def _named_body() -> re.Pattern[str]:
     """Where a named body (bodies.jsonl) may be in folded text: its folded syllables in
     order. A sentence without one, or a generic head, names no body and gets no Doc.
     (`re`, not `regex`: it scans a long alternation of literals several times faster.)"""
@@ -71,7 +74,7 @@ def _named_body() -> re.Pattern:
     return re.compile("|".join(sorted(phrases, key=len, reverse=True)))
 
 
-def body_spans(nlp: Language, doc: Doc, heads: list[int] = ()) -> list[Span]:
+def body_spans(nlp: Language, doc: Doc, heads: Sequence[int] = ()) -> list[Span]:
     """The body spans of a Doc, longest first and not overlapping; of equal spans a named
     body wins over a generic pattern ("Sở Nội vụ" over "Sở <word>"). Generic patterns run
     from the tokens `heads`."""
@@ -161,7 +164,12 @@ def extract_parties(analyzed: AnalyzedDocument) -> list[PartyRow]:
     return rows
 
 
-def assign(tasks, indicators, parties, task_of) -> None:
+def assign(
+    tasks: list[TaskRow],
+    indicators: list[IndicatorRow],
+    parties: list[PartyRow],
+    task_of: Callable[[int], TaskRow | None],
+) -> None:
     """A task's assignee: the first assignee named in its own text (before its first
     sub-item), else its parent's; an indicator's: its sentence's, else its task's."""
     for task in sorted(tasks, key=lambda t: (t.level, t.start)):
@@ -180,5 +188,5 @@ def assign(tasks, indicators, parties, task_of) -> None:
             and p.sentence == row.sentence
             and row.start - len(row.sentence) <= p.start < row.start
         ]
-        task = task_of(row.start)
-        row.assignee = in_sentence[-1].party if in_sentence else (task.assignee if task else None)
+        enclosing = task_of(row.start)
+        row.assignee = in_sentence[-1].party if in_sentence else (enclosing.assignee if enclosing else None)

@@ -2,6 +2,7 @@
 tasks' lead lines, the line introducing their list, their section heading, the document
 title); a missing year is the document's."""
 
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 import regex
@@ -9,6 +10,7 @@ import regex
 from pipeline.text.normalize import fold_for_matching
 
 from . import dates
+from .schema import TaskRow
 
 _SHORT_GAP = regex.compile(r"\s*\S{1,8}\s*")
 
@@ -16,7 +18,7 @@ _YEAR = r"(?:19|20)\d{2}"
 
 
 @lru_cache(maxsize=1)
-def _pattern() -> regex.Pattern:
+def _pattern() -> regex.Pattern[str]:
     return regex.compile(
         rf"(?:(?:giai đoạn|thời kỳ|nhiệm kỳ|năm) )?(?P<y1>{_YEAR})\s*[-–]\s*(?P<y2>{_YEAR})"
         rf"|quý (?P<q>iv|iii|ii|i|[1-4])(?:\s*(?:/|năm)\s*(?P<qy>{_YEAR}))?(?![\p{{L}}\d/])"
@@ -35,7 +37,7 @@ _NOT_A_PERIOD = regex.compile(r"(?:so với|cùng kỳ|gấp [\d.,]+ lần|tính
 _COUNT_WORDS = {"ba": 3, "sáu": 6, "chín": 9}
 
 
-def _interval(match, year: int | None) -> dates.Interval | None:
+def _interval(match: regex.Match[str], year: int | None) -> dates.Interval | None:
     g = match.groupdict()
     if g["y1"]:
         first, last = int(g["y1"]), int(g["y2"])
@@ -96,7 +98,7 @@ def context_periods(texts: list[str], title: str | None, year: int | None) -> tu
     return [interval for _, interval in found], False
 
 
-def _first_of_list(task, tasks, text: str):
+def _first_of_list(task: TaskRow, tasks: Sequence[TaskRow], text: str) -> TaskRow:
     """The first item of the list a task belongs to (its siblings right before it)."""
     siblings = sorted(
         (
@@ -113,7 +115,9 @@ def _first_of_list(task, tasks, text: str):
     return task
 
 
-def context_texts(offset: int, task_of, tasks, text: str) -> list[str]:
+def context_texts(
+    offset: int, task_of: Callable[[int], TaskRow | None], tasks: Sequence[TaskRow], text: str
+) -> list[str]:
     """What surrounds a figure, innermost first: the lead lines of its enclosing tasks,
     the line that introduces their list ('Nhiệm vụ 3 tháng cuối năm 2020:'), their
     section heading."""

@@ -1,7 +1,9 @@
 """Numbered task lists: labels, nesting, the text of each item, announced counts."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, TypedDict
 
 import regex
 
@@ -24,7 +26,7 @@ _YEAR_END = regex.compile(r"(?:năm|đến|giai đoạn|quý [IV]+/)\s*(?:19|20)
 @dataclass
 class _Label:
     style: str
-    value: tuple
+    value: tuple[int, ...]
     label: str
     rule_id: str
     line_start: int
@@ -32,14 +34,27 @@ class _Label:
     inline: bool = False
 
 
+class _Rules(TypedDict):
+    labels: list[tuple[str, str, regex.Pattern[str]]]
+    lone_labels: list[tuple[str, str, regex.Pattern[str]]]
+    inline_labels: list[tuple[str, str, regex.Pattern[str]]]
+    section: regex.Pattern[str]
+    ordinals: dict[str, int]
+    not_item: regex.Pattern[str]
+    name_item: regex.Pattern[str]
+    not_section: regex.Pattern[str]
+    part: regex.Pattern[str]
+    announced: regex.Pattern[str]
+
+
 @lru_cache(maxsize=1)
-def _rules() -> dict:
+def _rules() -> _Rules:
     rules = load_yaml("tasks.yaml")
     # A label is followed by a capital, a digit or a quote; word labels ("Một là,",
     # "Thứ nhất,") also by a comma or colon and a lower-case word: "Một là, nâng cao ...".
     lower_ok = r"|[ \t]*[,:][ \t]+(?=\p{Ll})"
 
-    def label_and_sep(entry, label: str = "{}") -> str:
+    def label_and_sep(entry: dict[str, Any], label: str = "{}") -> str:
         # "Thứ nhất là tăng cường ...": the ordinal, then "là" before the text
         copula = r"|[ \t]+là[ \t]*[,:]?[ \t]+(?=\p{L})" if entry.get("copula") else ""
         return (
@@ -102,7 +117,7 @@ def _rules() -> dict:
     }
 
 
-def _value(style: str, raw: str, ordinals: dict) -> tuple:
+def _value(style: str, raw: str, ordinals: dict[str, int]) -> tuple[int, ...]:
     if style in ("mot_la", "thu_nhat"):
         return (ordinals[raw.lower()],)
     if style == "letter_paren":
@@ -113,7 +128,7 @@ def _value(style: str, raw: str, ordinals: dict) -> tuple:
 _LETTERS = "abcdđefghijklmnopqrstuvwxyz"
 
 
-def _successor(previous: tuple, value: tuple, style: str) -> bool:
+def _successor(previous: tuple[int, ...], value: tuple[int, ...], style: str) -> bool:
     if style == "letter_paren" and len(previous) == len(value) == 1 and previous[0] < value[0]:
         # a) b) c) d) đ) e) g) h): "đ" is a letter of its own, and the Vietnamese alphabet has
         # no f, j, w, z; a list may use them or not
@@ -134,7 +149,7 @@ def _near_successor(previous: _Label, label: _Label) -> bool:
     return step == 2 or step == 0 and label.value[-1] >= 2
 
 
-def _first(value: tuple) -> bool:
+def _first(value: tuple[int, ...]) -> bool:
     return value[-1] in (0, 1)
 
 
@@ -197,7 +212,7 @@ def _find_labels(text: str) -> tuple[list[_Label], list[tuple[int, str]]]:
     return labels, sections
 
 
-def _build_lists(labels: list[_Label], section_starts: list[int] = ()) -> list[list[tuple[_Label, int]]]:
+def _build_lists(labels: list[_Label], section_starts: Sequence[int] = ()) -> list[list[tuple[_Label, int]]]:
     """Group labels into lists of consecutive items; each item keeps its nesting level.
     A section heading (`II. ...`) closes every open list: lists never nest across sections."""
     lists: list[list[tuple[_Label, int]]] = []
@@ -286,7 +301,9 @@ def _first_line(text: str, label: _Label) -> str:
     return text[label.text_start : end if end >= 0 else len(text)]
 
 
-def _item_end(text: str, label: _Label, level: int, all_items, sections) -> int:
+def _item_end(
+    text: str, label: _Label, level: int, all_items: list[tuple[_Label, int]], sections: list[tuple[int, str]]
+) -> int:
     """To the next label of this list or an outer one, or the next section; the last item
     of a list ends with its paragraph unless bullets ("-", "+") follow it."""
     following = [
@@ -303,7 +320,7 @@ def _item_end(text: str, label: _Label, level: int, all_items, sections) -> int:
     return len(text) if end < 0 else end
 
 
-def _link_parents(rows, all_items, by_label) -> None:
+def _link_parents(rows: list[TaskRow], all_items: list[tuple[_Label, int]], by_label: dict[int, TaskRow]) -> None:
     open_items: dict[int, TaskRow] = {}
     for label, level in all_items:
         row = by_label.get(label.line_start)
@@ -317,7 +334,7 @@ def _link_parents(rows, all_items, by_label) -> None:
         row.parent = open_items.get(level - 1) if level else None
 
 
-def _count_mismatch(text: str, items, rules) -> list[FlagRow]:
+def _count_mismatch(text: str, items: list[tuple[_Label, int]], rules: _Rules) -> list[FlagRow]:
     first = items[0][0]
     window_start = max(text.rfind("\n", 0, max(0, first.line_start - 1)), 0)
     window_start = max(text.rfind("\n", 0, max(0, window_start - 1)), 0)
