@@ -22,7 +22,8 @@ def _pattern() -> regex.Pattern[str]:
     return regex.compile(
         rf"(?:(?:giai đoạn|thời kỳ|nhiệm kỳ|năm) )?(?P<y1>{_YEAR})\s*[-–]\s*(?P<y2>{_YEAR})"
         rf"|quý (?P<q>iv|iii|ii|i|[1-4])(?:\s*(?:/|năm)\s*(?P<qy>{_YEAR}))?(?![\p{{L}}\d/])"
-        rf"|(?P<n>\d{{1,2}}|ba|sáu|chín) tháng (?P<edge>đầu |cuối )?năm(?: (?P<ny>{_YEAR})|(?P<nn> nay))?(?![\p{{L}}\d])"
+        rf"|(?P<n>\d{{1,2}}|ba|sáu|chín) tháng (?P<edge>đầu |cuối )?năm"
+        rf"(?: (?P<ny>{_YEAR})|(?P<nn> nay))?(?![\p{{L}}\d])"
         rf"|tháng (?P<m>\d{{1,2}})\s*(?:/|năm)\s*(?P<my>{_YEAR})(?![\d/])"
         rf"|năm (?P<y>{_YEAR})(?![\d/])|(?P<this>năm nay)"
     )
