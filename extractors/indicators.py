@@ -1,11 +1,15 @@
 """Indicators: a number attached to a measured quantity, with unit, comparator and kind."""
 
+from dataclasses import dataclass
 from functools import lru_cache
 
 import regex
 
+from pipeline.nlp import Sentence
+
 from .context import AnalyzedDocument, syllable_window, syllables_after, syllables_before
 from .cues import cue_spans
+from .kinds import KindClues, decide_kind
 from .naming import category, expand_abbreviations, indicator_name, name_reach
 from .numbers import NUMBER, NUMBER_WORDS, parse_number, parse_number_words, scaled
 from .periods import period_at
@@ -28,10 +32,8 @@ _ADJACENT_ONLY = {"CMP_GT", "CMP_LT"}
 _NEAR, _FAR = 12, 70
 _SYMBOLS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<"}  # "≥98%" in a table cell
 _COUNTED = {"ind.unit_lexicon", "ind.scaled_count", "ind.fallback_word"}
-_KIND_OF = {"TARGET": "target", "RESULT": "result", "MAYBE_TARGET": "target", "MAYBE_RESULT": "result"}
 _EVERY_YEAR = "(?:mỗi năm|hằng năm|hàng năm)"
 _PART_REACH = 300  # characters from the figure a breakdown ("trong đó ...") is part of
-_DEADLINE_CUE = regex.compile(r"trước ngày|chậm nhất|hạn chót|hoàn thành trước")
 
 
 @lru_cache(maxsize=1)
@@ -93,6 +95,26 @@ def _fallback_name(sentence: str, unit_end: int, unit: str) -> str:
     return expand_abbreviations(" ".join(([] if "%" in unit else [unit]) + after[:8]).strip())
 
 
+@dataclass
+class _Figure:
+    """A number read in a sentence, and what the steps of `extract_indicators` find about it.
+    Offsets are into the sentence."""
+    index: int
+    sentence: Sentence
+    folded: str
+    number_start: int
+    value: float
+    high: float | None
+    unit: str
+    unit_end: int
+    rule_id: str
+    share: bool
+    clause_start: int = 0
+    clause_end: int = 0
+    per: str | None = None
+    comparator: str = "="
+
+
 def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[IndicatorRow]:
     """Indicators of a document. For a figure whose sentence names no period,
     `context(offset)` gives the periods around it and whether they may decide its kind
@@ -103,112 +125,153 @@ def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[Indicat
         if not analyzed.segmenter.needs_words(sentence):
             continue
         folded = analyzed.folded[sentence.start:sentence.end]
-        doc, cues = None, None
+        cues = None
         consumed_until = -1
         for match in patterns["number"].finditer(folded):
             if match.start() < consumed_until:
                 continue
-            rest = folded[match.end():]
-            before = folded[max(0, match.start() - 30):match.start()]
-            fraction = None if match.group("high") else patterns["fraction"].match(rest)
-            if patterns["not_before"].search(before) or not fraction and patterns["not_after"].match(rest):
-                continue  # a date, an ordinal or rank ("tháng 12/2025", "xếp hạng 11/34"), a code
-            if fraction:
-                rest = rest[fraction.end():]
-            unit_match = patterns["unit"].match(rest)
-            offset = match.end() + (fraction.end() if fraction else 0)
-            raw = match.group("num")
-            is_words = not raw[0].isdigit()
-            value = parse_number_words(raw) if is_words else parse_number(raw)
-            high = parse_number(match.group("high")) if match.group("high") else None
-            if is_words and (raw in ("một", "không") or not (unit_match and unit_match.group("unit"))):
-                continue  # "một" is as often "a" as "one" ("mỗi xã một sản phẩm"), "không" "not" ("không bản giấy")
-            if high is not None and (value >= 1900 and high >= 1900 and not unit_match):
+            figure = _read_figure(analyzed, index, folded, match, patterns)
+            if figure is None:
                 continue
-            rule_id = "ind.unit_lexicon"
-            if unit_match:
-                groups = unit_match.groupdict()
-                unit_end = offset + unit_match.end()
-                if groups["pp"]:
-                    unit, rule_id = "điểm %", "ind.percentage_points"
-                elif groups["pct"]:
-                    unit, rule_id = "%", "ind.percent"
-                elif groups["currency"]:
-                    currency = sentence.text[offset + unit_match.start("currency"):offset + unit_match.end("currency")]
-                    unit = f"{groups['scale']} {currency}" if groups["scale"] else currency
-                    rule_id = "ind.money"
-                elif groups["unit"]:
-                    unit = sentence.text[offset + unit_match.start("unit"):offset + unit_match.end("unit")]
-                    if groups["cscale"]:
-                        value = scaled(value, groups["cscale"])
-                        high = scaled(high, groups["cscale"]) if high is not None else None
-                        rule_id = "ind.scaled_count"
-                else:  # a scale word alone: "1,2 triệu" of whatever follows
-                    value = scaled(value, groups["bare_scale"])
-                    unit_match, unit_end = None, offset + unit_match.end()
-                    unit = ""
-            else:
-                unit_end = offset
-            if not unit_match:
-                fallback = _fallback_unit(analyzed, index, sentence.start + unit_end, folded[:match.start()], patterns,
-                                          share=bool(fraction))
-                if fallback is None:
-                    continue
-                unit, unit_end = fallback[0], fallback[1] - sentence.start
-                rule_id = "ind.fallback_word"
-            clause_start, clause_end = _clause_bounds(folded, match.start())
-            per = None
-            tail = folded[unit_end:]
-            for key in ("per_slash", "per_population"):
-                per_match = patterns[key].match(tail)
-                if per_match:
-                    per = sentence.text[unit_end + per_match.start("per"):unit_end + per_match.end("per")]
-                    unit_end += per_match.end()
-                    break
-            else:
-                lead = folded[clause_start:match.start()]
-                if patterns["per_every"].match(tail) or patterns["per_every_before"].search(lead):
-                    per = "năm"
-                elif _PER_CAPITA.search(lead):
-                    per = "người"
-            if doc is None:
-                doc = analyzed.doc(index)
+            _read_rate(figure, patterns)
             if cues is None:
-                shift = doc.user_data["offset"] - sentence.start
-                cues = [(span.label_, span.start_char + shift, span.end_char + shift) for span in cue_spans(analyzed.segmenter.nlp, doc)]
-            comparator = "range" if high is not None else (_SYMBOLS.get(folded[match.start() - 1:match.start()])
-                                                           or _comparator(cues, folded, match.start(), clause_start))
-            after = patterns["after_cmp"].match(folded[unit_end:])
-            if after and high is None:
-                comparator = ">=" if after.group("cmp") == "trở lên" else "<="
-                unit_end += after.end()
-            if high is not None and _FROM_BEFORE.search(folded[:match.start()]):
-                rule_id = "ind.range"
-            period = period_at(folded, match.start(), analyzed.year, (clause_start, clause_end))
-            inherited, decisive = context(sentence.start + match.start()) if period is None and context else ([], False)
-            figure_before = rows[-1] if rows and 0 <= sentence.start + match.start() - rows[-1].end < _PART_REACH else None
-            kind = _kind(cues, match.start(), clause_start, clause_end,
-                         period or (inherited[-1] if inherited and decisive else None),
-                         analyzed.published_date, comparator, folded, figure_before.kind if figure_before else None,
-                         [row.end - sentence.start for row in rows if row.start >= sentence.start])
-            if inherited:
-                period = inherited[-1] if kind == "target" else inherited[0]
-            words = analyzed.words(index, *_name_window(sentence.text, clause_start, clause_end, match.start(), unit_end))
-            name = indicator_name(sentence.text, words, clause_start, match.start())
-            if len(name.split()) <= (2 if rule_id in _COUNTED else 0):  # "kết nạp" + "đảng viên mới"
-                name = f"{name} {_fallback_name(sentence.text, unit_end, unit)}".strip()
-            if not name and index and not _LETTER.search(folded[clause_start:match.start()]):
-                name = _name_from_previous(analyzed, index)  # a line broken before the figure
-            if not name and rows and rows[-1].sentence is sentence.text:
-                name = rows[-1].name  # "258,72 km2 (đạt 259% so với quy định)": a share of the figure before
-            rows.append(IndicatorRow(
-                name=name, category=category(name, sentence.text[clause_start:match.start()]),
-                value=value, value_high=high, unit=unit, per=per, comparator=comparator, kind=kind,
-                period_start=period.start if period else None, period_end=period.end if period else None,
-                sentence=sentence.text, start=sentence.start + match.start(), end=sentence.start + unit_end,
-                rule_id=rule_id))
-            consumed_until = unit_end
+                cues = _cues(analyzed, index)
+            _read_comparator(figure, cues, patterns)
+            rows.append(_row(analyzed, figure, cues, rows, context))
+            consumed_until = figure.unit_end
     return _without_headline_repeats(rows, analyzed)
+
+
+def _cues(analyzed: AnalyzedDocument, index: int) -> list[tuple[str, int, int]]:
+    """The cue spans of a sentence as (label, start, end) offsets into the sentence."""
+    doc = analyzed.doc(index)
+    shift = doc.user_data["offset"] - analyzed.sentences[index].start
+    return [(span.label_, span.start_char + shift, span.end_char + shift)
+            for span in cue_spans(analyzed.segmenter.nlp, doc)]
+
+
+def _read_figure(analyzed: AnalyzedDocument, index: int, folded: str, match, patterns) -> _Figure | None:
+    """The number at `match` with its unit, or None when it is not a measured quantity
+    (a date, an ordinal, a code, a year range, a number word without a counted noun)."""
+    sentence = analyzed.sentences[index]
+    rest = folded[match.end():]
+    before = folded[max(0, match.start() - 30):match.start()]
+    fraction = None if match.group("high") else patterns["fraction"].match(rest)
+    if patterns["not_before"].search(before) or not fraction and patterns["not_after"].match(rest):
+        return None  # a date, an ordinal or rank ("tháng 12/2025", "xếp hạng 11/34"), a code
+    if fraction:
+        rest = rest[fraction.end():]
+    unit_match = patterns["unit"].match(rest)
+    offset = match.end() + (fraction.end() if fraction else 0)
+    raw = match.group("num")
+    is_words = not raw[0].isdigit()
+    value = parse_number_words(raw) if is_words else parse_number(raw)
+    high = parse_number(match.group("high")) if match.group("high") else None
+    if is_words and (raw in ("một", "không") or not (unit_match and unit_match.group("unit"))):
+        return None  # "một" is as often "a" as "one" ("mỗi xã một sản phẩm"), "không" "not" ("không bản giấy")
+    if high is not None and (value >= 1900 and high >= 1900 and not unit_match):
+        return None
+    rule_id, unit, unit_end = "ind.unit_lexicon", "", offset
+    if unit_match:
+        groups = unit_match.groupdict()
+        unit_end = offset + unit_match.end()
+        if groups["pp"]:
+            unit, rule_id = "điểm %", "ind.percentage_points"
+        elif groups["pct"]:
+            unit, rule_id = "%", "ind.percent"
+        elif groups["currency"]:
+            currency = sentence.text[offset + unit_match.start("currency"):offset + unit_match.end("currency")]
+            unit = f"{groups['scale']} {currency}" if groups["scale"] else currency
+            rule_id = "ind.money"
+        elif groups["unit"]:
+            unit = sentence.text[offset + unit_match.start("unit"):offset + unit_match.end("unit")]
+            if groups["cscale"]:
+                value = scaled(value, groups["cscale"])
+                high = scaled(high, groups["cscale"]) if high is not None else None
+                rule_id = "ind.scaled_count"
+        else:  # a scale word alone: "1,2 triệu" of whatever follows
+            value = scaled(value, groups["bare_scale"])
+            unit_match = None
+    if not unit_match:
+        fallback = _fallback_unit(analyzed, index, sentence.start + unit_end, folded[:match.start()], patterns,
+                                  share=bool(fraction))
+        if fallback is None:
+            return None
+        unit, unit_end = fallback[0], fallback[1] - sentence.start
+        rule_id = "ind.fallback_word"
+    if high is not None and _FROM_BEFORE.search(folded[:match.start()]):
+        rule_id = "ind.range"
+    figure = _Figure(index, sentence, folded, match.start(), value, high, unit, unit_end, rule_id, bool(fraction))
+    figure.clause_start, figure.clause_end = _clause_bounds(folded, match.start())
+    return figure
+
+
+def _read_rate(figure: _Figure, patterns) -> None:
+    """The basis of a rate: "/năm", "/hộ", "trên 1 vạn dân", "mỗi năm", "bình quân đầu người"."""
+    folded, unit_end = figure.folded, figure.unit_end
+    tail = folded[unit_end:]
+    for key in ("per_slash", "per_population"):
+        per_match = patterns[key].match(tail)
+        if per_match:
+            figure.per = figure.sentence.text[unit_end + per_match.start("per"):unit_end + per_match.end("per")]
+            figure.unit_end += per_match.end()
+            return
+    lead = folded[figure.clause_start:figure.number_start]
+    if patterns["per_every"].match(tail) or patterns["per_every_before"].search(lead):
+        figure.per = "năm"
+    elif _PER_CAPITA.search(lead):
+        figure.per = "người"
+
+
+def _read_comparator(figure: _Figure, cues, patterns) -> None:
+    folded, start = figure.folded, figure.number_start
+    if figure.high is not None:
+        figure.comparator = "range"
+        return
+    figure.comparator = _SYMBOLS.get(folded[start - 1:start]) or _comparator(cues, folded, start, figure.clause_start)
+    after = patterns["after_cmp"].match(folded[figure.unit_end:])
+    if after:
+        figure.comparator = ">=" if after.group("cmp") == "trở lên" else "<="
+        figure.unit_end += after.end()
+
+
+def _row(analyzed: AnalyzedDocument, figure: _Figure, cues, rows: list[IndicatorRow], context) -> IndicatorRow:
+    """The figure's row: its period and kind (kinds.decide_kind), its name and category."""
+    sentence, folded, start = figure.sentence, figure.folded, figure.number_start
+    period = period_at(folded, start, analyzed.year, (figure.clause_start, figure.clause_end))
+    inherited, decisive = context(sentence.start + start) if period is None and context else ([], False)
+    figure_before = rows[-1] if rows and 0 <= sentence.start + start - rows[-1].end < _PART_REACH else None
+    kind, basis = decide_kind(KindClues(
+        cues=cues, folded=folded, number_start=start, clause_start=figure.clause_start,
+        comparator=figure.comparator, published=analyzed.published_date, own_period=period,
+        context_period=inherited[-1] if inherited and decisive else None,
+        kind_before=figure_before.kind if figure_before else None,
+        figure_ends=[row.end - sentence.start for row in rows if row.start >= sentence.start],
+        section_role=analyzed.sections.role_at(sentence.start + start), document_role=analyzed.document_role))
+    if inherited:
+        period = inherited[-1] if kind == "target" else inherited[0]
+    name = _name(analyzed, figure, rows)
+    return IndicatorRow(
+        name=name, category=category(name, sentence.text[figure.clause_start:start]),
+        value=figure.value, value_high=figure.high, unit=figure.unit, per=figure.per, comparator=figure.comparator,
+        kind=kind, kind_basis=basis,
+        period_start=period.start if period else None, period_end=period.end if period else None,
+        sentence=sentence.text, start=sentence.start + start, end=sentence.start + figure.unit_end,
+        rule_id=figure.rule_id)
+
+
+def _name(analyzed: AnalyzedDocument, figure: _Figure, rows: list[IndicatorRow]) -> str:
+    text, start = figure.sentence.text, figure.number_start
+    words = analyzed.words(figure.index, *_name_window(text, figure.clause_start, figure.clause_end, start,
+                                                         figure.unit_end))
+    name = indicator_name(text, words, figure.clause_start, start)
+    if len(name.split()) <= (2 if figure.rule_id in _COUNTED else 0):  # "kết nạp" + "đảng viên mới"
+        name = f"{name} {_fallback_name(text, figure.unit_end, figure.unit)}".strip()
+    if not name and figure.index and not _LETTER.search(figure.folded[figure.clause_start:start]):
+        name = _name_from_previous(analyzed, figure.index)  # a line broken before the figure
+    if not name and rows and rows[-1].sentence is text:
+        name = rows[-1].name  # "258,72 km2 (đạt 259% so với quy định)": a share of the figure before
+    return name
 
 
 def _without_headline_repeats(rows: list[IndicatorRow], analyzed: AnalyzedDocument) -> list[IndicatorRow]:
@@ -270,35 +333,3 @@ def _comparator(cues, folded: str, number_start: int, clause_start: int) -> str:
         if label != "CMP_APPROX":  # "tối thiểu đạt khoảng 60%": the bound wins over "about"
             best = _COMPARATORS[label]
     return best or "="
-
-
-def _kind(cues, number_start: int, clause_start: int, clause_end: int, period, published: str | None,
-          comparator: str, folded: str, kind_before: str | None, figure_ends: list[int]) -> str:
-    """`kind_before`: the kind of the figure just before this one, which a breakdown
-    ("..., trong đó 29 hợp tác xã") takes over; `figure_ends`: where the sentence's
-    figures before this one end."""
-    by_period = ("result" if period.end < published else "target") if period and period.end and published else None
-    # A cue after a figure in its own phrase qualifies that figure ("đạt 38,2% kế hoạch vốn
-    # giao"), not the ones that follow.
-    kinds = [(label, start) for label, start, _ in cues if (label in _KIND_OF or label == "PART") and not any(
-             max(folded.rfind(",", 0, start), folded.rfind(";", 0, start)) < end <= start for end in figure_ends)]
-    in_clause = [k for k in kinds if clause_start <= k[1] < number_start]
-    if in_clause and in_clause[-1][0] == "PART" and kind_before:
-        return kind_before
-    kinds = [k for k in kinds if k[0] != "PART"]
-    in_clause = [k for k in in_clause if k[0] != "PART"]
-    in_sentence = [k for k in kinds if k[1] < number_start]
-    for found in (in_clause, in_sentence):
-        if found:
-            label = found[-1][0]
-            # "toàn tỉnh có thêm 7 xã": plan or report, as the period says
-            return by_period if label.startswith("MAYBE_") and by_period else _KIND_OF[label]
-    if by_period:
-        return by_period
-    phrase_start = max(clause_start, folded.rfind(",", 0, number_start) + 1)  # "nỗ lực, quyết tâm của ..., có 22" are nouns
-    if any(label == "DIRECTIVE" and phrase_start <= start < number_start for label, start, _ in cues):
-        return "target"
-    # "đạt 95% trở lên", "trước ngày ...": a bound or a deadline is set for work to come.
-    if comparator in (">=", "<=") or _DEADLINE_CUE.search(folded):
-        return "target"
-    return "result"

@@ -38,6 +38,7 @@ def test_terminal_and_html_show_every_span(fixture_db):
     for span in spans:
         assert span.rule_id in rendered and span.rule_id in page
     assert rendered.count("⟨ind.percent: 95 % >= target") == 1
+    assert rendered.count("⟨ind.percent: 95 % >= target [clause_cue] · ") == 1  # the step that decided the kind
     assert page.startswith("<!DOCTYPE html>") and page.count('<sup class="indicator">') == 3
     assert "[1. → Sở Kế hoạch và Đầu tư]" in page
 
