@@ -10,14 +10,13 @@ from pipeline.nlp import Sentence
 from .context import AnalyzedDocument, syllable_window, syllables_after, syllables_before
 from .cues import cue_spans
 from .kinds import KindClues, decide_kind
-from .naming import category, expand_abbreviations, indicator_name, name_reach
+from .naming import (act_names_it, after_name, category, counted_in_name, indicator_name, is_share_of_before,
+                     name_reach)
 from .numbers import NUMBER, NUMBER_WORDS, parse_number, parse_number_words, scaled
 from .periods import period_at
 from .rules import alt, load_yaml
 from .schema import IndicatorRow
 
-_NAME_END = regex.compile(r"[,;.()|]")
-_NOT_A_NAME = regex.compile(r"so với|trở lên|trở xuống")
 _PER_CAPITA = regex.compile(r"bình quân đầu người|bình quân mỗi người")
 _FROM_BEFORE = regex.compile(r"từ\s*$")
 _LETTER = regex.compile(r"\p{L}")
@@ -31,7 +30,6 @@ _COMPARATORS = {"CMP_GE": ">=", "CMP_GT": ">", "CMP_LE": "<=", "CMP_LT": "<"}
 _ADJACENT_ONLY = {"CMP_GT", "CMP_LT"}
 _NEAR, _FAR = 12, 70
 _SYMBOLS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<"}  # "≥98%" in a table cell
-_COUNTED = {"ind.unit_lexicon", "ind.scaled_count", "ind.fallback_word"}
 _EVERY_YEAR = "(?:mỗi năm|hằng năm|hàng năm)"
 _PART_REACH = 300  # characters from the figure a breakdown ("trong đó ...") is part of
 
@@ -84,15 +82,6 @@ def _name_window(text: str, clause_start: int, clause_end: int, number_start: in
     reach = syllables_before(text, name_reach(text, clause_start, number_start), 2, clause_start)
     return (max(reach, syllables_before(text, number_start, _NAME_SYLLABLES, clause_start)),
             syllables_after(text, unit_end, 3, clause_end))
-
-
-def _fallback_name(sentence: str, unit_end: int, unit: str) -> str:
-    """With no words before the figure: its unit and the words that follow ("74 xã đạt chuẩn");
-    a share names what follows it ("100% thủ tục hành chính")."""
-    after = _NAME_END.split(sentence[unit_end:])[0].split()
-    if _NOT_A_NAME.match(" ".join(after)):
-        after = []
-    return expand_abbreviations(" ".join(([] if "%" in unit else [unit]) + after[:8]).strip())
 
 
 @dataclass
@@ -261,17 +250,37 @@ def _row(analyzed: AnalyzedDocument, figure: _Figure, cues, rows: list[Indicator
 
 
 def _name(analyzed: AnalyzedDocument, figure: _Figure, rows: list[IndicatorRow]) -> str:
-    text, start = figure.sentence.text, figure.number_start
+    """What the figure measures (GUIDELINES, the indicator's name): the quantity named before
+    it; with none, what it counts after it; for a generic counted noun, the act before it."""
+    text, start, folded = figure.sentence.text, figure.number_start, figure.folded
+    same_sentence = [row for row in rows if row.sentence is text]
+    if same_sentence and figure.unit in ("%", "điểm %") and is_share_of_before(folded[figure.unit_end:]):
+        return same_sentence[-1].name  # "đạt 102% kế hoạch": a share of the figure before
     words = analyzed.words(figure.index, *_name_window(text, figure.clause_start, figure.clause_end, start,
                                                          figure.unit_end))
-    name = indicator_name(text, words, figure.clause_start, start)
-    if len(name.split()) <= (2 if figure.rule_id in _COUNTED else 0):  # "kết nạp" + "đảng viên mới"
-        name = f"{name} {_fallback_name(text, figure.unit_end, figure.unit)}".strip()
-    if not name and figure.index and not _LETTER.search(figure.folded[figure.clause_start:start]):
-        name = _name_from_previous(analyzed, figure.index)  # a line broken before the figure
-    if not name and rows and rows[-1].sentence is text:
-        name = rows[-1].name  # "258,72 km2 (đạt 259% so với quy định)": a share of the figure before
+    before = indicator_name(text, words, figure.clause_start, start)
+    if not before and figure.index and not _LETTER.search(folded[figure.clause_start:start]):
+        before = _name_from_previous(analyzed, figure.index)  # a line broken before the figure
+    counted = counted_in_name(figure.unit) and figure.rule_id != "ind.percent"
+    if before and (act_names_it(figure.unit) or len(before.split()) > 2):
+        return before
+    after_words = analyzed.words(figure.index, figure.unit_end, _after_window(text, figure.unit_end, figure.clause_end))
+    after = after_name(folded, text, after_words, figure.unit_end, figure.clause_end)
+    if before and not counted:  # "thu giữ 1,3 tấn ma túy đá": what follows a measure names it, if anything does
+        return after or before
+    name = " ".join(part for part in (before, figure.unit if counted else "", after) if part)
+    if not name and same_sentence:
+        return same_sentence[-1].name  # "258,72 km2 (đạt 259% so với quy định)": a share of the figure before
     return name
+
+
+def _after_window(text: str, unit_end: int, clause_end: int) -> int:
+    """Where the words a name may take after its figure end (the segmenter reads only these)."""
+    return syllables_after(text, unit_end, _rules_max_after() + 2, clause_end)
+
+
+def _rules_max_after() -> int:
+    return int(load_yaml("names.yaml")["max_after"])
 
 
 def _without_headline_repeats(rows: list[IndicatorRow], analyzed: AnalyzedDocument) -> list[IndicatorRow]:

@@ -30,6 +30,13 @@ def _rules() -> dict:
         "trim_end": frozenset(fold(names["trim_end"])),
         "trim_start": frozenset(fold(names["trim_start"])),
         "max_words": int(names["max_words"]),
+        "max_after": int(names["max_after"]),
+        "after_end": regex.compile(rf"(?<!\p{{L}}){alt(fold(names['after_ends']), name='names.yaml after_ends')}(?!\p{{L}})"
+                                   r"|[;:.()\[\]!?…]|\d(?![\d.,]*\s+(?:tháng\s+)?tuổi)"
+                                   rf"|,\s*{alt(fold(names['comma_ends']), name='names.yaml comma_ends')}(?!\p{{L}})"),
+        "generic_counted": frozenset(fold(names["generic_counted"])),
+        "measures": frozenset(w.lower() for w in names["measures"]),
+        "share_of": regex.compile(rf"^\s*{alt(fold(names['share_of']), name='names.yaml share_of')}(?!\p{{L}})"),
         "abbreviation": regex.compile(rf"(?<![\p{{L}}\-]){alt(abbreviations)}(?![\p{{L}}\-])"),
         "expansions": abbreviations,
         "categories": [(entry["label"], regex.compile(rf"(?<!\p{{L}}){alt(fold(entry['keywords']))}(?!\p{{L}})"))
@@ -41,10 +48,15 @@ _PARENTHESES = regex.compile(r"\([^()]*\)")
 # periods and dates are asides too: "kế hoạch vốn năm 2025 là ..." measures "kế hoạch vốn"
 _DATE_ASIDE = regex.compile(
     r"(?:(?:đến hết|đến|trong|vào|tính đến) )?(?:ngày )?\d{1,2}/\d{1,2}(?:/\d{4})?"
-    r"|(?:(?:đến hết|đến|trong|của|vào) )?(?:\d{1,2} )?(?:năm|giai đoạn|quý [IV]+/?) ?(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?",
+    r"|(?:(?:đến hết|đến|trong|của|vào) )?(?:\d{1,2} )?(?:năm|giai đoạn|quý [IV]+/?) ?(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?"
+    r"|(?:(?:trong|của) )?(?:\d{1,2}|ba|sáu|chín) tháng(?! tuổi)(?: (?:đầu|cuối))?(?: năm)?(?: (?:19|20)\d{2}| nay)?",
     regex.IGNORECASE)
 _LETTER, _DIGIT = regex.compile(r"\p{L}"), regex.compile(r"\d")
-_NAME_BREAK = regex.compile(r"\w*\d\w*|[,;:!?\"“”]")  # a word with a digit, or a mark no word holds
+# a word with a digit, or a mark no word holds; an age is part of what is measured ("trẻ em dưới 15 tuổi")
+_AGE = r"(?=\s+(?:tháng\s+)?tuổi(?!\p{L}))"
+_NAME_BREAK = regex.compile(rf"\w*\d\w*(?!\w){_AGE.replace('?=', '?!', 1)}|[,;:!?\"“”]")
+_AGE_NUMBER = regex.compile(rf"\d+{_AGE}")
+_SYLLABLE = regex.compile(r"\S+")
 
 
 def expand_abbreviations(text: str) -> str:
@@ -70,11 +82,46 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
         word = text[start:end]
         if word in "≥≤<>" or any(a <= start - clause_start < b for a, b in asides):
             continue  # "(theo chuẩn mới)" is an aside
-        if not _LETTER.search(word) or _DIGIT.search(word):
+        if not _LETTER.search(word) and not _AGE_NUMBER.match(text, start) or _DIGIT.search(word) and not _AGE_NUMBER.match(text, start):
             break
         chosen.insert(0, word)
     chosen = _trimmed(_after_last(chosen, rules["start_after"]))
     return _lower_first(expand_abbreviations(" ".join(" ".join(chosen[-rules["max_words"]:]).split())).strip(" -–."))
+
+
+def after_name(folded: str, text: str, words: list[tuple[int, int]], start: int, end: int) -> str:
+    """The phrase a figure counts, after it ("100% thủ tục hành chính được công bố, công khai"):
+    to a clause mark, a number or a word of `after_ends`, at most `max_after` syllables, cut at
+    the last comma within them or else at the end of one of the segmenter's `words`."""
+    rules = _rules()
+    stop = rules["after_end"].search(folded, start, end)
+    phrase_end = stop.start() if stop else end
+    syllables = list(_SYLLABLE.finditer(text, start, phrase_end))
+    if len(syllables) > rules["max_after"]:
+        limit = syllables[rules["max_after"] - 1].end()
+        comma = text.rfind(",", syllables[rules["max_after"] // 2].start(), limit)
+        ends = [e for _, e in words if start < e <= limit]
+        phrase_end = comma if comma > start else (max(ends) if ends else limit)
+    words_after = text[start:phrase_end].replace(",", " , ").split()
+    while (trimmed := _trim(words_after, rules["trim_end"], at_end=True)) != words_after:
+        words_after = trimmed
+    return _lower_first(expand_abbreviations(" ".join(words_after).replace(" , ", ", "))).strip(" ,-–")
+
+
+def is_share_of_before(folded_after: str) -> bool:
+    """'đạt 102% kế hoạch', '98% so với cùng kỳ': a share of the figure before, which names it."""
+    return bool(_rules()["share_of"].match(folded_after))
+
+
+def counted_in_name(unit: str) -> bool:
+    """Whether a unit is a counted noun that belongs in a name ('xã đạt chuẩn'), not a measure."""
+    words = unit.lower().split()
+    return bool(words) and unit.lower() not in _rules()["measures"] and words[-1] not in _rules()["measures"]
+
+
+def act_names_it(unit: str) -> bool:
+    """A generic counted noun ('dự án', 'vụ', 'lượt'): the act before the figure names it."""
+    return fold_for_matching(unit) in _rules()["generic_counted"]
 
 
 def name_reach(text: str, clause_start: int, number_start: int) -> int:
