@@ -11,7 +11,7 @@ from .context import AnalyzedDocument, syllable_window, syllables_after, syllabl
 from .cues import cue_spans
 from .kinds import KindClues, decide_kind
 from .naming import (act_names_it, after_name, category, counted_in_name, indicator_name, is_share_of_before,
-                     name_reach)
+                     name_reach, names_a_quantity, only_a_place, same_quantity_before, starts_with_noun)
 from .numbers import NUMBER, NUMBER_WORDS, parse_number, parse_number_words, scaled
 from .periods import period_at
 from .rules import alt, load_yaml
@@ -31,6 +31,9 @@ _ADJACENT_ONLY = {"CMP_GT", "CMP_LT"}
 _NEAR, _FAR = 12, 70
 _SYMBOLS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<"}  # "≥98%" in a table cell
 _EVERY_YEAR = "(?:mỗi năm|hằng năm|hàng năm)"
+# after a figure: a comparison with what came before; between two: one act counted two ways
+_COMPARED = regex.compile(r"\s*(?:so với|cao hơn|thấp hơn)(?!\p{L})")
+_SAME_ACT = regex.compile(r"\s*(?:với|cùng với)\s*")
 _PART_REACH = 300  # characters from the figure a breakdown ("trong đó ...") is part of
 
 
@@ -254,21 +257,36 @@ def _name(analyzed: AnalyzedDocument, figure: _Figure, rows: list[IndicatorRow])
     it; with none, what it counts after it; for a generic counted noun, the act before it."""
     text, start, folded = figure.sentence.text, figure.number_start, figure.folded
     same_sentence = [row for row in rows if row.sentence is text]
-    if same_sentence and figure.unit in ("%", "điểm %") and is_share_of_before(folded[figure.unit_end:]):
-        return same_sentence[-1].name  # "đạt 102% kế hoạch": a share of the figure before
+    share = figure.unit in ("%", "điểm %")
+    share_of_plan = share and is_share_of_before(folded[figure.unit_end:])
+    previous_end = same_sentence[-1].end - figure.sentence.start if same_sentence else figure.clause_start
+    if same_sentence and (share_of_plan or _COMPARED.match(folded, figure.unit_end)
+                          or _SAME_ACT.fullmatch(folded, previous_end, start)):
+        return same_sentence[-1].name  # "đạt 102% kế hoạch", "tăng 55 vụ so với ...", "89 vụ với 124 đối tượng"
     words = analyzed.words(figure.index, *_name_window(text, figure.clause_start, figure.clause_end, start,
                                                          figure.unit_end))
-    before = indicator_name(text, words, figure.clause_start, start)
+    lead = folded[figure.clause_start:start].rstrip()
+    # "Số hộ còn lại (168 hộ)": a figure that opens an aside restates the quantity before it
+    name_end = figure.clause_start + len(lead) - 1 if lead.endswith("(") else start
+    before = indicator_name(text, words, max(figure.clause_start, previous_end), name_end)
     if not before and figure.index and not _LETTER.search(folded[figure.clause_start:start]):
         before = _name_from_previous(analyzed, figure.index)  # a line broken before the figure
-    counted = counted_in_name(figure.unit) and figure.rule_id != "ind.percent"
-    if before and (act_names_it(figure.unit) or len(before.split()) > 2):
+    if same_sentence and same_quantity_before(before):
+        return same_sentence[-1].name
+    if only_a_place(before):
+        before = ""
+    if before and (act_names_it(figure.unit) or share and (share_of_plan or names_a_quantity(before))):
+        return before
+    counted = counted_in_name(figure.unit) and not share
+    if before and not share and len(before.split()) > 2:
         return before
     after_words = analyzed.words(figure.index, figure.unit_end, _after_window(text, figure.unit_end, figure.clause_end))
     after = after_name(folded, text, after_words, figure.unit_end, figure.clause_end)
-    if before and not counted:  # "thu giữ 1,3 tấn ma túy đá": what follows a measure names it, if anything does
-        return after or before
-    name = " ".join(part for part in (before, figure.unit if counted else "", after) if part)
+    if share and before and after and starts_with_noun(before):
+        return before  # "khu vực dịch vụ tăng 7,33% và ...": the quantity is named before the share
+    if not counted:  # a share after an act counts what follows it; so does a measure ("1,3 tấn ma túy đá")
+        return after or before or (same_sentence[-1].name if same_sentence else "")
+    name = " ".join(part for part in (before, figure.unit, after) if part)
     if not name and same_sentence:
         return same_sentence[-1].name  # "258,72 km2 (đạt 259% so với quy định)": a share of the figure before
     return name

@@ -32,10 +32,13 @@ def _rules() -> dict:
         "max_words": int(names["max_words"]),
         "max_after": int(names["max_after"]),
         "after_end": regex.compile(rf"(?<!\p{{L}}){alt(fold(names['after_ends']), name='names.yaml after_ends')}(?!\p{{L}})"
-                                   r"|[;:.()\[\]!?…]|\d(?![\d.,]*\s+(?:tháng\s+)?tuổi)"
+                                   r"|[;:.()\[\]!?…|]|(?<!(?:mức độ|cấp độ|loại|hạng|nhóm|tổ|lớp) )\d(?![\d.,]*\s+(?:(?:tháng|năm)\s+(?:đến|-|–)\s+\d+\s+)?(?:tháng\s+)?tuổi)"
                                    rf"|,\s*{alt(fold(names['comma_ends']), name='names.yaml comma_ends')}(?!\p{{L}})"),
         "generic_counted": frozenset(fold(names["generic_counted"])),
         "measures": frozenset(w.lower() for w in names["measures"]),
+        "same_quantity": regex.compile(rf"^{alt(fold(names['same_quantity']), name='names.yaml same_quantity')}(?!\p{{L}})"),
+        "quantity_head": regex.compile(rf"^{alt(fold(names['quantity_heads']), name='names.yaml quantity_heads')}(?!\p{{L}})"),
+        "place": regex.compile(rf"^(?i:{alt(names['places'], name='names.yaml places')})(?:\s+\p{{Lu}}[\p{{L}}\-]*|\s+\d+)+$"),
         "share_of": regex.compile(rf"^\s*{alt(fold(names['share_of']), name='names.yaml share_of')}(?!\p{{L}})"),
         "abbreviation": regex.compile(rf"(?<![\p{{L}}\-]){alt(abbreviations)}(?![\p{{L}}\-])"),
         "expansions": abbreviations,
@@ -53,7 +56,7 @@ _DATE_ASIDE = regex.compile(
     regex.IGNORECASE)
 _LETTER, _DIGIT = regex.compile(r"\p{L}"), regex.compile(r"\d")
 # a word with a digit, or a mark no word holds; an age is part of what is measured ("trẻ em dưới 15 tuổi")
-_AGE = r"(?=\s+(?:tháng\s+)?tuổi(?!\p{L}))"
+_AGE = r"(?=\s+(?:(?:tháng|năm)\s+(?:đến|-|–)\s+\d+\s+)?(?:tháng\s+)?tuổi(?!\p{L}))"
 _NAME_BREAK = regex.compile(rf"\w*\d\w*(?!\w){_AGE.replace('?=', '?!', 1)}|[,;:!?\"“”]")
 _AGE_NUMBER = regex.compile(rf"\d+{_AGE}")
 _SYLLABLE = regex.compile(r"\S+")
@@ -85,7 +88,7 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
         if not _LETTER.search(word) and not _AGE_NUMBER.match(text, start) or _DIGIT.search(word) and not _AGE_NUMBER.match(text, start):
             break
         chosen.insert(0, word)
-    chosen = _trimmed(_after_last(chosen, rules["start_after"]))
+    chosen = _trimmed(_after_last(chosen, rules["start_after"])) or _trimmed(_before_last(chosen, rules["start_after"]))
     return _lower_first(expand_abbreviations(" ".join(" ".join(chosen[-rules["max_words"]:]).split())).strip(" -–."))
 
 
@@ -94,6 +97,9 @@ def after_name(folded: str, text: str, words: list[tuple[int, int]], start: int,
     to a clause mark, a number or a word of `after_ends`, at most `max_after` syllables, cut at
     the last comma within them or else at the end of one of the segmenter's `words`."""
     rules = _rules()
+    blank = lambda m: " " * len(m.group())  # noqa: E731  an aside in parentheses is skipped, not an end
+    folded = folded[:start] + _PARENTHESES.sub(blank, folded[start:end]) + folded[end:]
+    text = text[:start] + _PARENTHESES.sub(blank, text[start:end]) + text[end:]
     stop = rules["after_end"].search(folded, start, end)
     phrase_end = stop.start() if stop else end
     syllables = list(_SYLLABLE.finditer(text, start, phrase_end))
@@ -111,6 +117,29 @@ def after_name(folded: str, text: str, words: list[tuple[int, int]], start: int,
 def is_share_of_before(folded_after: str) -> bool:
     """'đạt 102% kế hoạch', '98% so với cùng kỳ': a share of the figure before, which names it."""
     return bool(_rules()["share_of"].match(folded_after))
+
+
+def same_quantity_before(name: str) -> bool:
+    """'cùng kỳ quý I tăng 6,26%': the same quantity as the figure before, in the period compared."""
+    return bool(_rules()["same_quantity"].match(fold_for_matching(name)))
+
+
+def names_a_quantity(name: str) -> bool:
+    """'tỷ lệ giải ngân', 'tổng giá trị ...': the words before a figure name a quantity."""
+    return bool(_rules()["quantity_head"].match(fold_for_matching(name)))
+
+
+def starts_with_noun(name: str) -> bool:
+    """Whether a phrase starts with a noun by underthesea's POS tagger ('khu vực dịch vụ', not
+    'đẩy mạnh giải ngân'): a quantity, not an act. Asked only of the few words before a share."""
+    from underthesea import pos_tag
+    tags = pos_tag(name)
+    return bool(tags) and tags[0][1] in ("N", "Np", "Nc", "Nu", "M")
+
+
+def only_a_place(name: str) -> bool:
+    """'tỉnh Bình Định': a place that only says where."""
+    return bool(_rules()["place"].match(name.strip()))
 
 
 def counted_in_name(unit: str) -> bool:
@@ -178,6 +207,17 @@ def _after_last(words: list[str], phrases: frozenset[str]) -> list[str]:
         if any(" ".join(folded[end - n:end]) in phrases for n in range(1, min(4, end) + 1)):
             return words[end:]
     return words
+
+
+def _before_last(words: list[str], phrases: frozenset[str]) -> list[str]:
+    """The words before the last lead-in phrase: the name when nothing follows it
+    ('tốc độ tăng trưởng ... dự kiến tăng 7,51%')."""
+    folded = _folded(words)
+    for end in range(len(words), 0, -1):
+        for n in range(1, min(4, end) + 1):
+            if " ".join(folded[end - n:end]) in phrases:
+                return words[:end - n]
+    return []
 
 
 def _trim(words: list[str], phrases: frozenset[str], *, at_end: bool) -> list[str]:
