@@ -31,6 +31,17 @@ _ADJACENT_ONLY = {"CMP_GT", "CMP_LT"}
 _NEAR, _FAR = 12, 70
 _SYMBOLS = {"≥": ">=", "≤": "<=", ">": ">", "<": "<"}  # "≥98%" in a table cell
 _EVERY_YEAR = "(?:mỗi năm|hằng năm|hàng năm)"
+_TIMES_BEFORE = regex.compile(r"gấp\s*$")
+_TIMES_AFTER = regex.compile(r"^\s*lần(?!\p{L})")
+_THOUSANDS_COMMA = regex.compile(r"\d{1,3},\d{3}")
+_NAME_WITH_NUMBER = regex.compile(r"(?<=\S\s+)\p{Lu}\p{Ll}*\s+\p{Lu}\p{Ll}*\s+$")
+
+
+def _second_end(folded: str, position: int, unit: str):
+    """The high end of a range that repeats its unit ("10% đến 15%", "1.000 đồng - 2.000 đồng")."""
+    return regex.compile(rf"\s*(?:đến|-|–)\s*(?P<n>{NUMBER})\s*{regex.escape(unit)}(?!\p{{L}})").match(folded, position)
+
+
 # after a figure: a comparison with what came before; between two: one act counted two ways
 _COMPARED = regex.compile(r"\s*(?:so với|cao hơn|thấp hơn)(?!\p{L})")
 _SAME_ACT = regex.compile(r"\s*(?:với|cùng với)\s*")
@@ -150,7 +161,9 @@ def _read_figure(analyzed: AnalyzedDocument, index: int, folded: str, match, pat
     before = folded[max(0, match.start() - 30):match.start()]
     fraction = None if match.group("high") else patterns["fraction"].match(rest)
     if patterns["not_before"].search(before) or not fraction and patterns["not_after"].match(rest):
-        return None  # a date, an ordinal or rank ("tháng 12/2025", "xếp hạng 11/34"), a code
+        return None
+    if _NAME_WITH_NUMBER.search(sentence.text, 0, match.start()):
+        return None  # "xã Phù Mỹ 1", "Quận Bình Thạnh 2": a number in a proper name  # a date, an ordinal or rank ("tháng 12/2025", "xếp hạng 11/34"), a code
     if fraction:
         rest = rest[fraction.end():]
     unit_match = patterns["unit"].match(rest)
@@ -184,13 +197,25 @@ def _read_figure(analyzed: AnalyzedDocument, index: int, folded: str, match, pat
         else:  # a scale word alone: "1,2 triệu" of whatever follows
             value = scaled(value, groups["bare_scale"])
             unit_match = None
-    if not unit_match:
+    if not unit_match and _TIMES_BEFORE.search(before) and _TIMES_AFTER.match(rest):
+        unit, rule_id = sentence.text[unit_end:unit_end + _TIMES_AFTER.match(rest).end()].strip(), "ind.times"
+        unit_end += _TIMES_AFTER.match(rest).end()  # "tăng gấp 1,8 lần"
+    elif not unit_match:
         fallback = _fallback_unit(analyzed, index, sentence.start + unit_end, folded[:match.start()], patterns,
                                   share=bool(fraction))
         if fallback is None:
             return None
         unit, unit_end = fallback[0], fallback[1] - sentence.start
         rule_id = "ind.fallback_word"
+    if unit_match and high is None:  # "từ 1.000 đồng đến 2.000 đồng": the unit on both ends
+        second = _second_end(folded, unit_end, folded[offset + unit_match.start():unit_end].strip())
+        if second:
+            high = parse_number(second.group("n"))
+            if groups["cscale"]:
+                high = scaled(high, groups["cscale"])
+            unit_end = second.end()
+    if _THOUSANDS_COMMA.fullmatch(raw) and high is None and counted_in_name(unit) and rule_id != "ind.money":
+        value, rule_id = int(raw.replace(",", "")), "ind.thousands_comma"  # "33,293 người": no fraction of a person
     if high is not None and _FROM_BEFORE.search(folded[:match.start()]):
         rule_id = "ind.range"
     figure = _Figure(index, sentence, folded, match.start(), value, high, unit, unit_end, rule_id, bool(fraction))
@@ -275,7 +300,7 @@ def _name(analyzed: AnalyzedDocument, figure: _Figure, rows: list[IndicatorRow])
         return same_sentence[-1].name
     if only_a_place(before):
         before = ""
-    if before and (act_names_it(figure.unit) or share and (share_of_plan or names_a_quantity(before))):
+    if before and (act_names_it(figure.unit) or names_a_quantity(before) or share and share_of_plan):
         return before
     counted = counted_in_name(figure.unit) and not share
     if before and not share and len(before.split()) > 2:
