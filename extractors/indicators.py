@@ -161,9 +161,9 @@ def _read_figure(analyzed: AnalyzedDocument, index: int, folded: str, match, pat
     before = folded[max(0, match.start() - 30):match.start()]
     fraction = None if match.group("high") else patterns["fraction"].match(rest)
     if patterns["not_before"].search(before) or not fraction and patterns["not_after"].match(rest):
-        return None
+        return None  # a date, an ordinal or rank ("tháng 12/2025", "xếp hạng 11/34"), a code
     if _NAME_WITH_NUMBER.search(sentence.text, 0, match.start()):
-        return None  # "xã Phù Mỹ 1", "Quận Bình Thạnh 2": a number in a proper name  # a date, an ordinal or rank ("tháng 12/2025", "xếp hạng 11/34"), a code
+        return None  # "xã Phù Mỹ 1", "Quận Bình Thạnh 2": a number in a proper name
     if fraction:
         rest = rest[fraction.end():]
     unit_match = patterns["unit"].match(rest)
@@ -176,27 +176,9 @@ def _read_figure(analyzed: AnalyzedDocument, index: int, folded: str, match, pat
         return None  # "một" is as often "a" as "one" ("mỗi xã một sản phẩm"), "không" "not" ("không bản giấy")
     if high is not None and (value >= 1900 and high >= 1900 and not unit_match):
         return None
-    rule_id, unit, unit_end = "ind.unit_lexicon", "", offset
-    if unit_match:
-        groups = unit_match.groupdict()
-        unit_end = offset + unit_match.end()
-        if groups["pp"]:
-            unit, rule_id = "điểm %", "ind.percentage_points"
-        elif groups["pct"]:
-            unit, rule_id = "%", "ind.percent"
-        elif groups["currency"]:
-            currency = sentence.text[offset + unit_match.start("currency"):offset + unit_match.end("currency")]
-            unit = f"{groups['scale']} {currency}" if groups["scale"] else currency
-            rule_id = "ind.money"
-        elif groups["unit"]:
-            unit = sentence.text[offset + unit_match.start("unit"):offset + unit_match.end("unit")]
-            if groups["cscale"]:
-                value = scaled(value, groups["cscale"])
-                high = scaled(high, groups["cscale"]) if high is not None else None
-                rule_id = "ind.scaled_count"
-        else:  # a scale word alone: "1,2 triệu" of whatever follows
-            value = scaled(value, groups["bare_scale"])
-            unit_match = None
+    unit, unit_end, rule_id, value, high, scale = _read_unit(sentence.text, offset, unit_match, value, high)
+    if unit_match and not unit:
+        unit_match = None  # a scale word alone: "1,2 triệu" of whatever follows
     if not unit_match and _TIMES_BEFORE.search(before) and _TIMES_AFTER.match(rest):
         unit, rule_id = sentence.text[unit_end:unit_end + _TIMES_AFTER.match(rest).end()].strip(), "ind.times"
         unit_end += _TIMES_AFTER.match(rest).end()  # "tăng gấp 1,8 lần"
@@ -211,8 +193,7 @@ def _read_figure(analyzed: AnalyzedDocument, index: int, folded: str, match, pat
         second = _second_end(folded, unit_end, folded[offset + unit_match.start():unit_end].strip())
         if second:
             high = parse_number(second.group("n"))
-            if groups["cscale"]:
-                high = scaled(high, groups["cscale"])
+            high = scaled(high, scale)
             unit_end = second.end()
     if _THOUSANDS_COMMA.fullmatch(raw) and high is None and counted_in_name(unit) and rule_id != "ind.money":
         value, rule_id = int(raw.replace(",", "")), "ind.thousands_comma"  # "33,293 người": no fraction of a person
@@ -221,6 +202,29 @@ def _read_figure(analyzed: AnalyzedDocument, index: int, folded: str, match, pat
     figure = _Figure(index, sentence, folded, match.start(), value, high, unit, unit_end, rule_id, bool(fraction))
     figure.clause_start, figure.clause_end = _clause_bounds(folded, match.start())
     return figure
+
+
+def _read_unit(text: str, offset: int, unit_match, value: float, high: float | None):
+    """(unit, where it ends, rule id, value, high, count scale) of the unit read after a number:
+    a share, points, money with its scale, a counted noun (a count scale multiplies the value),
+    or a scale word alone (no unit: the counted word follows)."""
+    if not unit_match:
+        return "", offset, "ind.unit_lexicon", value, high, None
+    groups, unit_end = unit_match.groupdict(), offset + unit_match.end()
+    if groups["pp"]:
+        return "điểm %", unit_end, "ind.percentage_points", value, high, None
+    if groups["pct"]:
+        return "%", unit_end, "ind.percent", value, high, None
+    if groups["currency"]:
+        currency = text[offset + unit_match.start("currency"):offset + unit_match.end("currency")]
+        return (f"{groups['scale']} {currency}" if groups["scale"] else currency), unit_end, "ind.money", value, high, None
+    if groups["unit"]:
+        unit = text[offset + unit_match.start("unit"):offset + unit_match.end("unit")]
+        scale = groups["cscale"]
+        if not scale:
+            return unit, unit_end, "ind.unit_lexicon", value, high, None
+        return unit, unit_end, "ind.scaled_count", scaled(value, scale), scaled(high, scale) if high is not None else None, scale
+    return "", unit_end, "ind.unit_lexicon", scaled(value, groups["bare_scale"]), high, None
 
 
 def _read_rate(figure: _Figure, patterns) -> None:

@@ -88,7 +88,7 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
         if not _LETTER.search(word) and not _AGE_NUMBER.match(text, start) or _DIGIT.search(word) and not _AGE_NUMBER.match(text, start):
             break
         chosen.insert(0, word)
-    chosen = _trimmed(_after_last(chosen, rules["start_after"])) or _trimmed(_before_last(chosen, rules["start_after"]))
+    chosen = _trimmed(_after_last(chosen, rules["start_after"])) or _quantity_before_lead_in(chosen)
     return _lower_first(expand_abbreviations(" ".join(" ".join(chosen[-rules["max_words"]:]).split())).strip(" -–."))
 
 
@@ -209,9 +209,15 @@ def _after_last(words: list[str], phrases: frozenset[str]) -> list[str]:
     return words
 
 
+def _quantity_before_lead_in(words: list[str]) -> list[str]:
+    """With nothing after the last lead-in, the words before it when they name a quantity
+    ('tốc độ tăng trưởng ... dự kiến tăng 7,51%'), not a body ('Sở ... phấn đấu có thêm 10 xã')."""
+    before = _trimmed(_before_last(words, _rules()["start_after"]))
+    return before if before and names_a_quantity(" ".join(before)) else []
+
+
 def _before_last(words: list[str], phrases: frozenset[str]) -> list[str]:
-    """The words before the last lead-in phrase: the name when nothing follows it
-    ('tốc độ tăng trưởng ... dự kiến tăng 7,51%')."""
+    """The words before the last lead-in phrase."""
     folded = _folded(words)
     for end in range(len(words), 0, -1):
         for n in range(1, min(4, end) + 1):
