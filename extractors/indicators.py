@@ -68,7 +68,7 @@ def _patterns() -> dict[str, regex.Pattern]:
         "per_every": regex.compile(rf"^\s*(?:{_EVERY_YEAR}|/ năm)"),
         # "mỗi năm tạo việc làm cho 20 nghìn lao động": the rate stated before the figure
         "per_every_before": regex.compile(rf"{_EVERY_YEAR}[^\d;:()]{{0,40}}$"),
-        "per_population": regex.compile(r"^\s*(?:trên|/)\s*(?P<per>(?:1|một) vạn dân|(?:1|một) nghìn dân|[\d.]+ (?:dân|người))"),
+        "per_population": regex.compile(r"^\s*(?:trên|/)\s*(?P<per>(?:1|một) vạn dân|(?:1|một) nghìn dân|[\d.]+ (?:dân|người|bé gái|phụ nữ|trẻ))"),
         # "95% trở lên", "1.500 đảng viên mới trở lên"
         "after_cmp": regex.compile(r"^(?:\s+\p{L}+){0,3}?\s*(?P<cmp>trở lên|trở xuống)"),
         # each ends at the end of the text before the number: matched from the end (10x faster)

@@ -23,6 +23,7 @@ _LABEL = regex.compile(
     r"^[ \t]*(?:\*\*|#+[ \t]*|__)?[ \t]*(?:(?P<roman>[IVX]{1,4})[.)]|(?P<number>\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}[.)])"
     r"|(?P<letter>[a-zđ])[.)]|(?P<bullet>[-+•–]))(?=[ \t])[ \t]*")
 _HEADING_MAX_WORDS = 16
+_FIGURE = regex.compile(r"\d\s*%|\d[\d.,]*\s+\p{Ll}")
 _PARAGRAPH = 99  # rank of a line that opens no part (prose, a table row)
 
 
@@ -106,7 +107,9 @@ class Sections:
             if not line.group().strip() or title and line.group().strip() == title.strip():
                 continue  # a headline says what the document is about, not what its parts do
             rank, rest = _line_rank(line.group())
-            own = heading_role(rest) if rank < _PARAGRAPH and len(rest.split()) <= _HEADING_MAX_WORDS * 2 else None
+            # a line with a figure is an item, not a heading ("3. Đánh giá, xếp loại 100% cán bộ")
+            own = heading_role(rest) if rank < _PARAGRAPH and len(rest.split()) <= _HEADING_MAX_WORDS \
+                and not _FIGURE.search(rest) else None
             if rank < _PARAGRAPH:
                 while open_parts and open_parts[-1][0] >= rank:
                     open_parts.pop()

@@ -55,3 +55,10 @@ def test_steps_are_validated_at_load(monkeypatch):
     with pytest.raises(RuleError, match="section_roles"):
         kinds._rules()
     kinds._rules.cache_clear()
+
+
+def test_a_line_with_a_figure_is_an_item_not_a_heading():
+    text = "I. NHIỆM VỤ\n3. Đánh giá, xếp loại 100% cán bộ.\n- 20 cán bộ được đào tạo.\n"
+    sections = Sections(text)
+    assert sections.role_at(text.index("100%")) == "target"
+    assert sections.role_at(text.index("20 cán bộ")) == "target"
