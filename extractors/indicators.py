@@ -309,8 +309,8 @@ def _name(analyzed: AnalyzedDocument, figure: _Figure, rows: list[IndicatorRow])
     counted = counted_in_name(figure.unit) and not share
     if before and not share and len(before.split()) > 2:
         return before
-    after_words = analyzed.words(figure.index, figure.unit_end, _after_window(text, figure.unit_end, figure.clause_end))
-    after = after_name(folded, text, after_words, figure.unit_end, figure.clause_end)
+    after = after_name(folded, text, lambda: analyzed.words(figure.index, figure.unit_end, _after_window(
+        text, figure.unit_end, figure.clause_end)), figure.unit_end, figure.clause_end)
     if share and before and after and starts_with_noun(before):
         return before  # "khu vực dịch vụ tăng 7,33% và ...": the quantity is named before the share
     if not counted:  # a share after an act counts what follows it; so does a measure ("1,3 tấn ma túy đá")

@@ -23,6 +23,7 @@ _LABEL = regex.compile(
     r"^[ \t]*(?:\*\*|#+[ \t]*|__)?[ \t]*(?:(?P<roman>[IVX]{1,4})[.)]|(?P<number>\d{1,2}(?:\.\d{1,2}){1,3}\.?|\d{1,2}[.)])"
     r"|(?P<letter>[a-zđ])[.)]|(?P<bullet>[-+•–]))(?=[ \t])[ \t]*")
 _HEADING_MAX_WORDS = 16
+_HEADING_MAX_CHARS = 160  # a longer unlabeled line is prose whatever its words
 _FIGURE = regex.compile(r"\d\s*%|\d[\d.,]*\s+\p{Ll}")
 _PARAGRAPH = 99  # rank of a line that opens no part (prose, a table row)
 
@@ -83,8 +84,9 @@ def _line_rank(line: str) -> tuple[int, str]:
     match = _LABEL.match(line)
     rest = line[match.end():] if match else line.strip(" \t*#_")
     if match is None:
-        letters = [c for c in rest if c.isalpha()]
-        if letters and all(c.isupper() for c in letters) and len(rest.split()) <= _HEADING_MAX_WORDS:
+        if len(rest) > _HEADING_MAX_CHARS:
+            return _PARAGRAPH, rest
+        if rest.isupper() and len(rest.split()) <= _HEADING_MAX_WORDS:
             return 1, rest
         if len(rest.split()) <= _HEADING_MAX_WORDS and not rest.rstrip().endswith((".", ";")) and heading_role(rest):
             return 5, rest

@@ -92,10 +92,11 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
     return _lower_first(expand_abbreviations(" ".join(" ".join(chosen[-rules["max_words"]:]).split())).strip(" -–."))
 
 
-def after_name(folded: str, text: str, words: list[tuple[int, int]], start: int, end: int) -> str:
+def after_name(folded: str, text: str, words_of, start: int, end: int) -> str:
     """The phrase a figure counts, after it ("100% thủ tục hành chính được công bố, công khai"):
     to a clause mark, a number or a word of `after_ends`, at most `max_after` syllables, cut at
-    the last comma within them or else at the end of one of the segmenter's `words`."""
+    the last comma within them or else at the end of one of the segmenter's words (`words_of()`,
+    asked only then: segmenting is the costly step)."""
     rules = _rules()
     blank = lambda m: " " * len(m.group())  # noqa: E731  an aside in parentheses is skipped, not an end
     folded = folded[:start] + _PARENTHESES.sub(blank, folded[start:end]) + folded[end:]
@@ -106,7 +107,7 @@ def after_name(folded: str, text: str, words: list[tuple[int, int]], start: int,
     if len(syllables) > rules["max_after"]:
         limit = syllables[rules["max_after"] - 1].end()
         comma = text.rfind(",", syllables[rules["max_after"] // 2].start(), limit)
-        ends = [e for _, e in words if start < e <= limit]
+        ends = [e for _, e in words_of() if start < e <= limit]
         phrase_end = comma if comma > start else (max(ends) if ends else limit)
     words_after = text[start:phrase_end].replace(",", " , ").split()
     while (trimmed := _trim(words_after, rules["trim_end"], at_end=True)) != words_after:
