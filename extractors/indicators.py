@@ -11,7 +11,7 @@ from .context import AnalyzedDocument, syllable_window, syllables_after, syllabl
 from .cues import cue_spans
 from .kinds import KindClues, decide_kind
 from .naming import (act_names_it, after_name, category, counted_in_name, indicator_name, is_share_of_before,
-                     name_reach, names_a_quantity, only_a_place, same_quantity_before, starts_with_noun)
+                     name_reach, names_a_quantity, only_a_place, same_quantity_before, starts_with_act)
 from .numbers import NUMBER, NUMBER_WORDS, parse_number, parse_number_words, scaled
 from .periods import period_at
 from .rules import alt, load_yaml
@@ -311,7 +311,7 @@ def _name(analyzed: AnalyzedDocument, figure: _Figure, rows: list[IndicatorRow])
         return before
     after = after_name(folded, text, lambda: analyzed.words(figure.index, figure.unit_end, _after_window(
         text, figure.unit_end, figure.clause_end)), figure.unit_end, figure.clause_end)
-    if share and before and after and starts_with_noun(before):
+    if share and before and after and not starts_with_act(before):
         return before  # "khu vực dịch vụ tăng 7,33% và ...": the quantity is named before the share
     if not counted:  # a share after an act counts what follows it; so does a measure ("1,3 tấn ma túy đá")
         return after or before or (same_sentence[-1].name if same_sentence else "")

@@ -36,6 +36,8 @@ def _rules() -> dict:
                                    rf"|,\s*{alt(fold(names['comma_ends']), name='names.yaml comma_ends')}(?!\p{{L}})"),
         "generic_counted": frozenset(fold(names["generic_counted"])),
         "measures": frozenset(w.lower() for w in names["measures"]),
+        "act": regex.compile(rf"^{alt(fold(names['acts'] + load_yaml('units.yaml')['fallback_verbs']), name='names.yaml acts')}"
+                             r"(?!\p{L})"),
         "same_quantity": regex.compile(rf"^{alt(fold(names['same_quantity']), name='names.yaml same_quantity')}(?!\p{{L}})"),
         "quantity_head": regex.compile(rf"^{alt(fold(names['quantity_heads']), name='names.yaml quantity_heads')}(?!\p{{L}})"),
         "place": regex.compile(rf"^(?i:{alt(names['places'], name='names.yaml places')})(?:\s+\p{{Lu}}[\p{{L}}\-]*|\s+\d+)+$"),
@@ -130,12 +132,10 @@ def names_a_quantity(name: str) -> bool:
     return bool(_rules()["quantity_head"].match(fold_for_matching(name)))
 
 
-def starts_with_noun(name: str) -> bool:
-    """Whether a phrase starts with a noun by underthesea's POS tagger ('khu vực dịch vụ', not
-    'đẩy mạnh giải ngân'): a quantity, not an act. Asked only of the few words before a share."""
-    from underthesea import pos_tag
-    tags = pos_tag(name)
-    return bool(tags) and tags[0][1] in ("N", "Np", "Nc", "Nu", "M")
+def starts_with_act(name: str) -> bool:
+    """Whether a phrase starts with an act (names.yaml `acts`, units.yaml `fallback_verbs`):
+    'đẩy mạnh giải ngân', not 'khu vực dịch vụ'."""
+    return bool(_rules()["act"].match(fold_for_matching(name)))
 
 
 def only_a_place(name: str) -> bool:
