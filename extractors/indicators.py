@@ -162,7 +162,7 @@ def _read_figure(analyzed: AnalyzedDocument, index: int, folded: str, match, pat
     fraction = None if match.group("high") else patterns["fraction"].match(rest)
     if patterns["not_before"].search(before) or not fraction and patterns["not_after"].match(rest):
         return None  # a date, an ordinal or rank ("tháng 12/2025", "xếp hạng 11/34"), a code
-    if _NAME_WITH_NUMBER.search(sentence.text, 0, match.start()):
+    if _NAME_WITH_NUMBER.search(sentence.text, max(0, match.start() - 60), match.start()):
         return None  # "xã Phù Mỹ 1", "Quận Bình Thạnh 2": a number in a proper name
     if fraction:
         rest = rest[fraction.end():]
@@ -285,7 +285,7 @@ def _name(analyzed: AnalyzedDocument, figure: _Figure, rows: list[IndicatorRow])
     """What the figure measures (GUIDELINES, the indicator's name): the quantity named before
     it; with none, what it counts after it; for a generic counted noun, the act before it."""
     text, start, folded = figure.sentence.text, figure.number_start, figure.folded
-    same_sentence = [row for row in rows if row.sentence is text]
+    same_sentence = _same_sentence(rows, text)
     share = figure.unit in ("%", "điểm %")
     share_of_plan = share and is_share_of_before(folded[figure.unit_end:])
     previous_end = same_sentence[-1].end - figure.sentence.start if same_sentence else figure.clause_start
@@ -319,6 +319,14 @@ def _name(analyzed: AnalyzedDocument, figure: _Figure, rows: list[IndicatorRow])
     if not name and same_sentence:
         return same_sentence[-1].name  # "258,72 km2 (đạt 259% so với quy định)": a share of the figure before
     return name
+
+
+def _same_sentence(rows: list[IndicatorRow], text: str) -> list[IndicatorRow]:
+    """The rows already read from this sentence (the last ones: rows come in text order)."""
+    count = 0
+    while count < len(rows) and rows[-1 - count].sentence is text:
+        count += 1
+    return rows[len(rows) - count:]
 
 
 def _after_window(text: str, unit_end: int, clause_end: int) -> int:
