@@ -28,6 +28,11 @@ def innermost_task(tasks: Sequence[TaskRow]) -> Callable[[int], TaskRow | None]:
     return lambda offset: next((t for t in by_size if t.start <= offset < t.end), None)
 
 
+def _start_of(analyzed: AnalyzedDocument, row) -> int:
+    sentence = analyzed.sentence_at(row.start)
+    return sentence.start if sentence else row.start
+
+
 def extract(analyzed: AnalyzedDocument) -> Extraction:
     tasks, flags = extract_tasks(analyzed)
     deadlines = extract_deadlines(analyzed)
@@ -45,6 +50,17 @@ def extract(analyzed: AnalyzedDocument) -> Extraction:
     for row in indicators:
         if row.rule_id == "ind.table_cell":  # named by its row and column headers
             row.category = category(row.name, "")
+    flags += [
+        FlagRow(
+            "thousands_comma",
+            f"{row.sentence[row.start - _start_of(analyzed, row) :][:40]!r}: a comma read "
+            f"as a thousands separator ({row.value:g} {row.unit}): what is counted has no fraction",
+            row.start,
+            row.end,
+        )
+        for row in indicators
+        if row.rule_id == "ind.thousands_comma"
+    ]
     parties = extract_parties(analyzed)
     assign(tasks, indicators, parties, task_of)
     return Extraction(

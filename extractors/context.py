@@ -29,6 +29,20 @@ class AnalyzedDocument:
     def sentences(self) -> list[Sentence]:
         return split_sentences(self.text)
 
+    @cached_property
+    def sections(self):
+        """The role of the heading each line stands under (kinds.Sections)."""
+        from .kinds import Sections
+
+        return Sections(self.text, self.title)
+
+    @cached_property
+    def document_role(self) -> str | None:
+        """Whether the document sets targets or reports results, by its type (kinds.document_role)."""
+        from .kinds import document_role, own_type
+
+        return document_role(self.title, self.text[:_HEAD], own_type(self.text[:_HEAD]))
+
     @property
     def year(self) -> int | None:
         return int(self.published_date[:4]) if self.published_date else None
@@ -65,6 +79,8 @@ class AnalyzedDocument:
             self._words[key] = [(start + a, start + b) for a, b in word_spans(sentence.text[start:end])]
         return self._words[key]
 
+
+_HEAD = 1500  # the header and first paragraph: where a document states its own type
 
 _SYLLABLE = re.compile(r"\S+")
 

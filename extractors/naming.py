@@ -30,6 +30,29 @@ def _rules() -> dict:
         "trim_end": frozenset(fold(names["trim_end"])),
         "trim_start": frozenset(fold(names["trim_start"])),
         "max_words": int(names["max_words"]),
+        "max_after": int(names["max_after"]),
+        "after_end": regex.compile(
+            rf"(?<!\p{{L}}){alt(fold(names['after_ends']), name='names.yaml after_ends')}(?!\p{{L}})"
+            r"|[;:.()\[\]!?…|]|(?<!(?:mức độ|cấp độ|loại|hạng|nhóm|tổ|lớp) )\d"
+            r"(?![\d.,]*\s+(?:(?:tháng|năm)\s+(?:đến|-|–)\s+\d+\s+)?(?:tháng\s+)?tuổi)"
+            rf"|,\s*{alt(fold(names['comma_ends']), name='names.yaml comma_ends')}(?!\p{{L}})"
+        ),
+        "generic_counted": frozenset(fold(names["generic_counted"])),
+        "measures": frozenset(w.lower() for w in names["measures"]),
+        "act": regex.compile(
+            rf"^{alt(fold(names['acts'] + load_yaml('units.yaml')['fallback_verbs']), name='names.yaml acts')}"
+            r"(?!\p{L})"
+        ),
+        "same_quantity": regex.compile(
+            rf"^{alt(fold(names['same_quantity']), name='names.yaml same_quantity')}(?!\p{{L}})"
+        ),
+        "quantity_head": regex.compile(
+            rf"^{alt(fold(names['quantity_heads']), name='names.yaml quantity_heads')}(?!\p{{L}})"
+        ),
+        "place": regex.compile(
+            rf"^(?i:{alt(names['places'], name='names.yaml places')})(?:\s+\p{{Lu}}[\p{{L}}\-]*|\s+\d+)+$"
+        ),
+        "share_of": regex.compile(rf"^\s*{alt(fold(names['share_of']), name='names.yaml share_of')}(?!\p{{L}})"),
         "abbreviation": regex.compile(rf"(?<![\p{{L}}\-]){alt(abbreviations)}(?![\p{{L}}\-])"),
         "expansions": abbreviations,
         "categories": [
@@ -43,11 +66,17 @@ _PARENTHESES = regex.compile(r"\([^()]*\)")
 # periods and dates are asides too: "kế hoạch vốn năm 2025 là ..." measures "kế hoạch vốn"
 _DATE_ASIDE = regex.compile(
     r"(?:(?:đến hết|đến|trong|vào|tính đến) )?(?:ngày )?\d{1,2}/\d{1,2}(?:/\d{4})?"
-    r"|(?:(?:đến hết|đến|trong|của|vào) )?(?:\d{1,2} )?(?:năm|giai đoạn|quý [IV]+/?) ?(?:19|20)\d{2}(?:\s*[-–]\s*(?:19|20)\d{2})?",
+    r"|(?:(?:đến hết|đến|trong|của|vào) )?(?:\d{1,2} )?(?:năm|giai đoạn|quý [IV]+/?) ?(?:19|20)\d{2}"
+    r"(?:\s*[-–]\s*(?:19|20)\d{2})?"
+    r"|(?:(?:trong|của) )?(?:\d{1,2}|ba|sáu|chín) tháng(?! tuổi)(?: (?:đầu|cuối))?(?: năm)?(?: (?:19|20)\d{2}| nay)?",
     regex.IGNORECASE,
 )
 _LETTER, _DIGIT = regex.compile(r"\p{L}"), regex.compile(r"\d")
-_NAME_BREAK = regex.compile(r"\w*\d\w*|[,;:!?\"“”]")  # a word with a digit, or a mark no word holds
+# a word with a digit, or a mark no word holds; an age is part of what is measured ("trẻ em dưới 15 tuổi")
+_AGE = r"(?=\s+(?:(?:tháng|năm)\s+(?:đến|-|–)\s+\d+\s+)?(?:tháng\s+)?tuổi(?!\p{L}))"
+_NAME_BREAK = regex.compile(rf"\w*\d\w*(?!\w){_AGE.replace('?=', '?!', 1)}|[,;:!?\"“”]")
+_AGE_NUMBER = regex.compile(rf"\d+{_AGE}")
+_SYLLABLE = regex.compile(r"\S+")
 
 
 def expand_abbreviations(text: str) -> str:
@@ -73,11 +102,76 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
         word = text[start:end]
         if word in "≥≤<>" or any(a <= start - clause_start < b for a, b in asides):
             continue  # "(theo chuẩn mới)" is an aside
-        if not _LETTER.search(word) or _DIGIT.search(word):
+        if (
+            not _LETTER.search(word)
+            and not _AGE_NUMBER.match(text, start)
+            or _DIGIT.search(word)
+            and not _AGE_NUMBER.match(text, start)
+        ):
             break
         chosen.insert(0, word)
-    chosen = _trimmed(_after_last(chosen, rules["start_after"]))
+    chosen = _trimmed(_after_last(chosen, rules["start_after"])) or _quantity_before_lead_in(chosen)
     return _lower_first(expand_abbreviations(" ".join(" ".join(chosen[-rules["max_words"] :]).split())).strip(" -–."))
+
+
+def after_name(folded: str, text: str, words_of, start: int, end: int) -> str:
+    """The phrase a figure counts, after it ("100% thủ tục hành chính được công bố, công khai"):
+    to a clause mark, a number or a word of `after_ends`, at most `max_after` syllables, cut at
+    the last comma within them or else at the end of one of the segmenter's words (`words_of()`,
+    asked only then: segmenting is the costly step)."""
+    rules = _rules()
+    blank = lambda m: " " * len(m.group())  # noqa: E731  an aside in parentheses is skipped, not an end
+    folded = folded[:start] + _PARENTHESES.sub(blank, folded[start:end]) + folded[end:]
+    text = text[:start] + _PARENTHESES.sub(blank, text[start:end]) + text[end:]
+    stop = rules["after_end"].search(folded, start, end)
+    phrase_end = stop.start() if stop else end
+    syllables = list(_SYLLABLE.finditer(text, start, phrase_end))
+    if len(syllables) > rules["max_after"]:
+        limit = syllables[rules["max_after"] - 1].end()
+        comma = text.rfind(",", syllables[rules["max_after"] // 2].start(), limit)
+        ends = [e for _, e in words_of() if start < e <= limit]
+        phrase_end = comma if comma > start else (max(ends) if ends else limit)
+    words_after = text[start:phrase_end].replace(",", " , ").split()
+    while (trimmed := _trim(words_after, rules["trim_end"], at_end=True)) != words_after:
+        words_after = trimmed
+    return _lower_first(expand_abbreviations(" ".join(words_after).replace(" , ", ", "))).strip(" ,-–")
+
+
+def is_share_of_before(folded_after: str) -> bool:
+    """'đạt 102% kế hoạch', '98% so với cùng kỳ': a share of the figure before, which names it."""
+    return bool(_rules()["share_of"].match(folded_after))
+
+
+def same_quantity_before(name: str) -> bool:
+    """'cùng kỳ quý I tăng 6,26%': the same quantity as the figure before, in the period compared."""
+    return bool(_rules()["same_quantity"].match(fold_for_matching(name)))
+
+
+def names_a_quantity(name: str) -> bool:
+    """'tỷ lệ giải ngân', 'tổng giá trị ...': the words before a figure name a quantity."""
+    return bool(_rules()["quantity_head"].match(fold_for_matching(name)))
+
+
+def starts_with_act(name: str) -> bool:
+    """Whether a phrase starts with an act (names.yaml `acts`, units.yaml `fallback_verbs`):
+    'đẩy mạnh giải ngân', not 'khu vực dịch vụ'."""
+    return bool(_rules()["act"].match(fold_for_matching(name)))
+
+
+def only_a_place(name: str) -> bool:
+    """'tỉnh Bình Định': a place that only says where."""
+    return bool(_rules()["place"].match(name.strip()))
+
+
+def counted_in_name(unit: str) -> bool:
+    """Whether a unit is a counted noun that belongs in a name ('xã đạt chuẩn'), not a measure."""
+    words = unit.lower().split()
+    return bool(words) and unit.lower() not in _rules()["measures"] and words[-1] not in _rules()["measures"]
+
+
+def act_names_it(unit: str) -> bool:
+    """A generic counted noun ('dự án', 'vụ', 'lượt'): the act before the figure names it."""
+    return fold_for_matching(unit) in _rules()["generic_counted"]
 
 
 def name_reach(text: str, clause_start: int, number_start: int) -> int:
@@ -134,6 +228,23 @@ def _after_last(words: list[str], phrases: frozenset[str]) -> list[str]:
         if any(" ".join(folded[end - n : end]) in phrases for n in range(1, min(4, end) + 1)):
             return words[end:]
     return words
+
+
+def _quantity_before_lead_in(words: list[str]) -> list[str]:
+    """With nothing after the last lead-in, the words before it when they name a quantity
+    ('tốc độ tăng trưởng ... dự kiến tăng 7,51%'), not a body ('Sở ... phấn đấu có thêm 10 xã')."""
+    before = _trimmed(_before_last(words, _rules()["start_after"]))
+    return before if before and names_a_quantity(" ".join(before)) else []
+
+
+def _before_last(words: list[str], phrases: frozenset[str]) -> list[str]:
+    """The words before the last lead-in phrase."""
+    folded = _folded(words)
+    for end in range(len(words), 0, -1):
+        for n in range(1, min(4, end) + 1):
+            if " ".join(folded[end - n : end]) in phrases:
+                return words[: end - n]
+    return []
 
 
 def _trim(words: list[str], phrases: frozenset[str], *, at_end: bool) -> list[str]:

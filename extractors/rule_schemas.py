@@ -155,7 +155,32 @@ YAML_SCHEMAS: dict[str, Schema] = {
             "time_column_headers": Words(),
         }
     ),
-    "names.yaml": Record({"start_after": Words(), "trim_end": Words(), "trim_start": Words(), "max_words": Integer()}),
+    "kinds.yaml": Record(
+        {
+            "steps": Words(),
+            "section_roles": Record({"target": Words(), "result": Words()}),
+            "document_roles": Record({"target": Words(), "result": Words()}),
+            "meeting_news": Words(),
+        }
+    ),
+    "names.yaml": Record(
+        {
+            "start_after": Words(),
+            "trim_end": Words(),
+            "trim_start": Words(),
+            "max_words": Integer(),
+            "after_ends": Words(),
+            "comma_ends": Words(),
+            "max_after": Integer(),
+            "generic_counted": Words(),
+            "measures": Words(),
+            "share_of": Words(),
+            "same_quantity": Words(),
+            "quantity_heads": Words(),
+            "places": Words(),
+            "acts": Words(),
+        }
+    ),
     "negatives.yaml": Record({"before": MapOf(Pattern()), "after": MapOf(Pattern())}),
     "parties.yaml": Record(
         {"assignee_before": Words(), "assignee_after": Words(), "not_before": Words(), "coordinator_before": Words()}

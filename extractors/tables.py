@@ -99,13 +99,15 @@ def extract_table_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
                 column_name = headers[column] if column < len(headers) else ""
                 years = _YEAR.findall(column_name) or _YEAR.findall(row_name)
                 sentence = analyzed.sentence_at(found.start())
+                is_target = bool(target.search(f"{column_name} {row_name}"))
                 rows_out.append(
                     IndicatorRow(
                         name=f"{row_name}: {column_name}" if column_name else row_name,
                         value=parse_number(match.group("num")),
                         unit=(match.group("unit") or "").strip(),
                         comparator="=",
-                        kind="target" if target.search(f"{column_name} {row_name}") else "result",
+                        kind="target" if is_target else "result",
+                        kind_basis="section" if is_target else "default",  # a header that names targets
                         sentence=sentence.text if sentence else _flat(cell),
                         start=found.start(),
                         end=found.end(),

@@ -238,12 +238,15 @@ def test_cp1258_comma_file(db_path, tmp_path):
     target = _indicator(db_path, 10)
     lines = [
         "id,document_id,name,value,value_high,unit,per,comparator,kind,period_start,period_end,status,note",
-        f"{target['id']},{target['document_id']},xã đạt chuẩn nông thôn mới,10,,xã,năm,'=,target,1/1/2021,31/12/2021,,",
+        f"{target['id']},{target['document_id']},số xã được công nhận đạt chuẩn nông thôn mới,10,,xã,năm,'=,target,1/1/2021,31/12/2021,,",
     ]
     (tmp_path / "cp1258.csv").write_bytes(_to_cp1258("\n".join(lines) + "\n"))
     result = import_sheet(db_path, tmp_path / "cp1258.csv", "lan")
     assert _problems(result) == []
-    assert [(c.field, c.new) for c in result.plan.changes] == [("name", "xã đạt chuẩn nông thôn mới"), ("per", "năm")]
+    assert [(c.field, c.new) for c in result.plan.changes] == [
+        ("name", "số xã được công nhận đạt chuẩn nông thôn mới"),
+        ("per", "năm"),
+    ]
 
 
 @pytest.mark.parametrize(

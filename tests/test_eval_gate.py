@@ -56,6 +56,14 @@ def test_comparator_floor(report):
     assert report.comparator_right / report.comparator_total >= BASELINE["comparator_floor"]
 
 
+def test_names_floor(report):
+    assert report.names_right >= BASELINE["names_floor"]
+
+
+def test_value_unit_floor(report):
+    assert report.value_unit.f1 >= BASELINE["value_unit_floor"]
+
+
 @pytest.mark.parametrize("field", ["published_date", "province"])
 def test_metadata_right_on_every_document(report, field):
     wrong = [(name, got, want) for name, ok, got, want in report.metadata[field] if not ok]

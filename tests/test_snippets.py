@@ -44,7 +44,7 @@ def _close(value):
 
 # Keys checked only where a case gives them: names, categories, periods and assignees
 # are asserted where the text makes them unambiguous.
-_OPTIONAL = ("name", "category", "period_start", "period_end", "assignee")
+_OPTIONAL = ("name", "category", "period_start", "period_end", "assignee", "kind_basis")
 
 
 @pytest.mark.parametrize("case", _cases("indicators.yaml") + _cases("indicators_cues.yaml"))
@@ -125,3 +125,10 @@ def test_citations(case, segmenter):
     rows = extract_citations(_analyze(case, segmenter))
     got = [{"number": r.number, "type": r.doc_type, "date": r.issued_date} for r in rows]
     assert got == case["expect"]
+
+
+def test_thousands_comma_is_flagged(segmenter):
+    """'33,293 người' is read as 33293 (no fraction of a person) and says so in quality_flags."""
+    extraction = extract(AnalyzedDocument("Năm 2024, dân số toàn huyện là 33,293 người.", segmenter, "2025-03-01"))
+    assert [(row.value, row.rule_id) for row in extraction.indicators] == [(33293, "ind.thousands_comma")]
+    assert [(flag.code, flag.start, flag.end) for flag in extraction.flags] == [("thousands_comma", 31, 43)]

@@ -1,6 +1,7 @@
 """Score stored extractions against gold JSON files by the rules of GUIDELINES.md."""
 
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -8,6 +9,7 @@ from pipeline.store import open_db
 from pipeline.text.normalize import fold_for_matching
 
 CATEGORIES = ("tasks", "indicators", "deadlines", "citations")
+NAME_RIGHT = 0.8  # GUIDELINES: a name is right when its syllables overlap the gold's with F1 >= 0.8
 _MONEY_SCALES = {"nghìn": 1e3, "ngàn": 1e3, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9, "nghìn tỷ": 1e12}
 
 
@@ -39,6 +41,15 @@ class Report:
     metadata: dict[str, list] = field(default_factory=lambda: {"published_date": [], "province": []})
     misses: dict[str, list[str]] = field(default_factory=dict)
     missing_documents: list[str] = field(default_factory=list)
+    # indicators matched on value and unit alone (kind and sentence not asked)
+    value_unit: Score = field(default_factory=Score)
+    # the name's syllable F1 against the gold name (best of its alternatives), per matched indicator
+    name_scores: list[float] = field(default_factory=list)
+
+    @property
+    def names_right(self) -> float:
+        """Share of matched indicators whose name reaches syllable F1 >= NAME_RIGHT."""
+        return sum(s >= NAME_RIGHT for s in self.name_scores) / len(self.name_scores) if self.name_scores else 1.0
 
 
 def _fold(text) -> str:
@@ -58,15 +69,33 @@ def _same_value(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
 
 
-def _indicator_matches(gold: dict, row: dict) -> bool:
+def _value_unit_matches(gold: dict, row: dict) -> bool:
     gold_value, gold_unit = _money(float(gold["value"]), gold.get("unit", ""))
     value, unit = _money(float(row["value"]), row["unit"] or "")
+    return _same_value(gold_value, value) and gold_unit == unit
+
+
+def _indicator_matches(gold: dict, row: dict) -> bool:
     return (
-        _same_value(gold_value, value)
-        and gold_unit == unit
+        _value_unit_matches(gold, row)
         and gold.get("kind", row["kind"]) == row["kind"]
         and _fold(gold.get("evidence", "")) in _fold(row["sentence"])
     )
+
+
+def syllable_f1(got: str, want: str) -> float:
+    """F1 of the (tone-folded) syllables two names share, counted with repeats."""
+    a, b = _fold(got).split(), _fold(want).split()
+    common = sum((Counter(a) & Counter(b)).values())
+    if not common:
+        return 0.0
+    precision, recall = common / len(a), common / len(b)
+    return 2 * precision * recall / (precision + recall)
+
+
+def name_score(gold: dict, name: str | None) -> float:
+    """The best syllable F1 of a name against the gold `name` and its `name_alternatives`."""
+    return max(syllable_f1(name or "", want) for want in [gold["name"], *gold.get("name_alternatives", [])])
 
 
 def _task_matches(gold: dict, row: dict) -> bool:
@@ -136,6 +165,12 @@ def _score_category(category: str, gold_items: list[dict], rows: list[dict], rep
                         row = next(row for row in group if matcher(gold, row))
                         report.comparator_total += 1
                         report.comparator_right += gold.get("comparator", "=") == row["comparator"]
+                        if gold.get("name"):
+                            report.name_scores.append(name_score(gold, row["name"]))
+                            if report.name_scores[-1] < NAME_RIGHT:
+                                report.misses.setdefault(name, []).append(
+                                    f"NAME {report.name_scores[-1]:.2f}: got {row['name']!r}, gold {gold['name']!r}"
+                                )
                 break
         else:
             if not gold.get("optional"):
@@ -171,9 +206,24 @@ def evaluate(gold_dir: Path, db_path) -> Report:
                     )
                 ]
                 _score_category(category, gold.get(_GOLD_KEYS[category], []), rows, report, name)
+                if category == "indicators":
+                    _score_value_unit(gold.get("indicators", []), rows, report.value_unit)
     finally:
         db.close()
     return report
+
+
+def _score_value_unit(gold_items: list[dict], rows: list[dict], score: Score) -> None:
+    """Indicators matched on value and unit only: how well figures are read, whatever their kind."""
+    used = [False] * len(rows)
+    for gold in sorted(gold_items, key=lambda g: bool(g.get("optional"))):
+        index = next((i for i, row in enumerate(rows) if not used[i] and _value_unit_matches(gold, row)), None)
+        if index is not None:
+            used[index] = True
+            score.tp += not gold.get("optional")
+        elif not gold.get("optional"):
+            score.fn += 1
+    score.fp += used.count(False)
 
 
 def _province(name: str | None) -> str:
@@ -214,6 +264,18 @@ def format_report(report: Report, details: bool = True) -> str:
         lines.append(
             f"comparator right on {report.comparator_right}/{report.comparator_total} matched indicators "
             f"({report.comparator_right / report.comparator_total:.1%})"
+        )
+    vu = report.value_unit
+    lines.append(
+        f"indicators value+unit only: P {vu.precision:.3f} R {vu.recall:.3f} F1 {vu.f1:.3f} "
+        f"(tp {vu.tp} fp {vu.fp} fn {vu.fn})"
+    )
+    if report.name_scores:
+        right = sum(s >= NAME_RIGHT for s in report.name_scores)
+        lines.append(
+            f"names right (syllable F1 >= {NAME_RIGHT}): {right}/{len(report.name_scores)} = "
+            f"{report.names_right:.3f}; mean syllable F1 "
+            f"{sum(report.name_scores) / len(report.name_scores):.3f}"
         )
     for field_name, results in report.metadata.items():
         right = sum(ok for _, ok, _, _ in results)

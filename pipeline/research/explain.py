@@ -34,8 +34,9 @@ class Span:
 
 
 _QUERIES = {
-    "indicator": "SELECT start, end, rule_id, printf('%g %s %s %s · %s · %s', value, unit, comparator, kind, name, "
-    "coalesce(category, '-')) FROM indicators WHERE document_id = ?",
+    # the kind with the step of the decision list that decided it (kind_basis)
+    "indicator": "SELECT start, end, rule_id, printf('%g %s %s %s [%s] · %s · %s', value, unit, comparator, kind, "
+    "coalesce(kind_basis, '-'), name, coalesce(category, '-')) FROM indicators WHERE document_id = ?",
     "deadline": "SELECT start, end, rule_id, coalesce(start_date, '…') || ' – ' || coalesce(end_date, '…') "
     "FROM deadlines WHERE document_id = ?",
     "citation": "SELECT start, end, rule_id, doc_type || ' ' || number FROM citations WHERE document_id = ?",
