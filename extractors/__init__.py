@@ -10,7 +10,7 @@ from .naming import category
 from .parties import assign, extract_parties
 from .periods import context_periods, context_texts
 from .rules import rules_digest
-from .schema import Extraction, FlagRow, TaskRow
+from .schema import Extraction, FlagRow, IndicatorRow, TaskRow
 from .tables import with_table_cells
 from .tasks import extract_tasks
 
@@ -28,7 +28,7 @@ def innermost_task(tasks: Sequence[TaskRow]) -> Callable[[int], TaskRow | None]:
     return lambda offset: next((t for t in by_size if t.start <= offset < t.end), None)
 
 
-def _start_of(analyzed: AnalyzedDocument, row) -> int:
+def _start_of(analyzed: AnalyzedDocument, row: IndicatorRow) -> int:
     sentence = analyzed.sentence_at(row.start)
     return sentence.start if sentence else row.start
 

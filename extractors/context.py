@@ -3,21 +3,34 @@
 import re
 from bisect import bisect_right
 from functools import cached_property
+from typing import TYPE_CHECKING, cast
+
+from spacy.tokens import Doc
 
 from pipeline.text.nlp import Segmenter, Sentence, split_sentences, word_spans
 from pipeline.text.normalize import fold_for_matching
 
+if TYPE_CHECKING:
+    from pipeline.parse.document import Table
+
+    from .kinds import Sections
+
 
 class AnalyzedDocument:
     def __init__(
-        self, text: str, segmenter: Segmenter, published_date: str | None = None, title: str | None = None, tables=None
+        self,
+        text: str,
+        segmenter: Segmenter,
+        published_date: str | None = None,
+        title: str | None = None,
+        tables: "list[Table] | None" = None,
     ):
         self.text = text
         self.title = title
         self.tables = tables or []  # pipeline.parse.document.Table: cells as the parser read them
         self.segmenter = segmenter
         self.published_date = published_date
-        self._docs: dict[int, object] = {}
+        self._docs: dict[int, Doc] = {}
         self._words: dict[tuple[int, int, int], list[tuple[int, int]]] = {}
 
     @cached_property
@@ -30,7 +43,7 @@ class AnalyzedDocument:
         return split_sentences(self.text)
 
     @cached_property
-    def sections(self):
+    def sections(self) -> "Sections":
         """The role of the heading each line stands under (kinds.Sections)."""
         from .kinds import Sections
 
@@ -58,13 +71,13 @@ class AnalyzedDocument:
             return self.sentences[index]
         return None
 
-    def doc(self, index: int):
+    def doc(self, index: int) -> Doc:
         """The spaCy Doc of sentence `index` (syllables, no word tags), built on first use."""
         if index not in self._docs:
             self._docs[index] = self.segmenter.doc(self.sentences[index])
         return self._docs[index]
 
-    def word_doc(self, index: int, start: int = 0, end: int | None = None):
+    def word_doc(self, index: int, start: int = 0, end: int | None = None) -> Doc:
         """The same Doc with the segmenter's words in `[start, end)` of the sentence as BIO
         tags: only for rules that need words, and only where they read."""
         return self.segmenter.add_words(self.doc(index), self.words(index, start, end))
@@ -108,11 +121,11 @@ def syllable_window(text: str, position: int, before: int, after: int) -> tuple[
     return syllables_before(text, position, before), syllables_after(text, position, after)
 
 
-def token_offsets(doc, text: str) -> list[tuple[int, int]]:
+def token_offsets(doc: Doc, text: str) -> list[tuple[int, int]]:
     """(start, end) of each token of a Doc in `text`, the sentence it was built from
     (the Doc's own text may differ in white space)."""
     if doc.user_data.get("sentence") == text:  # kept when the Doc was built
-        return doc.user_data["token_offsets"]
+        return cast(list[tuple[int, int]], doc.user_data["token_offsets"])
     offsets, cursor = [], 0
     for token in doc:
         found = text.find(token.text, cursor)

@@ -1,6 +1,7 @@
 """A figure in a sentence read as a number with its unit, scale, range and rate: the record
 the indicator steps (indicators.py) decide kind, comparator and name for."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -51,16 +52,16 @@ _THOUSANDS_COMMA = regex.compile(r"\d{1,3},\d{3}")
 _NAME_WITH_NUMBER = regex.compile(r"(?<=\S\s+)\p{Lu}\p{Ll}*\s+\p{Lu}\p{Ll}*\s+$")
 
 
-def _second_end(folded: str, position: int, unit: str):
+def _second_end(folded: str, position: int, unit: str) -> regex.Match[str] | None:
     """The high end of a range that repeats its unit ("10% đến 15%", "1.000 đồng - 2.000 đồng")."""
     return regex.compile(rf"\s*(?:đến|-|–)\s*(?P<n>{NUMBER})\s*{regex.escape(unit)}(?!\p{{L}})").match(folded, position)
 
 
 @lru_cache(maxsize=1)
-def figure_patterns() -> dict[str, regex.Pattern]:
+def figure_patterns() -> dict[str, regex.Pattern[str]]:
     units = load_yaml("units.yaml")
     negatives = load_yaml("negatives.yaml")
-    low = lambda words: [w.lower() for w in words]  # noqa: E731
+    low: Callable[[list[str]], list[str]] = lambda words: [w.lower() for w in words]  # noqa: E731
     unit_re = (
         rf"(?P<pp>{alt(low(units['percentage_points']))})"
         rf"|(?P<pct>{alt(low(units['percent']))})"
@@ -114,7 +115,13 @@ class Figure:
     comparator: str = "="
 
 
-def read_figure(analyzed: AnalyzedDocument, index: int, folded: str, match, patterns) -> Figure | None:
+def read_figure(
+    analyzed: AnalyzedDocument,
+    index: int,
+    folded: str,
+    match: regex.Match[str],
+    patterns: dict[str, regex.Pattern[str]],
+) -> Figure | None:
     """The number at `match` with its unit, or None when it is not a measured quantity
     (a date, an ordinal, a code, a year range, a number word without a counted noun)."""
     sentence = analyzed.sentences[index]
@@ -141,8 +148,10 @@ def read_figure(analyzed: AnalyzedDocument, index: int, folded: str, match, patt
     if unit_match and not unit:
         unit_match = None  # a scale word alone: "1,2 triệu" of whatever follows
     if not unit_match and _TIMES_BEFORE.search(before) and _TIMES_AFTER.match(rest):
-        unit, rule_id = sentence.text[unit_end : unit_end + _TIMES_AFTER.match(rest).end()].strip(), "ind.times"
-        unit_end += _TIMES_AFTER.match(rest).end()  # "tăng gấp 1,8 lần"
+        times = _TIMES_AFTER.match(rest)
+        assert times is not None  # matched in the condition
+        unit, rule_id = sentence.text[unit_end : unit_end + times.end()].strip(), "ind.times"
+        unit_end += times.end()  # "tăng gấp 1,8 lần"
     elif not unit_match:
         fallback = _fallback_unit(
             analyzed, index, sentence.start + unit_end, folded[: match.start()], patterns, share=bool(fraction)
@@ -166,7 +175,9 @@ def read_figure(analyzed: AnalyzedDocument, index: int, folded: str, match, patt
     return figure
 
 
-def _read_unit(text: str, offset: int, unit_match, value: float, high: float | None):
+def _read_unit(
+    text: str, offset: int, unit_match: regex.Match[str] | None, value: float, high: float | None
+) -> tuple[str, int, str, float, float | None, str | None]:
     """(unit, where it ends, rule id, value, high, count scale) of the unit read after a number:
     a share, points, money with its scale, a counted noun (a count scale multiplies the value),
     or a scale word alone (no unit: the counted word follows)."""
@@ -203,7 +214,7 @@ def _read_unit(text: str, offset: int, unit_match, value: float, high: float | N
     return "", unit_end, "ind.unit_lexicon", scaled(value, groups["bare_scale"]), high, None
 
 
-def read_rate(figure: Figure, patterns) -> None:
+def read_rate(figure: Figure, patterns: dict[str, regex.Pattern[str]]) -> None:
     """The basis of a rate: "/năm", "/hộ", "trên 1 vạn dân", "mỗi năm", "bình quân đầu người"."""
     folded, unit_end = figure.folded, figure.unit_end
     tail = folded[unit_end:]
@@ -221,7 +232,12 @@ def read_rate(figure: Figure, patterns) -> None:
 
 
 def _fallback_unit(
-    analyzed: AnalyzedDocument, index: int, position: int, folded_before: str, patterns, share: bool = False
+    analyzed: AnalyzedDocument,
+    index: int,
+    position: int,
+    folded_before: str,
+    patterns: dict[str, regex.Pattern[str]],
+    share: bool = False,
 ) -> tuple[str, int] | None:
     """The segmenter's word right after the number, when a cue verb precedes the number or
     the number is a share of a whole ("45/45 nhiệm vụ": a list's length is never written so,

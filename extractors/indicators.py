@@ -1,7 +1,10 @@
 """Indicators: a number attached to a measured quantity, with unit, comparator and kind."""
 
+from collections.abc import Callable
+
 import regex
 
+from . import dates
 from .context import AnalyzedDocument, syllables_after, syllables_before
 from .cues import cue_spans
 from .figures import DIGIT, LETTER, NOT_SPACE, SENTENCE_END, SYMBOLS, Figure, figure_patterns, read_figure, read_rate
@@ -22,6 +25,9 @@ from .naming import (
 from .periods import period_at
 from .rules import load_yaml
 from .schema import IndicatorRow
+
+# offset -> the periods around a figure and whether they may decide its kind
+Context = Callable[[int], tuple[list[dates.Interval], bool]]
 
 _COMPARATORS = {"CMP_GE": ">=", "CMP_GT": ">", "CMP_LE": "<=", "CMP_LT": "<"}
 
@@ -58,7 +64,7 @@ def _name_window(text: str, clause_start: int, clause_end: int, number_start: in
     )
 
 
-def extract_indicators(analyzed: AnalyzedDocument, context=None) -> list[IndicatorRow]:
+def extract_indicators(analyzed: AnalyzedDocument, context: Context | None = None) -> list[IndicatorRow]:
     """Indicators of a document. For a figure whose sentence names no period,
     `context(offset)` gives the periods around it and whether they may decide its kind
     (a task's lead line does; a news headline does not)."""
@@ -94,7 +100,7 @@ def _cues(analyzed: AnalyzedDocument, index: int) -> list[tuple[str, int, int]]:
     ]
 
 
-def _read_comparator(figure: Figure, cues, patterns) -> None:
+def _read_comparator(figure: Figure, cues: list[tuple[str, int, int]], patterns: dict[str, regex.Pattern[str]]) -> None:
     folded, start = figure.folded, figure.number_start
     if figure.high is not None:
         figure.comparator = "range"
@@ -106,7 +112,13 @@ def _read_comparator(figure: Figure, cues, patterns) -> None:
         figure.unit_end += after.end()
 
 
-def _row(analyzed: AnalyzedDocument, figure: Figure, cues, rows: list[IndicatorRow], context) -> IndicatorRow:
+def _row(
+    analyzed: AnalyzedDocument,
+    figure: Figure,
+    cues: list[tuple[str, int, int]],
+    rows: list[IndicatorRow],
+    context: Context | None,
+) -> IndicatorRow:
     """The figure's row: its period and kind (kinds.decide_kind), its name and category."""
     sentence, folded, start = figure.sentence, figure.folded, figure.number_start
     period = period_at(folded, start, analyzed.year, (figure.clause_start, figure.clause_end))
@@ -234,7 +246,7 @@ def _name_from_previous(analyzed: AnalyzedDocument, index: int) -> str:
     return indicator_name(previous.text, analyzed.words(index - 1, start), start, len(previous.text))
 
 
-def _comparator(cues, folded: str, number_start: int, clause_start: int) -> str:
+def _comparator(cues: list[tuple[str, int, int]], folded: str, number_start: int, clause_start: int) -> str:
     best = None
     for label, start, end in cues:
         if label not in _COMPARATORS and label != "CMP_APPROX" or end > number_start or start < clause_start:

@@ -6,11 +6,13 @@ context against the document's date. The step that decides is kept as `kind_basi
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import regex
 
 from pipeline.text.normalize import fold_for_matching
 
+from . import dates
 from .rules import RuleError, alt, load_yaml
 
 STEPS = ("clause_cue", "sentence_cue", "period", "section", "document_type", "default")
@@ -36,26 +38,26 @@ class KindClues:
     sentence; `own_period` is the period its sentence names, `context_period` one its
     context gives (a task's lead line, a list's intro, a heading), when that may decide."""
 
-    cues: list
+    cues: list[tuple[str, int, int]]
     folded: str
     number_start: int
     clause_start: int
     comparator: str
     published: str | None
-    own_period: object = None
-    context_period: object = None
+    own_period: dates.Interval | None = None
+    context_period: dates.Interval | None = None
     kind_before: str | None = None
-    figure_ends: list = field(default_factory=list)
+    figure_ends: list[int] = field(default_factory=list)
     section_role: str | None = None
     document_role: str | None = None
 
 
 @lru_cache(maxsize=1)
-def _rules() -> dict:
+def _rules() -> dict[str, Any]:
     rules = load_yaml("kinds.yaml")
     if tuple(rules.get("steps", ())) != STEPS:
         raise RuleError(f"kinds.yaml: steps must be {list(STEPS)}, got {rules.get('steps')!r}")
-    compiled = {}
+    compiled: dict[str, Any] = {}
     for key in ("section_roles", "document_roles"):
         if set(rules.get(key) or {}) != set(_ROLES):
             raise RuleError(f"kinds.yaml: {key} needs exactly the roles {list(_ROLES)}")
@@ -167,7 +169,7 @@ def own_type(head: str) -> str | None:
     return load_yaml("citations.yaml")["codes"].get(match.group(1)) if match else None
 
 
-def _period_kind(period, published: str | None, *, wholly: bool) -> str | None:
+def _period_kind(period: dates.Interval | None, published: str | None, *, wholly: bool) -> str | None:
     """A period ended before the document's date makes a result, one after it a target;
     `wholly`: a period that holds the document's date decides nothing."""
     if not (period and period.end and published):
@@ -197,8 +199,8 @@ def decide_kind(clues: KindClues) -> tuple[str, str]:
     if in_clause and in_clause[-1][0] == "PART" and clues.kind_before:
         return clues.kind_before, "clause_cue"
     maybe = None
-    for basis, found in (("clause_cue", in_clause), ("sentence_cue", [c for c in cues if c[1] < number_start])):
-        found = [c[0] for c in found if c[0] != "PART"]
+    for basis, in_step in (("clause_cue", in_clause), ("sentence_cue", [c for c in cues if c[1] < number_start])):
+        found = [c[0] for c in in_step if c[0] != "PART"]
         if found and found[-1].startswith("MAYBE_"):
             if own_period:  # "toàn tỉnh có thêm 7 xã": plan or report, as the period says
                 return own_period, "period"

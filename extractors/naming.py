@@ -1,7 +1,9 @@
 """Indicator names and categories: what a figure measures, cut on the segmenter's words,
 with abbreviations expanded and a category looked up in a lexicon (rules/*.yaml)."""
 
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import regex
 
@@ -17,9 +19,9 @@ _PROPER_NAME = regex.compile(r"\S+ \p{Lu}")
 
 
 @lru_cache(maxsize=1)
-def _rules() -> dict:
+def _rules() -> dict[str, Any]:
     names = load_yaml("names.yaml")
-    fold = lambda words: [fold_for_matching(w) for w in words]  # noqa: E731
+    fold: Callable[[list[str]], list[str]] = lambda words: [fold_for_matching(w) for w in words]  # noqa: E731
     abbreviations = load_yaml("abbreviations.yaml")
     categories = load_yaml("categories.yaml")["categories"]
     for entry in categories:
@@ -82,7 +84,8 @@ _SYLLABLE = regex.compile(r"\S+")
 def expand_abbreviations(text: str) -> str:
     """'xã đạt chuẩn NTM' -> 'xã đạt chuẩn nông thôn mới'."""
     rules = _rules()
-    return rules["abbreviation"].sub(lambda m: rules["expansions"][m.group()], text)
+    abbreviation: regex.Pattern[str] = rules["abbreviation"]
+    return abbreviation.sub(lambda m: rules["expansions"][m.group()], text)
 
 
 def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, number_start: int) -> str:
@@ -114,7 +117,7 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
     return _lower_first(expand_abbreviations(" ".join(" ".join(chosen[-rules["max_words"] :]).split())).strip(" -–."))
 
 
-def after_name(folded: str, text: str, words_of, start: int, end: int) -> str:
+def after_name(folded: str, text: str, words_of: Callable[[], list[tuple[int, int]]], start: int, end: int) -> str:
     """The phrase a figure counts, after it ("100% thủ tục hành chính được công bố, công khai"):
     to a clause mark, a number or a word of `after_ends`, at most `max_after` syllables, cut at
     the last comma within them or else at the end of one of the segmenter's words (`words_of()`,
@@ -264,7 +267,7 @@ def _trim(words: list[str], phrases: frozenset[str], *, at_end: bool) -> list[st
 def category(name: str, before: str) -> str | None:
     """The first category (in the table's order) whose keywords occur in the name; else the
     category of the keyword nearest before the figure in its clause, after any other figure."""
-    categories = _rules()["categories"]
+    categories: list[tuple[str, regex.Pattern[str]]] = _rules()["categories"]
     folded = fold_for_matching(expand_abbreviations(name))
     for label, pattern in categories:
         if pattern.search(folded):

@@ -2,6 +2,7 @@
 gives what they measure and, when it holds a year, their period."""
 
 import unicodedata
+from collections.abc import Callable
 
 import regex
 
@@ -13,7 +14,7 @@ from .schema import IndicatorRow
 _YEAR = regex.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
 
-def _cell_pattern(max_unit: int) -> regex.Pattern:
+def _cell_pattern(max_unit: int) -> regex.Pattern[str]:
     """A cell that is one figure with a short unit: "83,0%", "83,1/100", "10 xã"."""
     return regex.compile(rf"(?P<num>{NUMBER})\s*(?P<unit>[^\d\s][^\n]{{0,{max_unit - 1}}})?")
 
@@ -23,7 +24,7 @@ def _flat(cell: str) -> str:
     return unicodedata.normalize("NFC", " ".join(cell.split()))
 
 
-def _header_rows(rows: list[list[str]], figure: regex.Pattern) -> int:
+def _header_rows(rows: list[list[str]], figure: regex.Pattern[str]) -> int:
     """Rows before the first row with a figure after its first cell."""
     for index, row in enumerate(rows):
         if any(figure.fullmatch(_flat(cell)) for cell in row[1:]):
@@ -38,7 +39,7 @@ def _column_headers(header: list[list[str]], width: int) -> list[str]:
     sub-header one column off its figures)."""
     if not header:
         return [""] * width
-    cells = lambda row: [_flat(row[c]) if c < len(row) else "" for c in range(width)]  # noqa: E731
+    cells: Callable[[list[str]], list[str]] = lambda row: [_flat(row[c]) if c < len(row) else "" for c in range(width)]  # noqa: E731
     groups, current = [], ""
     for cell in cells(header[0]):
         current = cell or current
@@ -57,7 +58,7 @@ def _column_headers(header: list[list[str]], width: int) -> list[str]:
     return names
 
 
-def _find(text: str, cell: str, cursor: int, taken: set[int]) -> regex.Match | None:
+def _find(text: str, cell: str, cursor: int, taken: set[int]) -> regex.Match[str] | None:
     """Where a cell's text appears in the document from `cursor` on (whitespace-tolerant),
     at an offset no other cell has taken."""
     pattern = r"\s+".join(regex.escape(word) for word in cell.split())
@@ -69,7 +70,8 @@ def extract_table_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
     rules = load_yaml("tables.yaml")
     figure = _cell_pattern(rules["max_unit_chars"])
     target = regex.compile(alt(rules["target_headers"], name="tables.yaml target_headers"), regex.IGNORECASE)
-    rows_out, taken = [], set()
+    rows_out: list[IndicatorRow] = []
+    taken: set[int] = set()
     for table in analyzed.tables:
         rows = [[cell or "" for cell in row] for row in table.rows]
         if not rows:
