@@ -2,8 +2,9 @@
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Protocol, cast
 
 from spacy.tokens import Doc
 
@@ -11,9 +12,14 @@ from pipeline.text.nlp import Segmenter, Sentence, split_sentences, word_spans
 from pipeline.text.normalize import fold_for_matching
 
 if TYPE_CHECKING:
-    from pipeline.parse.document import Table
-
     from .kinds import Sections
+
+
+class Table(Protocol):
+    """A table as the parser read it (pipeline.parse.document.Table): its page and cells."""
+
+    page: int | None
+    rows: list[list[str]]
 
 
 class AnalyzedDocument:
@@ -23,7 +29,7 @@ class AnalyzedDocument:
         segmenter: Segmenter,
         published_date: str | None = None,
         title: str | None = None,
-        tables: "list[Table] | None" = None,
+        tables: "Sequence[Table] | None" = None,
     ):
         self.text = text
         self.title = title

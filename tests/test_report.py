@@ -94,7 +94,7 @@ def _measured(html: str, tmp_path, width: int = 900) -> dict:
 def test_no_label_or_legend_is_cut_in_chromium(bundled_db, tmp_path):
     html = render(bundled_db)
     measured = _measured(html, tmp_path)
-    assert measured["cut"] == [] and measured["texts"] == 58
+    assert measured["cut"] == [] and measured["texts"] == 57
     # The longest labels a store could hold: a source's full name, a long category, many series.
     long_source = "Cổng thông tin điện tử tỉnh Bà Rịa - Vũng Tàu (Liferay Portal, Sở Thông tin và Truyền thông)"
     series = [f"hạ tầng/giao thông, đô thị và nông thôn mới {i}" for i in range(9)] + [UNCATEGORISED]
@@ -126,7 +126,7 @@ def _store_with_results(bundled_db, tmp_path):
     lines = [
         header,
         f",{documents['Lạng Sơn']},xã đạt chuẩn nông thôn mới,12,,xã,,=,result,,,",
-        f",{documents['Vĩnh Phúc']},chỉ tiêu,80,,%,,=,result,,,",
+        f",{documents['Vĩnh Phúc']},cưỡng chế thu hồi đất,80,,%,,=,result,,,",
     ]
     (tmp_path / "results.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     result = import_sheet(db_path, tmp_path / "results.csv", "lan")
@@ -154,8 +154,14 @@ def test_unknown_years_are_named_and_missing_results_explained(bundled_db, tmp_p
     assert (
         "Lạng Sơn",
         "year not stated",
-        "xây dựng km đường bê tông giao thông nông thôn",
+        "đường bê tông giao thông nông thôn",
         "",
         "1 result in Lạng Sơn, none with this indicator&#x27;s name",
     ) in rows
-    assert ("Vĩnh Phúc", "2021", "chỉ tiêu", "", "a result with this name is in another unit (%, not chỉ tiêu)") in rows
+    assert (
+        "Vĩnh Phúc",
+        "2021",
+        "cưỡng chế thu hồi đất",
+        "",
+        "a result with this name is in another unit (%, not dự án)",
+    ) in rows
