@@ -157,12 +157,6 @@ def test_sources_tsv_beside_the_files_gives_their_province(real_db):
     assert (documents["005"]["province"], documents["018"]["province"]) == (None, None)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="021 states no date of its own, so it is no longer dated by the directive it "
-    "cites (issue #26); its figures' kind ('Phấn đấu đạt ... đạt 13%') then rests on the cue and "
-    "document-type rules of issue #25 (a MAYBE cue no longer masks 'Phấn đấu'; directives set targets)",
-)
 def test_long_list_of_targets_keeps_kind_and_basis_per_clause(real_db):
     # 021 (2011-2015 plan): "a) Phấn đấu ... GDP bình quân đầu người năm 2015 là 41 triệu đồng
     # / người / năm; ...; tỷ lệ lao động qua đào tạo năm 2015 đạt 60% (trong đó đào tạo nghề
