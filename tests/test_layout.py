@@ -12,7 +12,14 @@ ALLOWED = {
     "pipeline.text": set(),
     "pipeline.parse": {"pipeline.text", "pipeline.errors", "pipeline.settings", "extractors"},
     "pipeline.store": {"pipeline.text", "pipeline.errors", "pipeline.settings"},
-    "pipeline.review": {"pipeline.store", "pipeline.text", "pipeline.errors", "pipeline.settings", "extractors"},
+    "pipeline.review": {
+        "pipeline.store",
+        "pipeline.parse",
+        "pipeline.text",
+        "pipeline.errors",
+        "pipeline.settings",
+        "extractors",
+    },
     "pipeline.research": {"pipeline.store", "pipeline.text", "pipeline.errors", "pipeline.settings"},
 }
 

@@ -9,11 +9,13 @@ protects them.
 import datetime as dt
 import shutil
 import subprocess
+import zipfile
 
 import pytest
 import sqlite_utils
 from openpyxl import load_workbook
 
+from pipeline.errors import LimitError
 from pipeline.ingest.files import discover
 from pipeline.ingest.steps import ingest
 from pipeline.review.export import export
@@ -233,3 +235,18 @@ def test_xlsx_from_the_command_line_with_a_blank_row_and_a_rejected_one(db_path,
     rejects = read_sheet(tmp_path / "tasks.rejects.csv")
     assert (list(rejects["ordinal"]), list(rejects["document_id"])) == (["hai"], [DOCUMENT_ID])
     assert list(rejects["label"]) == ["2."]  # kept as text, as in the export
+
+
+def test_an_xlsx_that_inflates_past_the_limit_is_refused_unread(db_path, tmp_path, monkeypatch):
+    """A review workbook is a zip like a DOCX: its members are counted as they inflate, and
+    one past DIRECTIVES_MAX_UNZIPPED_BYTES is an error naming the file, before openpyxl reads it."""
+    out = tmp_path / "indicators.xlsx"
+    export(db_path, "indicators", out)
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(out) as source, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            target.writestr(member, source.read(member))
+        target.writestr("xl/media/padding.bin", b"\0" * 3_000_000)
+    monkeypatch.setenv("DIRECTIVES_MAX_UNZIPPED_BYTES", "2000000")
+    with pytest.raises(LimitError, match=r"bomb\.xlsx.*unzipped_bytes|bomb\.xlsx.*DIRECTIVES_MAX_UNZIPPED_BYTES"):
+        import_sheet(db_path, bomb, "lan")

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.parse.limits import check_zip
 from pipeline.review import sheet
 from pipeline.review.csvio import SheetFileError
 
@@ -160,6 +161,8 @@ def read_xlsx(path: str | Path) -> pd.DataFrame:
 
     path = Path(path)
     try:
+        with zipfile.ZipFile(path) as archive:
+            check_zip(archive, str(path))  # a workbook inflating past the limit is refused unread
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (OSError, zipfile.BadZipFile, KeyError, ValueError) as error:
         raise SheetFileError(path, f"not an XLSX workbook ({error})") from None
