@@ -187,85 +187,81 @@ class _Common(TypedDict):
 
 
 def extract_deadlines(analyzed: AnalyzedDocument) -> list[DeadlineRow]:
-    rows = []
     rules = load_yaml("deadlines.yaml")
-    folded = analyzed.folded
-    published = analyzed.published_date
-    for match in _matches(folded):
-        g = match.groupdict()
-        cue = (g["cue"] or g["lcue"] or g["scue"] or "").lower()
-        relative = bool(g["q"] and g["qy"] or g["n"])  # "quý II/2025", "3 tháng cuối năm"
-        if not cue and not relative and not g["rec"] and not _in_time_column(folded, match.start()):
-            continue
-        if g["n"] and g["edge"] is None:
-            continue
-        if g["scue"] and not (g["d"] or g["wd"]):
-            continue  # "từ năm 2016": a start is a day
-        if cue and _not_after().search(folded[max(0, match.start() - 15) : match.start()]):
-            continue
-        if (not cue or cue in rules["as_of_cues"]) and _reports_what_was_done(folded, match.end()):
-            continue
-        sentence = analyzed.sentence_at(match.start())
-        common = _Common(
-            text=analyzed.text[match.start() : match.end()],
-            sentence=sentence.text if sentence else "",
-            start=match.start(),
-            end=match.end(),
-            rule_id=f"deadline.{_kind(g)}",
-        )
-        if g["rec"]:
-            rows.append(
-                DeadlineRow(
-                    start_date=None,
-                    end_date=None,
-                    granularity="day",
-                    valid=True,
-                    note=None,
-                    recurrence=rules["recurrence"][g["every"]],
-                    **common,
-                )
-            )
-            continue
-        try:
-            interval = _interval(match, analyzed.year, published)
-        except _NoYear:
-            rows.append(
-                DeadlineRow(
-                    start_date=None,
-                    end_date=None,
-                    granularity=_GRANULARITY[_kind(g)],
-                    valid=True,
-                    note="no year: the text names none and the document has no date",
-                    **common,
-                )
-            )
-            continue
-        if interval is None:
-            continue
-        spanned = bool(g["d2"] or g["wd2"])
-        last = interval.end if not g["scue"] or spanned else interval.start
-        if interval.valid and published and last and last < published:
-            continue  # a past period or an as-of date, not a deadline
-        start_date, end_date = interval.start, interval.end
-        if g["scue"] and not spanned:
-            end_date = None  # "từ ngày 01/3/2024": the day work starts
-        elif cue and not g["scue"] and cue not in rules["within"]:
-            start_date = None
-        rows.append(
-            DeadlineRow(
-                start_date=start_date,
-                end_date=end_date,
-                granularity=interval.granularity,
-                valid=interval.valid,
-                note=interval.note,
-                **common,
-            )
-        )
+    rows = []
+    for match in _matches(analyzed.folded):
+        groups = match.groupdict()
+        cue = (groups["cue"] or groups["lcue"] or groups["scue"] or "").lower()
+        if _is_deadline(analyzed.folded, match, groups, cue, rules):
+            row = _deadline_row(analyzed, match, groups, cue, rules)
+            if row is not None:
+                rows.append(row)
     planned = plan_year(analyzed)
     if planned and not any(row.start == planned.start for row in rows):
         rows.append(planned)
         rows.sort(key=lambda row: row.start)
     return rows
+
+
+def _is_deadline(folded: str, match: regex.Match[str], g: dict[str, Any], cue: str, rules: dict[str, Any]) -> bool:
+    """Whether a time expression bounds work: a cue, a relative period or a recurrence before
+    it, or a time column; not an as-of date nor a period reported on."""
+    relative = bool(g["q"] and g["qy"] or g["n"])  # "quý II/2025", "3 tháng cuối năm"
+    if not cue and not relative and not g["rec"] and not _in_time_column(folded, match.start()):
+        return False
+    if g["n"] and g["edge"] is None:
+        return False
+    if g["scue"] and not (g["d"] or g["wd"]):
+        return False  # "từ năm 2016": a start is a day
+    if cue and _not_after().search(folded[max(0, match.start() - 15) : match.start()]):
+        return False
+    return not ((not cue or cue in rules["as_of_cues"]) and _reports_what_was_done(folded, match.end()))
+
+
+def _deadline_row(
+    analyzed: AnalyzedDocument, match: regex.Match[str], g: dict[str, Any], cue: str, rules: dict[str, Any]
+) -> DeadlineRow | None:
+    """The row of one deadline: recurring, unresolved (no year), or an interval; None for a
+    period already past at the document's date."""
+    sentence = analyzed.sentence_at(match.start())
+    common = _Common(
+        text=analyzed.text[match.start() : match.end()],
+        sentence=sentence.text if sentence else "",
+        start=match.start(),
+        end=match.end(),
+        rule_id=f"deadline.{_kind(g)}",
+    )
+    if g["rec"]:
+        every = rules["recurrence"][g["every"]]
+        return DeadlineRow(
+            start_date=None, end_date=None, granularity="day", valid=True, note=None, recurrence=every, **common
+        )
+    published = analyzed.published_date
+    try:
+        interval = _interval(match, analyzed.year, published)
+    except _NoYear:
+        note = "no year: the text names none and the document has no date"
+        granularity = _GRANULARITY[_kind(g)]
+        return DeadlineRow(start_date=None, end_date=None, granularity=granularity, valid=True, note=note, **common)
+    if interval is None:
+        return None
+    spanned = bool(g["d2"] or g["wd2"])
+    last = interval.end if not g["scue"] or spanned else interval.start
+    if interval.valid and published and last and last < published:
+        return None  # a past period or an as-of date, not a deadline
+    start_date, end_date = interval.start, interval.end
+    if g["scue"] and not spanned:
+        end_date = None  # "từ ngày 01/3/2024": the day work starts
+    elif cue and not g["scue"] and cue not in rules["within"]:
+        start_date = None
+    return DeadlineRow(
+        start_date=start_date,
+        end_date=end_date,
+        granularity=interval.granularity,
+        valid=interval.valid,
+        note=interval.note,
+        **common,
+    )
 
 
 _TITLE_END = regex.compile(r"^(?:căn cứ|thực hiện|kính gửi|để|nhằm|trên cơ sở|theo)(?!\p{L})|[.:;]$")
