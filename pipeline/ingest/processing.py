@@ -92,6 +92,12 @@ def process(item: SourceFile, known: tuple | None, raw_dir: Path) -> Outcome:
             item.url,
             {**base, "status": "error", "error": f"{_display_name(item)}: {type(error).__name__}: {error}"},
         )
+    return _stored_outcome(item, "changed" if known else "new", base, parsed, extraction)
+
+
+def _stored_outcome(item: SourceFile, status: str, base: dict, parsed, extraction) -> Outcome:
+    """A parsed and extracted input as the rows to store: its document row (metadata, own
+    number), pages, extracted rows, references to other documents, MinHash signature."""
     province = metadata.canonical_province(item.province) or metadata.province_from_text(parsed.text, parsed.context)
     document = {
         **base,
@@ -109,21 +115,20 @@ def process(item: SourceFile, known: tuple | None, raw_dir: Path) -> Outcome:
     own = identity.identify(parsed.text)
     document.update(doc_number=own.doc_number, doc_type=own.doc_type, issuer=own.issuer, signed_date=own.signed_date)
     pages = [
-        {"document_id": document_id, "page": p.number, "start": p.start, "end": p.end, "confidence": p.confidence}
+        {"document_id": base["id"], "page": p.number, "start": p.start, "end": p.end, "confidence": p.confidence}
         for p in parsed.pages
     ]
     references = [
         {"to_number": r.number, "relation": r.relation, "start": r.start, "end": r.end}
         for r in identity.references(parsed.text, own.doc_number)
     ]
-    status = "changed" if known else "new"
     signature = duplicates.signature(parsed.text)
     return Outcome(
         status,
         item.url,
         document,
         pages,
-        rows_of(document_id, extraction),
+        rows_of(base["id"], extraction),
         references,
         signature,
         duplicates.band_keys(signature) if signature is not None else [],
