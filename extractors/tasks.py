@@ -47,28 +47,33 @@ class _Rules(TypedDict):
     announced: regex.Pattern[str]
 
 
-@lru_cache(maxsize=1)
-def _rules() -> _Rules:
-    rules = load_yaml("tasks.yaml")
-    # A label is followed by a capital, a digit or a quote; word labels ("Một là,",
-    # "Thứ nhất,") also by a comma or colon and a lower-case word: "Một là, nâng cao ...".
-    lower_ok = r"|[ \t]*[,:][ \t]+(?=\p{Ll})"
+# A label is followed by a capital, a digit or a quote; word labels ("Một là,",
+# "Thứ nhất,") also by a comma or colon and a lower-case word: "Một là, nâng cao ...".
+_LOWER_OK = r"|[ \t]*[,:][ \t]+(?=\p{Ll})"
 
-    def label_and_sep(entry: dict[str, Any], label: str = "{}") -> str:
-        # "Thứ nhất là tăng cường ...": the ordinal, then "là" before the text
-        copula = r"|[ \t]+là[ \t]*[,:]?[ \t]+(?=\p{L})" if entry.get("copula") else ""
-        return (
-            "(?P<label>"
-            + label.format(entry["regex"])
-            + r")(?P<sep>"
-            + copula[1:]
-            + ("|" if copula else "")
-            + r"[ \t]*[,:.]?[ \t]+(?=[\p{Lu}\p{N}\"“(*])|\*\*[ \t]*(?=[\p{Lu}\p{N}\"“(*])"
-            + (lower_ok if entry.get("word_label") else "")
-            + ")"
-        )
 
-    compiled = [(entry["style"], entry["id"], regex.compile(_LEAD + label_and_sep(entry))) for entry in rules["labels"]]
+def _label_and_sep(entry: dict[str, Any], label: str = "{}") -> str:
+    """A label rule's pattern and the separator that may follow it."""
+    # "Thứ nhất là tăng cường ...": the ordinal, then "là" before the text
+    copula = r"|[ \t]+là[ \t]*[,:]?[ \t]+(?=\p{L})" if entry.get("copula") else ""
+    return (
+        "(?P<label>"
+        + label.format(entry["regex"])
+        + r")(?P<sep>"
+        + copula[1:]
+        + ("|" if copula else "")
+        + r"[ \t]*[,:.]?[ \t]+(?=[\p{Lu}\p{N}\"“(*])|\*\*[ \t]*(?=[\p{Lu}\p{N}\"“(*])"
+        + (_LOWER_OK if entry.get("word_label") else "")
+        + ")"
+    )
+
+
+_LabelPatterns = list[tuple[str, str, "regex.Pattern[str]"]]
+
+
+def _label_patterns(labels: list[dict[str, Any]]) -> tuple[_LabelPatterns, _LabelPatterns, _LabelPatterns]:
+    """The label rules as patterns: at a line's start, inside a paragraph, alone on a line."""
+    compiled = [(entry["style"], entry["id"], regex.compile(_LEAD + _label_and_sep(entry))) for entry in labels]
     # Inside a paragraph a label follows a full stop, semicolon or colon; after a semicolon
     # or colon a word label may be lower case ("...; hai là, ..."). The mark is matched, not
     # looked behind at, so the scan jumps from mark to mark.
@@ -77,18 +82,25 @@ def _rules() -> _Rules:
             entry["style"],
             entry["id"],
             regex.compile(
-                r"(?:[.!?][ \t]+" + label_and_sep(entry) + r"|[;:][ \t]+" + label_and_sep(entry, "(?i:{})") + ")"
+                r"(?:[.!?][ \t]+" + _label_and_sep(entry) + r"|[;:][ \t]+" + _label_and_sep(entry, "(?i:{})") + ")"
             ),
         )
-        for entry in rules["labels"]
+        for entry in labels
         if entry.get("inline")
     ]
     # "1." alone on its line, its text on the next (a list item whose content is a paragraph)
     lone = [
         (entry["style"], entry["id"], regex.compile(_LEAD + "(?P<label>" + entry["regex"] + r")[ \t]*(?:\*\*)?[ \t]*$"))
-        for entry in rules["labels"]
+        for entry in labels
         if not entry.get("word_label")
     ]
+    return compiled, inline, lone
+
+
+@lru_cache(maxsize=1)
+def _rules() -> _Rules:
+    rules = load_yaml("tasks.yaml")
+    compiled, inline, lone = _label_patterns(rules["labels"])
     return {
         "labels": compiled,
         "lone_labels": lone,
