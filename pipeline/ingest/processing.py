@@ -237,7 +237,18 @@ def rows_of(document_id: str, extraction: extractors.Extraction) -> dict[str, li
             rows.append(row)
         return rows
 
-    flags = [
+    return {
+        "tasks_extracted": tasks,
+        "indicators_extracted": with_ids("indicator", extraction.indicators),
+        "deadlines_extracted": with_ids("deadline", extraction.deadlines),
+        "citations_extracted": with_ids("citation", extraction.citations),
+        "parties_extracted": with_ids("party", extraction.parties),
+        "quality_flags": _flag_rows(document_id, extraction.flags, version),
+    }
+
+
+def _flag_rows(document_id: str, flags: list, version: str) -> list[dict]:
+    return [
         {
             "id": store.stable_id(document_id, "flag", f.code, f.start, f.end),
             "document_id": document_id,
@@ -247,16 +258,8 @@ def rows_of(document_id: str, extraction: extractors.Extraction) -> dict[str, li
             "end": f.end,
             "extractor_version": version,
         }
-        for f in extraction.flags
+        for f in flags
     ]
-    return {
-        "tasks_extracted": tasks,
-        "indicators_extracted": with_ids("indicator", extraction.indicators),
-        "deadlines_extracted": with_ids("deadline", extraction.deadlines),
-        "citations_extracted": with_ids("citation", extraction.citations),
-        "parties_extracted": with_ids("party", extraction.parties),
-        "quality_flags": flags,
-    }
 
 
 def process_batch(items: list[SourceFile], db_path: str | Path) -> ProcessedBatch:

@@ -64,7 +64,6 @@ def write_xlsx(rows: list[dict], category: str, path: str | Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
 
     names = sheet.columns(category)
     types = sheet.column_types(category)
@@ -97,6 +96,25 @@ def write_xlsx(rows: list[dict], category: str, path: str | Path) -> None:
         ws.column_dimensions[letter].width = _width(name)
         for number in range(len(rows) + 2, last + 1):  # rows for added items: every cell editable
             ws.cell(row=number, column=index).protection = unlocked
+    _add_drop_downs(ws, category, names, last)
+    ws.freeze_panes = "B2"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(rows) + 1}"
+    ws.page_setup.orientation = "landscape"  # printed: every column on the page's width
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.print_title_rows = "1:1"
+    ws.protection.sheet = True
+    for permission in ("autoFilter", "sort", "formatColumns", "formatRows"):
+        setattr(ws.protection, permission, False)  # False: allowed on the protected sheet
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    workbook.save(path)
+
+
+def _add_drop_downs(ws, category: str, names: list[str], last: int) -> None:
+    """Drop-down lists for the columns with a fixed set of values (status, kind, comparator ...)."""
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     for name, values in choices(category).items():
         letter = get_column_letter(names.index(name) + 1)
         validation = DataValidation(
@@ -109,17 +127,6 @@ def write_xlsx(rows: list[dict], category: str, path: str | Path) -> None:
         )
         validation.add(f"{letter}2:{letter}{last}")
         ws.add_data_validation(validation)
-    ws.freeze_panes = "B2"
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(names))}{len(rows) + 1}"
-    ws.page_setup.orientation = "landscape"  # printed: every column on the page's width
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
-    ws.print_title_rows = "1:1"
-    ws.protection.sheet = True
-    for permission in ("autoFilter", "sort", "formatColumns", "formatRows"):
-        setattr(ws.protection, permission, False)  # False: allowed on the protected sheet
-    Path(path).parent.mkdir(parents=True, exist_ok=True)
-    workbook.save(path)
 
 
 def _width(name: str) -> int:
