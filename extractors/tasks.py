@@ -129,6 +129,10 @@ def _rules() -> _Rules:
     }
 
 
+def _label(style: str, match: regex.Match[str], rule_id: str, start: int, end: int, rules: _Rules) -> _Label:
+    return _Label(style, _value(style, match.group("n"), rules["ordinals"]), match.group("label"), rule_id, start, end)
+
+
 def _value(style: str, raw: str, ordinals: dict[str, int]) -> tuple[int, ...]:
     if style in ("mot_la", "thu_nhat"):
         return (ordinals[raw.lower()],)
@@ -193,16 +197,7 @@ def _find_labels(text: str) -> tuple[list[_Label], list[tuple[int, str]]]:
                 match = pattern.match(line.group())
                 following = _NEXT_LINE_TEXT.match(text, line.end())
                 if match and following:
-                    labels.append(
-                        _Label(
-                            style,
-                            _value(style, match.group("n"), rules["ordinals"]),
-                            match.group("label"),
-                            rule_id,
-                            line.start(),
-                            following.end(),
-                        )
-                    )
+                    labels.append(_label(style, match, rule_id, line.start(), following.end(), rules))
                     break
         inline = [
             (match.start("label"), style, rule_id, match)
@@ -210,17 +205,7 @@ def _find_labels(text: str) -> tuple[list[_Label], list[tuple[int, str]]]:
             for match in pattern.finditer(line.group())
         ]
         for position, style, rule_id, match in sorted(inline, key=lambda found: found[0]):
-            labels.append(
-                _Label(
-                    style,
-                    _value(style, match.group("n"), rules["ordinals"]),
-                    match.group("label"),
-                    rule_id,
-                    line.start() + position,
-                    line.start() + match.end(),
-                    inline=True,
-                )
-            )
+            labels.append(_label(style, match, rule_id, line.start() + position, line.start() + match.end(), rules))
     return labels, sections
 
 

@@ -65,13 +65,7 @@ def _answers(url: str) -> bool:
 
 @pytest.mark.skipif(not (PROC / "self" / "stat").exists(), reason="reads processes from /proc")
 def test_sigterm_stops_the_temporary_prefect_server(tmp_path):
-    corpus = tmp_path / "corpus"  # enough documents to keep two workers busy past the server's start
-    corpus.mkdir()
-    for copy in range(80):
-        for seed in SEEDS.glob("*.txt"):
-            (corpus / f"{copy:02d}-{seed.name}").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false", PYTHONPATH=str(REPO))
+    corpus, env = _busy_corpus_and_env(tmp_path)  # enough to keep two workers busy past the server's start
     run = subprocess.Popen(
         [
             sys.executable,
@@ -142,13 +136,7 @@ def test_sigkill_leaves_no_child_process_and_the_next_run_starts_cleanly(tmp_pat
     """kill -9 of `directives ingest --workers 2` while its workers extract: the Prefect server,
     the fork server, its workers and their document processes all end within seconds (each
     has a parent-death signal or watches its parent), and the next run on the database works."""
-    corpus = tmp_path / "corpus"
-    corpus.mkdir()
-    for copy in range(80):
-        for seed in SEEDS.glob("*.txt"):
-            (corpus / f"{copy:02d}-{seed.name}").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
-    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false", PYTHONPATH=str(REPO))
+    corpus, env = _busy_corpus_and_env(tmp_path)
     command = [sys.executable, "-c", "from pipeline.cli import main; main()", "ingest"]
     db = tmp_path / "seeds.db"
     run = subprocess.Popen(
@@ -186,3 +174,15 @@ def test_sigkill_leaves_no_child_process_and_the_next_run_starts_cleanly(tmp_pat
     )
     assert again.returncode == 0, again.stderr[-2000:]
     assert "In the database:" in again.stdout
+
+
+def _busy_corpus_and_env(tmp_path):
+    """80 copies of each seed, and an environment with a Prefect home of the test's own."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for copy in range(80):
+        for seed in SEEDS.glob("*.txt"):
+            (corpus / f"{copy:02d}-{seed.name}").write_text(seed.read_text(encoding="utf-8"), encoding="utf-8")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect"), PREFECT_SERVER_ANALYTICS_ENABLED="false", PYTHONPATH=str(REPO))
+    return corpus, env
