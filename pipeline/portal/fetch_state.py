@@ -84,7 +84,7 @@ def record_fetched(
                 document_id=document_id,
                 final_url=result.final_url,
             )
-        db.table("fetched_urls").upsert(row, pk="url", alter=True)  # alter: final_url came after the table
+        db.table("fetched_urls").upsert(row, pk="url")
         db.execute("DELETE FROM fetch_failures WHERE url = ?", [result.url])
 
 

@@ -301,6 +301,12 @@ def _migration_kind_basis_recurrence(db: sqlite_utils.Database) -> None:
     views.create_views(db)
 
 
+def _migration_final_url(db: sqlite_utils.Database) -> None:
+    """`fetched_urls.final_url`: where a fetch landed after its redirects."""
+    if "final_url" not in db.table("fetched_urls").columns_dict:
+        db.table("fetched_urls").add_column("final_url", str)
+
+
 MIGRATIONS = [
     _migration_1,
     _migration_research,
@@ -317,4 +323,5 @@ MIGRATIONS = [
     _migration_integer_bands,
     _migration_bands_unchecked,
     _migration_kind_basis_recurrence,
+    _migration_final_url,
 ]
