@@ -14,11 +14,15 @@ from .naming import (
     after_name,
     category,
     counted_in_name,
+    ends_with_act,
+    first_quantity_head,
+    gives_to,
     indicator_name,
     is_share_of_before,
     name_reach,
     names_a_quantity,
     only_a_place,
+    qualifies,
     same_quantity_before,
     starts_with_act,
 )
@@ -47,6 +51,14 @@ _COMPARED = regex.compile(r"\s*(?:so với|cao hơn|thấp hơn)(?!\p{L})")
 _SAME_ACT = regex.compile(r"\s*(?:với|cùng với)\s*")
 
 
+# a mark right after a counted noun: nothing after it qualifies the noun ("63 vụ, bắt 117 đối tượng")
+_CLAUSE_GOES_ON = regex.compile(r"\s*[^\p{L}\s]")
+
+
+# "07 tấn ma túy tương đương 70 triệu viên": the same quantity counted another way
+_EQUIVALENT = regex.compile(r"^[^,;]*(?<!\p{L})(?:tương đương|tương ứng)(?: với)?\s*$")
+
+
 _PART_REACH = 300  # characters from the figure a breakdown ("trong đó ...") is part of
 
 
@@ -58,10 +70,11 @@ def _name_window(text: str, clause_start: int, clause_end: int, number_start: in
     the figure (a name has at most `max_words` words after its lead-in) and a few after it
     as the segmenter's right context. Segmenting only this part is what keeps it cheap."""
     reach = syllables_before(text, name_reach(text, clause_start, number_start), 2, clause_start)
-    return (
-        max(reach, syllables_before(text, number_start, _NAME_SYLLABLES, clause_start)),
-        syllables_after(text, unit_end, 3, clause_end),
-    )
+    start = max(reach, syllables_before(text, number_start, _NAME_SYLLABLES, clause_start))
+    if start > reach:  # a long quantity ("Tỷ lệ rác thải ... được xử lý đúng quy định đạt 90%") from its head
+        head = first_quantity_head(text, reach, start)
+        start = start if head is None else head
+    return start, syllables_after(text, unit_end, 3, clause_end)
 
 
 def extract_indicators(analyzed: AnalyzedDocument, context: Context | None = None) -> list[IndicatorRow]:
@@ -163,17 +176,64 @@ def _row(
 
 
 def _name(analyzed: AnalyzedDocument, figure: Figure, rows: list[IndicatorRow]) -> str:
-    """What the figure measures (GUIDELINES, the indicator's name): the quantity named before
-    it; with none, what it counts after it; for a generic counted noun, the act before it."""
+    """What the figure measures (GUIDELINES, the indicator's name), decided in order: the figure
+    restates the one before it; a share right after an act is a share of what follows it; a
+    quantity named before it; what it counts; the words before it; what follows it."""
     text, start, folded = figure.sentence.text, figure.number_start, figure.folded
     same_sentence = _same_sentence(rows, text)
+    previous_name = same_sentence[-1].name if same_sentence else ""
+    if same_sentence and _restates_previous(figure, same_sentence[-1]):
+        return previous_name  # "đạt 102% kế hoạch", "tăng 55 vụ so với ...", "89 vụ với 124 đối tượng"
+    before = _before_name(analyzed, figure, same_sentence[-1].end - figure.sentence.start if same_sentence else 0)
+    if same_sentence and same_quantity_before(before):
+        return previous_name
     share = figure.unit in ("%", "điểm %")
-    share_of_plan = share and is_share_of_before(folded[figure.unit_end :])
-    previous_end = same_sentence[-1].end - figure.sentence.start if same_sentence else figure.clause_start
-    if same_sentence and (
-        share_of_plan or _COMPARED.match(folded, figure.unit_end) or _SAME_ACT.fullmatch(folded, previous_end, start)
-    ):
-        return same_sentence[-1].name  # "đạt 102% kế hoạch", "tăng 55 vụ so với ...", "89 vụ với 124 đối tượng"
+    counted = counted_in_name(figure.unit) and not share
+    after = after_name(
+        folded,
+        text,
+        lambda: analyzed.words(figure.index, figure.unit_end, _after_window(text, figure.unit_end, figure.clause_end)),
+        figure.unit_end,
+        figure.clause_end,
+        keep_case=counted,  # it follows the noun: "căn nhà Đại đoàn kết"
+    )
+    counts_nothing = not after or counted and _CLAUSE_GOES_ON.match(folded, figure.unit_end)
+    if not before and counts_nothing and (label := _label_name(analyzed, figure)):
+        return label  # "trong đó đồng chủ trì phát hiện: 63 vụ, bắt ..."
+    if share and qualifies(after) and ends_with_act(folded[figure.clause_start : start]):
+        return after  # "đẩy mạnh giải ngân 100% vốn đầu tư công": the share of what follows it
+    if before and (names_a_quantity(before) or share and is_share_of_before(folded[figure.unit_end :])):
+        return before
+    if counted:
+        return _counted_name(before, figure.unit, "" if _CLAUSE_GOES_ON.match(folded, figure.unit_end) else after)
+    if not share and qualifies(after) and not starts_with_act(after):
+        return after  # a measure of what follows it: "thu giữ 3 kg ma túy tổng hợp"
+    if before and not share and len(before.split()) > 2:
+        return before
+    if share and before and after and not starts_with_act(before):
+        return before  # "khu vực dịch vụ tăng 7,33% và ...": the quantity is named before the share
+    return after or before or previous_name  # "258,72 km2 (đạt 259% ...)": a share of the figure before
+
+
+def _restates_previous(figure: Figure, previous: IndicatorRow) -> bool:
+    """Whether a figure measures what the figure before it in its sentence measures: a share of
+    it ('đạt 102% kế hoạch'), a comparison ('so với'), the same act ('89 vụ với 124 đối tượng'),
+    an equivalent ('07 tấn tương đương 70 triệu viên')."""
+    folded, start = figure.folded, figure.number_start
+    previous_end = max(figure.clause_start, previous.end - figure.sentence.start)
+    return bool(
+        figure.unit in ("%", "điểm %")
+        and is_share_of_before(folded[figure.unit_end :])
+        or _COMPARED.match(folded, figure.unit_end)
+        or _SAME_ACT.fullmatch(folded, previous_end, start)
+        or _EQUIVALENT.search(folded[previous_end:start])
+    )
+
+
+def _before_name(analyzed: AnalyzedDocument, figure: Figure, previous_end: int) -> str:
+    """The name the words before a figure give: back to a lead-in or a mark in its clause; the
+    end of the line before when the figure starts a line; the label of 'Nhân sự: 58 người'."""
+    text, start, folded = figure.sentence.text, figure.number_start, figure.folded
     words = analyzed.words(
         figure.index, *_name_window(text, figure.clause_start, figure.clause_end, start, figure.unit_end)
     )
@@ -183,30 +243,32 @@ def _name(analyzed: AnalyzedDocument, figure: Figure, rows: list[IndicatorRow]) 
     before = indicator_name(text, words, max(figure.clause_start, previous_end), name_end)
     if not before and figure.index and not LETTER.search(folded[figure.clause_start : start]):
         before = _name_from_previous(analyzed, figure.index)  # a line broken before the figure
-    if same_sentence and same_quantity_before(before):
-        return same_sentence[-1].name
-    if only_a_place(before):
-        before = ""
-    if before and (act_names_it(figure.unit) or names_a_quantity(before) or share and share_of_plan):
-        return before
-    counted = counted_in_name(figure.unit) and not share
-    if before and not share and len(before.split()) > 2:
-        return before
-    after = after_name(
-        folded,
-        text,
-        lambda: analyzed.words(figure.index, figure.unit_end, _after_window(text, figure.unit_end, figure.clause_end)),
-        figure.unit_end,
-        figure.clause_end,
-    )
-    if share and before and after and not starts_with_act(before):
-        return before  # "khu vực dịch vụ tăng 7,33% và ...": the quantity is named before the share
-    if not counted:  # a share after an act counts what follows it; so does a measure ("1,3 tấn ma túy đá")
-        return after or before or (same_sentence[-1].name if same_sentence else "")
-    name = " ".join(part for part in (before, figure.unit, after) if part)
-    if not name and same_sentence:
-        return same_sentence[-1].name  # "258,72 km2 (đạt 259% so với quy định)": a share of the figure before
-    return name
+    return "" if only_a_place(before) else before
+
+
+def _label_name(analyzed: AnalyzedDocument, figure: Figure) -> str:
+    """The label before a colon that a bare figure follows: 'Nhân sự của cơ quan: 58 người'."""
+    text, folded = figure.sentence.text, figure.folded
+    colon = folded.rfind(":", 0, figure.clause_start)
+    if colon < 0 or folded[colon + 1 : figure.number_start].strip():
+        return ""
+    label_start = max(folded.rfind(";", 0, colon), folded.rfind(":", 0, colon)) + 1
+    words = analyzed.words(figure.index, syllables_before(text, colon, _NAME_SYLLABLES, label_start), colon)
+    return indicator_name(text, words, label_start, colon)
+
+
+def _counted_name(before: str, unit: str, qualifier: str) -> str:
+    """A figure that counts a noun (GUIDELINES): the noun and what qualifies it after the figure
+    ('xây dựng 10 mô hình điển hình tiên tiến' -> 'mô hình điển hình tiên tiến'). The words
+    before name it instead when they already hold the noun ('hộ nghèo còn 1.200 hộ') or when
+    the noun is generic and nothing qualifies it ('lưu 1.168 đơn': the act)."""
+    if not qualifies(qualifier):
+        qualifier = ""
+    if before and (
+        f" {unit.lower()} " in f" {before.lower()} " or gives_to(before) or act_names_it(unit) and not qualifier
+    ):
+        return before.rsplit(" ", 1)[0] if gives_to(before) else before
+    return " ".join(part for part in (unit, qualifier) if part)
 
 
 def _same_sentence(rows: list[IndicatorRow], text: str) -> list[IndicatorRow]:

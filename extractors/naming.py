@@ -24,6 +24,7 @@ def _rules() -> dict[str, Any]:
     fold: Callable[[list[str]], list[str]] = lambda words: [fold_for_matching(w) for w in words]  # noqa: E731
     abbreviations = load_yaml("abbreviations.yaml")
     categories = load_yaml("categories.yaml")["categories"]
+    acts = names["acts"] + load_yaml("units.yaml")["fallback_verbs"]
     for entry in categories:
         if set(entry) != {"id", "label", "keywords"} or not entry["keywords"]:
             raise RuleError(f"categories.yaml: entry {entry!r} needs id, label and keywords")
@@ -31,6 +32,8 @@ def _rules() -> dict[str, Any]:
         "start_after": frozenset(fold(names["start_after"])),
         "trim_end": frozenset(fold(names["trim_end"])),
         "trim_start": frozenset(fold(names["trim_start"])),
+        "name_ends": frozenset(fold(names["name_ends"])),
+        "qualifier_not_after": frozenset(fold(names["qualifier_not_after"])),
         "max_words": int(names["max_words"]),
         "max_after": int(names["max_after"]),
         "after_end": regex.compile(
@@ -41,15 +44,23 @@ def _rules() -> dict[str, Any]:
         ),
         "generic_counted": frozenset(fold(names["generic_counted"])),
         "measures": frozenset(w.lower() for w in names["measures"]),
+        "act_at_end": regex.compile(
+            rf"(?<!\p{{L}}){alt(fold(names['acts']), name='names.yaml acts')}"
+            rf"(?:\s+{alt(fold(names['comparators_between']), name='names.yaml comparators_between')})*\s*$"
+        ),
+        "gives_to": frozenset(fold(names["gives_to"])),
         "act": regex.compile(
-            rf"^{alt(fold(names['acts'] + load_yaml('units.yaml')['fallback_verbs']), name='names.yaml acts')}"
+            rf"^{alt(fold(acts), name='names.yaml acts')}"
             r"(?!\p{L})"
         ),
         "same_quantity": regex.compile(
             rf"^{alt(fold(names['same_quantity']), name='names.yaml same_quantity')}(?!\p{{L}})"
         ),
-        "quantity_head": regex.compile(
-            rf"^{alt(fold(names['quantity_heads']), name='names.yaml quantity_heads')}(?!\p{{L}})"
+        "quantity_head_anywhere": regex.compile(
+            rf"(?<!\p{{L}}){alt(fold(names['quantity_heads']), name='names.yaml quantity_heads')}(?!\p{{L}})"
+        ),
+        "quantity_head": regex.compile(  # a quantity, or its total: "tổng quy mô", "tổng giá trị"
+            rf"^(?:tổng )?{alt(fold(names['quantity_heads']), name='names.yaml quantity_heads')}(?!\p{{L}})"
         ),
         "place": regex.compile(
             rf"^(?i:{alt(names['places'], name='names.yaml places')})(?:\s+\p{{Lu}}[\p{{L}}\-]*|\s+\d+)+$"
@@ -101,8 +112,12 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
     chosen: list[str] = []
     before = text[clause_start:number_start]
     asides = _asides(before)
-    for start, end in reversed([w for w in words if clause_start <= w[0] and w[1] <= number_start]):
-        word = text[start:end]
+    # a word the segmenter glued to the figure ("lưu 1.168") is cut where the figure starts
+    clipped = [(start, min(end, number_start)) for start, end in words if clause_start <= start < number_start]
+    for start, end in reversed(clipped):
+        word = text[start:end].strip()
+        if not word:
+            continue
         if word in "≥≤<>" or any(a <= start - clause_start < b for a, b in asides):
             continue  # "(theo chuẩn mới)" is an aside
         if (
@@ -113,11 +128,49 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
         ):
             break
         chosen.insert(0, word)
-    chosen = _trimmed(_after_last(chosen, rules["start_after"])) or _quantity_before_lead_in(chosen)
-    return _lower_first(expand_abbreviations(" ".join(" ".join(chosen[-rules["max_words"] :]).split())).strip(" -–."))
+    head = _quantity_head_at(chosen)
+    if head is not None and (named := _trimmed(_before_first(chosen[head:], rules["name_ends"]))):
+        chosen = named[: 2 * rules["max_words"]]  # the noun phrase a quantity word heads, whole
+    else:
+        chosen = _trimmed(_after_last(chosen, rules["start_after"])) or _quantity_before_lead_in(chosen)
+        chosen = chosen[-rules["max_words"] :]
+    return _lower_first(" ".join(" ".join(chosen).split()).strip(" -–."))
 
 
-def after_name(folded: str, text: str, words_of: Callable[[], list[tuple[int, int]]], start: int, end: int) -> str:
+def _before_first(words: list[str], phrases: frozenset[str]) -> list[str]:
+    """The words before the first of `phrases` (one to four whole words) after the first word."""
+    folded = _folded(words)
+    for start in range(1, len(words)):
+        if any(" ".join(folded[start : start + n]) in phrases for n in range(1, 5)):
+            return words[:start]
+    return words
+
+
+def _quantity_head_at(words: list[str]) -> int | None:
+    """The first of the words that starts a quantity (`quantity_heads`: 'tỷ lệ', 'tổng số',
+    'tăng trưởng' ...) on whole words: the measured noun phrase starts there, whatever act
+    or lead-in stands before it ('thúc đẩy tăng trưởng kinh tế', 'mục tiêu tỷ lệ ...')."""
+    folded = _folded(words)
+    for index in range(len(folded)):
+        length, ends = 0, set()
+        for following in folded[index : index + 4]:
+            length += len(following) + (1 if length else 0)
+            ends.add(length)
+        match = _rules()["quantity_head"].match(" ".join(folded[index : index + 4]))
+        if match and match.end() in ends and match.end() < length:  # the head and a word it heads
+            return index
+    return None
+
+
+def after_name(
+    folded: str,
+    text: str,
+    words_of: Callable[[], list[tuple[int, int]]],
+    start: int,
+    end: int,
+    *,
+    keep_case: bool = False,
+) -> str:
     """The phrase a figure counts, after it ("100% thủ tục hành chính được công bố, công khai"):
     to a clause mark, a number or a word of `after_ends`, at most `max_after` syllables, cut at
     the last comma within them or else at the end of one of the segmenter's words (`words_of()`,
@@ -126,6 +179,8 @@ def after_name(folded: str, text: str, words_of: Callable[[], list[tuple[int, in
     blank = lambda m: " " * len(m.group())  # noqa: E731  an aside in parentheses is skipped, not an end
     folded = folded[:start] + _PARENTHESES.sub(blank, folded[start:end]) + folded[end:]
     text = text[:start] + _PARENTHESES.sub(blank, text[start:end]) + text[end:]
+    if folded[start:end].lstrip().startswith(","):
+        return ""  # "tăng 3,99%, khu vực công nghiệp ...": a new clause, not what the figure counts
     stop = rules["after_end"].search(folded, start, end)
     phrase_end = stop.start() if stop else end
     syllables = list(_SYLLABLE.finditer(text, start, phrase_end))
@@ -137,7 +192,39 @@ def after_name(folded: str, text: str, words_of: Callable[[], list[tuple[int, in
     words_after = text[start:phrase_end].replace(",", " , ").split()
     while (trimmed := _trim(words_after, rules["trim_end"], at_end=True)) != words_after:
         words_after = trimmed
-    return _lower_first(expand_abbreviations(" ".join(words_after).replace(" , ", ", "))).strip(" ,-–")
+    phrase = " ".join(words_after).replace(" , ", ", ").strip(" ,-–")
+    return phrase if keep_case else _lower_first(phrase)
+
+
+def first_quantity_head(text: str, start: int, end: int) -> int | None:
+    """Where the first word that starts a quantity (`quantity_heads`) stands in text[start:end]."""
+    match = _rules()["quantity_head_anywhere"].search(fold_for_matching(text[start:end]))
+    return None if match is None else start + match.start()
+
+
+def ends_with_act(before: str) -> bool:
+    """Whether the words right before a figure end with an act, past any comparator
+    ('đẩy mạnh giải ngân 100% vốn', 'tăng thêm ít nhất 10% số nhóm trẻ'): a share there is
+    a share of what follows it."""
+    return bool(_rules()["act_at_end"].search(fold_for_matching(before)))
+
+
+def gives_to(before: str) -> bool:
+    """Whether the words before a counted noun end with a word that makes it the receiver
+    of the act ('tặng Huy hiệu Đảng cho 10.293 đảng viên'): the act names the figure."""
+    words = fold_for_matching(before).split()
+    return bool(words) and words[-1] in _rules()["gives_to"]
+
+
+def qualifies(phrase: str) -> bool:
+    """Whether a phrase after a counted noun qualifies it ('vi phạm', 'truy nã đặc biệt nguy
+    hiểm'), not a preposition or a conjunction that goes on with the clause ('đến các cơ quan')."""
+    words = _folded(phrase.replace(",", " , ").split()[:2])
+    return (
+        bool(words)
+        and words[0] != ","
+        and not any(" ".join(words[:n]) in _rules()["qualifier_not_after"] for n in (1, 2))
+    )
 
 
 def is_share_of_before(folded_after: str) -> bool:
@@ -200,7 +287,7 @@ def _row_name(line: str) -> str:
     cells = [_ROW_NUMBER.sub("", c).strip() for c in line.split("|")]
     first = next((c for c in cells if _TWO_LETTERS.search(c)), "")
     words = _CLAUSE_MARK.split(first)[-1].split()[: 2 * _rules()["max_words"]]
-    return _lower_first(expand_abbreviations(" ".join(words)))
+    return _lower_first(" ".join(words))
 
 
 def _lower_first(name: str) -> str:

@@ -14,6 +14,7 @@ from pipeline.parse.document import Page, ParsedDocument, Table
 from pipeline.parse.legacy_fonts import encoding_of_font, to_unicode
 from pipeline.parse.limits import too_big
 from pipeline.parse.pdf_text import fast_pages
+from pipeline.parse.reflow import join_wrapped_lines
 from pipeline.settings import limits, ocr_max_pages
 from pipeline.text.normalize import clean_text
 
@@ -53,7 +54,7 @@ def _text_layer(data: bytes, source: str) -> ParsedDocument:
         for number, (_, page_tables) in enumerate(read, start=1)
         for rows in page_tables
     ]
-    text, pages = _join([clean_text(page_text) for page_text, _ in read])
+    text, pages = _join([join_wrapped_lines(clean_text(page_text)) for page_text, _ in read])
     return ParsedDocument(text=text, kind="pdf", pages=pages, tables=tables, text_source="text_layer")
 
 
@@ -92,7 +93,7 @@ def chars_to_unicode(chars: list[dict]) -> list[dict]:
 
 def _ocr(data: bytes, source: str, layer: str) -> ParsedDocument:
     read = ocr.ocr_pdf(data, source, ocr_max_pages())
-    text, pages = _join([page.text for page in read])
+    text, pages = _join([join_wrapped_lines(page.text) for page in read])
     if not text.strip():
         raise EmptyDocumentError(source, f"{layer}, and OCR found no text")
     for page, result in zip(pages, read):
