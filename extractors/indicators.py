@@ -69,12 +69,12 @@ def _name_window(text: str, clause_start: int, clause_end: int, number_start: in
     """The part of a clause whose words a figure's name is cut from: the syllables before
     the figure (a name has at most `max_words` words after its lead-in) and a few after it
     as the segmenter's right context. Segmenting only this part is what keeps it cheap."""
-    reach = syllables_before(text, name_reach(text, clause_start, number_start), 2, clause_start)
+    reach = syllables_before(text, name_reach(text, clause_start, number_start), 6, clause_start)
     start = max(reach, syllables_before(text, number_start, _NAME_SYLLABLES, clause_start))
-    if start > reach:  # a long quantity ("Tỷ lệ rác thải ... được xử lý đúng quy định đạt 90%") from its head
-        head = first_quantity_head(text, reach, start)
-        start = start if head is None else head
-    return start, syllables_after(text, unit_end, 3, clause_end)
+    # a long quantity ("Tỷ lệ rác thải ... được xử lý đúng quy định đạt 90%"), or one a list
+    # follows ("tỷ lệ nam, nữ thanh niên ..."), from its head
+    head = first_quantity_head(text, syllables_before(text, number_start, 2 * _NAME_SYLLABLES, clause_start), start)
+    return start if head is None else head, syllables_after(text, unit_end, 3, clause_end)
 
 
 def extract_indicators(analyzed: AnalyzedDocument, context: Context | None = None) -> list[IndicatorRow]:

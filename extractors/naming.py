@@ -90,6 +90,7 @@ _AGE = r"(?=\s+(?:(?:tháng|năm)\s+(?:đến|-|–)\s+\d+\s+)?(?:tháng\s+)?tu�
 _NAME_BREAK = regex.compile(rf"\w*\d\w*(?!\w){_AGE.replace('?=', '?!', 1)}|[,;:!?\"“”]")
 _AGE_NUMBER = regex.compile(rf"\d+{_AGE}")
 _SYLLABLE = regex.compile(r"\S+")
+_LIST_PIECES = 4  # a name may be a list of this many comma-separated pieces
 
 
 def expand_abbreviations(text: str) -> str:
@@ -109,32 +110,14 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
         if len(_WORD_OF_TWO.findall(text[cell_start:number_start])) < 2:
             return _row_name(line)  # a bare figure in its cell: the row's first cell names it
         clause_start = max(clause_start, cell_start)
-    chosen: list[str] = []
-    before = text[clause_start:number_start]
-    asides = _asides(before)
-    # a word the segmenter glued to the figure ("lưu 1.168") is cut where the figure starts
-    clipped = [(start, min(end, number_start)) for start, end in words if clause_start <= start < number_start]
-    for start, end in reversed(clipped):
-        word = text[start:end].strip()
-        if not word:
-            continue
-        if word in "≥≤<>" or any(a <= start - clause_start < b for a, b in asides):
-            continue  # "(theo chuẩn mới)" is an aside
-        if (
-            not _LETTER.search(word)
-            and not _AGE_NUMBER.match(text, start)
-            or _DIGIT.search(word)
-            and not _AGE_NUMBER.match(text, start)
-        ):
-            break
-        chosen.insert(0, word)
+    chosen = _list_name(_comma_pieces(text, words, clause_start, number_start))
     head = _quantity_head_at(chosen)
     if head is not None and (named := _trimmed(_before_first(chosen[head:], rules["name_ends"]))):
         chosen = named[: 2 * rules["max_words"]]  # the noun phrase a quantity word heads, whole
     else:
         chosen = _trimmed(_after_last(chosen, rules["start_after"])) or _quantity_before_lead_in(chosen)
         chosen = chosen[-rules["max_words"] :]
-    return _lower_first(" ".join(" ".join(chosen).split()).strip(" -–."))
+    return _lower_first(" ".join(" ".join(chosen).split()).replace(" ,", ",").strip(" ,-–."))
 
 
 def _before_first(words: list[str], phrases: frozenset[str]) -> list[str]:
@@ -144,6 +127,51 @@ def _before_first(words: list[str], phrases: frozenset[str]) -> list[str]:
         if any(" ".join(folded[start : start + n]) in phrases for n in range(1, 5)):
             return words[:start]
     return words
+
+
+def _comma_pieces(text: str, words: list[tuple[int, int]], clause_start: int, number_start: int) -> list[list[str]]:
+    """The words before a figure back to a number or a mark, nearest first, in pieces split at
+    commas (a comma may only separate the items of a list: 'khu vực nông, lâm nghiệp')."""
+    pieces: list[list[str]] = [[]]
+    asides = _asides(text[clause_start:number_start])
+    # a word the segmenter glued to the figure ("lưu 1.168") is cut where the figure starts
+    clipped = [(start, min(end, number_start)) for start, end in words if clause_start <= start < number_start]
+    for start, end in reversed(clipped):
+        word = text[start:end].strip()
+        if not word or word in "≥≤<>" or any(a <= start - clause_start < b for a, b in asides):
+            continue  # "(theo chuẩn mới)" is an aside
+        if word == "," and pieces[-1] and len(pieces) < _LIST_PIECES:
+            pieces.append([])
+            continue
+        if (not _LETTER.search(word) or _DIGIT.search(word)) and not _AGE_NUMBER.match(text, start):
+            break
+        pieces[-1].insert(0, word)
+    return pieces if pieces[-1] else pieces[:-1] or [[]]
+
+
+def _list_name(pieces: list[list[str]]) -> list[str]:
+    """The words of a name: the piece next to the figure, with the pieces before it when the name
+    is a list: a quantity word heads it there ('tỷ lệ nam, nữ thanh niên được tư vấn, khám ...'),
+    or the near piece closes a list with 'và' ('khu vực nông, lâm nghiệp và thủy sản')."""
+    chosen = pieces[0]
+    for count in range(2, len(pieces) + 1):
+        if _quantity_head_at(chosen) is not None or _has_lead_in(pieces[count - 2]):
+            break  # a lead-in ('đã', 'chỉ có') starts a clause: the pieces are not one list
+        head = _quantity_head_at(pieces[count - 1])
+        if head is not None:
+            return [w for piece in reversed(pieces[:count]) for w in [*piece, ","]][head:-1]
+    closes_list = "và" in _folded(chosen)[1:] and len(chosen) <= 6
+    if len(pieces) > 1 and closes_list and len(pieces[1]) <= 3 and not starts_with_act(" ".join(pieces[1])):
+        return [*pieces[1], ",", *chosen]
+    return chosen
+
+
+def _has_lead_in(words: list[str]) -> bool:
+    """A lead-in anywhere ('cả nước đã cổ phần hóa'), or a cue at the start ('chỉ có')."""
+    return (
+        _after_last(words, _rules()["start_after"]) != words
+        or _trim(words, _rules()["trim_start"], at_end=False) != words
+    )
 
 
 def _quantity_head_at(words: list[str]) -> int | None:
