@@ -155,9 +155,10 @@ def _row(
     )
     if inherited:
         period = inherited[-1] if kind == "target" else inherited[0]
-    name = _name(analyzed, figure, rows)
+    name, name_basis = _name(analyzed, figure, rows)
     return IndicatorRow(
         name=name,
+        name_basis=name_basis,
         category=category(name, sentence.text[figure.clause_start : start]),
         value=figure.value,
         value_high=figure.high,
@@ -175,18 +176,22 @@ def _row(
     )
 
 
-def _name(analyzed: AnalyzedDocument, figure: Figure, rows: list[IndicatorRow]) -> str:
-    """What the figure measures (GUIDELINES, the indicator's name), decided in order: the figure
-    restates the one before it; a share right after an act is a share of what follows it; a
-    quantity named before it; what it counts; the words before it; what follows it."""
+def _name(analyzed: AnalyzedDocument, figure: Figure, rows: list[IndicatorRow]) -> tuple[str, str]:
+    """What the figure measures (GUIDELINES, the indicator's name) and the step that decided it
+    (`name_basis`), the first that applies: the figure restates the one before it (`previous`);
+    a label before a colon (`label`); a share right after an act is a share of what follows it
+    (`share_of_what_follows`); a quantity named before it (`quantity_before`); what it counts
+    (`counted_noun`, or `act` for the act before it); a measure of what follows it
+    (`measure_of_what_follows`); the words before it (`words_before`); what follows it
+    (`words_after`)."""
     text, start, folded = figure.sentence.text, figure.number_start, figure.folded
     same_sentence = _same_sentence(rows, text)
     previous_name = same_sentence[-1].name if same_sentence else ""
     if same_sentence and _restates_previous(figure, same_sentence[-1]):
-        return previous_name  # "đạt 102% kế hoạch", "tăng 55 vụ so với ...", "89 vụ với 124 đối tượng"
+        return previous_name, "previous"  # "đạt 102% kế hoạch", "tăng 55 vụ so với ...", "89 vụ với 124 đối tượng"
     before = _before_name(analyzed, figure, same_sentence[-1].end - figure.sentence.start if same_sentence else 0)
     if same_sentence and same_quantity_before(before):
-        return previous_name
+        return previous_name, "previous"
     share = figure.unit in ("%", "điểm %")
     counted = counted_in_name(figure.unit) and not share
     after = after_name(
@@ -199,20 +204,20 @@ def _name(analyzed: AnalyzedDocument, figure: Figure, rows: list[IndicatorRow]) 
     )
     counts_nothing = not after or counted and _CLAUSE_GOES_ON.match(folded, figure.unit_end)
     if not before and counts_nothing and (label := _label_name(analyzed, figure)):
-        return label  # "trong đó đồng chủ trì phát hiện: 63 vụ, bắt ..."
+        return label, "label"  # "trong đó đồng chủ trì phát hiện: 63 vụ, bắt ..."
     if share and qualifies(after) and ends_with_act(folded[figure.clause_start : start]):
-        return after  # "đẩy mạnh giải ngân 100% vốn đầu tư công": the share of what follows it
+        return after, "share_of_what_follows"  # "đẩy mạnh giải ngân 100% vốn đầu tư công"
     if before and (names_a_quantity(before) or share and is_share_of_before(folded[figure.unit_end :])):
-        return before
+        return before, "quantity_before"
     if counted:
         return _counted_name(before, figure.unit, "" if _CLAUSE_GOES_ON.match(folded, figure.unit_end) else after)
     if not share and qualifies(after) and not starts_with_act(after):
-        return after  # a measure of what follows it: "thu giữ 3 kg ma túy tổng hợp"
-    if before and not share and len(before.split()) > 2:
-        return before
-    if share and before and after and not starts_with_act(before):
-        return before  # "khu vực dịch vụ tăng 7,33% và ...": the quantity is named before the share
-    return after or before or previous_name  # "258,72 km2 (đạt 259% ...)": a share of the figure before
+        return after, "measure_of_what_follows"  # "thu giữ 3 kg ma túy tổng hợp"
+    if before and (not share and len(before.split()) > 2 or share and after and not starts_with_act(before)):
+        return before, "words_before"  # "khu vực dịch vụ tăng 7,33% và ...": the quantity is named before the share
+    if after:
+        return after, "words_after"
+    return (before, "words_before") if before else (previous_name, "previous")  # "258,72 km2 (đạt 259% ...)"
 
 
 def _restates_previous(figure: Figure, previous: IndicatorRow) -> bool:
@@ -257,18 +262,19 @@ def _label_name(analyzed: AnalyzedDocument, figure: Figure) -> str:
     return indicator_name(text, words, label_start, colon)
 
 
-def _counted_name(before: str, unit: str, qualifier: str) -> str:
+def _counted_name(before: str, unit: str, qualifier: str) -> tuple[str, str]:
     """A figure that counts a noun (GUIDELINES): the noun and what qualifies it after the figure
     ('xây dựng 10 mô hình điển hình tiên tiến' -> 'mô hình điển hình tiên tiến'). The words
-    before name it instead when they already hold the noun ('hộ nghèo còn 1.200 hộ') or when
-    the noun is generic and nothing qualifies it ('lưu 1.168 đơn': the act)."""
+    before name it instead (`act`) when they already hold the noun ('hộ nghèo còn 1.200 hộ'),
+    when the noun receives the act ('tặng ... cho 150 học sinh') or when the noun is generic and
+    nothing qualifies it ('lưu 1.168 đơn')."""
     if not qualifies(qualifier):
         qualifier = ""
     if before and (
         f" {unit.lower()} " in f" {before.lower()} " or gives_to(before) or act_names_it(unit) and not qualifier
     ):
-        return before.rsplit(" ", 1)[0] if gives_to(before) else before
-    return " ".join(part for part in (unit, qualifier) if part)
+        return (before.rsplit(" ", 1)[0] if gives_to(before) else before), "act"
+    return " ".join(part for part in (unit, qualifier) if part), "counted_noun"
 
 
 def _same_sentence(rows: list[IndicatorRow], text: str) -> list[IndicatorRow]:

@@ -35,6 +35,7 @@ class IndicatorRow:
     category: str | None = None
     assignee: str | None = None
     kind_basis: str | None = None
+    name_basis: str | None = None
 
 
 @dataclass

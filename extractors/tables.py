@@ -110,6 +110,7 @@ def extract_table_indicators(analyzed: AnalyzedDocument) -> list[IndicatorRow]:
                         comparator="=",
                         kind="target" if is_target else "result",
                         kind_basis="section" if is_target else "default",  # a header that names targets
+                        name_basis="table_row",
                         sentence=sentence.text if sentence else _flat(cell),
                         start=found.start(),
                         end=found.end(),

@@ -41,6 +41,10 @@ def test_terminal_and_html_show_every_span(fixture_db):
         assert span.rule_id in rendered and span.rule_id in page
     assert rendered.count("⟨ind.percent: 95 % >= target") == 1
     assert rendered.count("⟨ind.percent: 95 % >= target [clause_cue] · ") == 1  # the step that decided the kind
+    # and the step that decided each name (name_basis)
+    assert "· giải ngân vốn đầu tư công [words_before] ·" in rendered
+    assert "· xã đạt chuẩn nông thôn mới [counted_noun] ·" in rendered
+    assert "· thu ngân sách nhà nước [quantity_before] ·" in rendered
     assert page.startswith("<!DOCTYPE html>") and page.count('<sup class="indicator">') == 3
     assert "[1. → Sở Kế hoạch và Đầu tư]" in page
 

@@ -44,7 +44,7 @@ def _close(value):
 
 # Keys checked only where a case gives them: names, categories, periods and assignees
 # are asserted where the text makes them unambiguous.
-_OPTIONAL = ("name", "category", "period_start", "period_end", "assignee", "kind_basis")
+_OPTIONAL = ("name", "category", "period_start", "period_end", "assignee", "kind_basis", "name_basis")
 
 
 @pytest.mark.parametrize("case", _cases("indicators.yaml") + _cases("indicators_cues.yaml"))

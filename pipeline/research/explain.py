@@ -34,9 +34,10 @@ class Span:
 
 
 _QUERIES = {
-    # the kind with the step of the decision list that decided it (kind_basis)
-    "indicator": "SELECT start, end, rule_id, printf('%g %s %s %s [%s] · %s · %s', value, unit, comparator, kind, "
-    "coalesce(kind_basis, '-'), name, coalesce(category, '-')) FROM indicators WHERE document_id = ?",
+    # the kind and the name, each with the step that decided it (kind_basis, name_basis)
+    "indicator": "SELECT start, end, rule_id, printf('%g %s %s %s [%s] · %s [%s] · %s', value, unit, comparator, kind, "
+    "coalesce(kind_basis, '-'), name, coalesce(name_basis, '-'), coalesce(category, '-')) "
+    "FROM indicators WHERE document_id = ?",
     "deadline": "SELECT start, end, rule_id, coalesce(start_date, '…') || ' – ' || coalesce(end_date, '…') "
     "FROM deadlines WHERE document_id = ?",
     "citation": "SELECT start, end, rule_id, doc_type || ' ' || number FROM citations WHERE document_id = ?",

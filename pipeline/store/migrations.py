@@ -307,6 +307,14 @@ def _migration_final_url(db: sqlite_utils.Database) -> None:
         db.table("fetched_urls").add_column("final_url", str)
 
 
+def _migration_name_basis(db: sqlite_utils.Database) -> None:
+    """`indicators.name_basis`: the step of the name rules that decided a figure's name."""
+    if "name_basis" not in db.table("indicators_extracted").columns_dict:
+        db.table("indicators_extracted").add_column("name_basis", str)
+    correction_schema.create_views(db)
+    views.create_views(db)
+
+
 MIGRATIONS = [
     _migration_1,
     _migration_research,
@@ -324,4 +332,5 @@ MIGRATIONS = [
     _migration_bands_unchecked,
     _migration_kind_basis_recurrence,
     _migration_final_url,
+    _migration_name_basis,
 ]
