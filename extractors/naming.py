@@ -49,6 +49,7 @@ def _rules() -> dict[str, Any]:
             rf"(?:\s+{alt(fold(names['comparators_between']), name='names.yaml comparators_between')})*\s*$"
         ),
         "gives_to": frozenset(fold(names["gives_to"])),
+        "scales": frozenset(w.lower() for w in load_yaml("units.yaml")["scales"]),
         "act": regex.compile(
             rf"^{alt(fold(acts), name='names.yaml acts')}"
             r"(?!\p{L})"
@@ -283,13 +284,15 @@ def only_a_place(name: str) -> bool:
 
 def counted_in_name(unit: str) -> bool:
     """Whether a unit is a counted noun that belongs in a name ('xã đạt chuẩn'), not a measure."""
-    words = unit.lower().split()
-    return bool(words) and unit.lower() not in _rules()["measures"] and words[-1] not in _rules()["measures"]
+    words, measures = unit.lower().split(), _rules()["measures"]
+    scaled_measure = len(words) > 1 and words[-1] in measures and words[-2] in _rules()["scales"]  # "tỷ đồng"
+    return bool(words) and unit.lower() not in measures and not scaled_measure
 
 
 def act_names_it(unit: str) -> bool:
     """A generic counted noun ('dự án', 'vụ', 'lượt'): the act before the figure names it."""
-    return fold_for_matching(unit) in _rules()["generic_counted"]
+    words = fold_for_matching(unit).split()  # "văn bản QPPL" is a "văn bản"
+    return any(" ".join(words[:n]) in _rules()["generic_counted"] for n in range(1, len(words) + 1))
 
 
 def name_reach(text: str, clause_start: int, number_start: int) -> int:
