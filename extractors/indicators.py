@@ -21,6 +21,7 @@ from .naming import (
     is_share_of_before,
     name_reach,
     names_a_quantity,
+    object_of_preposition,
     only_a_place,
     qualifies,
     same_quantity_before,
@@ -207,7 +208,12 @@ def _name(analyzed: AnalyzedDocument, figure: Figure, rows: list[IndicatorRow]) 
         return label, "label"  # "trong đó đồng chủ trì phát hiện: 63 vụ, bắt ..."
     if share and qualifies(after) and ends_with_act(folded[figure.clause_start : start]):
         return after, "share_of_what_follows"  # "đẩy mạnh giải ngân 100% vốn đầu tư công"
-    if before and (names_a_quantity(before) or share and is_share_of_before(folded[figure.unit_end :])):
+    object_of = object_of_preposition(folded[figure.clause_start : start])
+    if (
+        before
+        and not object_of
+        and (names_a_quantity(before) or share and is_share_of_before(folded[figure.unit_end :]))
+    ):
         return before, "quantity_before"
     if counted:
         return _counted_name(before, figure.unit, "" if _CLAUSE_GOES_ON.match(folded, figure.unit_end) else after)

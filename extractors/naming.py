@@ -40,8 +40,10 @@ def _rules() -> dict[str, Any]:
             rf"(?<!\p{{L}}){alt(fold(names['after_ends']), name='names.yaml after_ends')}(?!\p{{L}})"
             r"|[;:.()\[\]!?…|]|(?<!(?:mức độ|cấp độ|loại|hạng|nhóm|tổ|lớp) )\d"
             r"(?![\d.,]*\s+(?:(?:tháng|năm)\s+(?:đến|-|–)\s+\d+\s+)?(?:tháng\s+)?tuổi)"
-            rf"|,\s*{alt(fold(names['comma_ends']), name='names.yaml comma_ends')}(?!\p{{L}})"
+            rf"|,\s*{alt(fold(names['comma_ends'] + acts), name='names.yaml comma_ends')}(?!\p{{L}})"
         ),
+        "plan_words": frozenset(fold(names["plan_words"])),
+        "object_of": regex.compile(rf"(?<!\p{{L}}){alt(fold(names['object_of']), name='names.yaml object_of')}\s*$"),
         "generic_counted": frozenset(fold(names["generic_counted"])),
         "measures": frozenset(w.lower() for w in names["measures"]),
         "act_at_end": regex.compile(
@@ -262,8 +264,16 @@ def is_share_of_before(folded_after: str) -> bool:
 
 
 def same_quantity_before(name: str) -> bool:
-    """'cùng kỳ quý I tăng 6,26%': the same quantity as the figure before, in the period compared."""
-    return bool(_rules()["same_quantity"].match(fold_for_matching(name)))
+    """'cùng kỳ quý I tăng 6,26%': the same quantity as the figure before, in the period compared;
+    '(chỉ tiêu đề ra là tối thiểu 98%)': its plan."""
+    folded = fold_for_matching(name)
+    return bool(_rules()["same_quantity"].match(folded)) or folded in _rules()["plan_words"]
+
+
+def object_of_preposition(before: str) -> bool:
+    """Whether a figure follows a preposition ('chỉ số SIPAS trong tháng tại 22 xã'): it counts
+    where or for whom, not the quantity named before it."""
+    return bool(_rules()["object_of"].search(fold_for_matching(before)))
 
 
 def names_a_quantity(name: str) -> bool:

@@ -173,6 +173,8 @@ YAML_SCHEMAS: dict[str, Schema] = {
             "qualifier_not_after": Words(),
             "comparators_between": Words(),
             "gives_to": Words(),
+            "plan_words": Words(),
+            "object_of": Words(),
             "after_ends": Words(),
             "comma_ends": Words(),
             "max_after": Integer(),
