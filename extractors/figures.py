@@ -13,7 +13,7 @@ from .context import AnalyzedDocument, syllable_window
 from .naming import (
     counted_in_name,
 )
-from .numbers import NUMBER, NUMBER_WORDS, parse_number, parse_number_words, scaled
+from .numbers import NUMBER, NUMBER_WORDS, SCALES, parse_number, parse_number_words, scaled
 from .rules import alt, load_yaml
 
 _PER_CAPITA = regex.compile(r"bình quân đầu người|bình quân mỗi người")
@@ -52,6 +52,29 @@ _THOUSANDS_COMMA = regex.compile(r"\d{1,3},\d{3}")
 _NAME_WITH_NUMBER = regex.compile(r"(?<=\S\s+)\p{Lu}\p{Ll}*\s+\p{Lu}\p{Ll}*\s+$")
 
 
+# "394 tỷ 581 triệu đồng": an amount written in several scales, one currency at the end
+_SCALE = "nghìn tỷ|ngàn tỷ|tỷ|tỉ|triệu|nghìn|ngàn"
+_COMPOUND_MONEY = regex.compile(
+    rf"\s*(?P<first>{_SCALE})(?:\s+(?P<n>\d{{1,3}})\s*(?P<s>{_SCALE}))+\s*(?P<cur>đồng|VNĐ|VND)(?!\p{{L}})"
+)
+
+
+def _compound_money(text: str, offset: int, value: float) -> tuple[float, str, int] | None:
+    """(value in the first scale, unit, where it ends) of an amount written in several scales,
+    each smaller than the one before: '394 tỷ 581 triệu đồng' is 394.581 tỷ đồng."""
+    match = _COMPOUND_MONEY.match(text, offset)
+    if match is None:
+        return None
+    magnitude = lambda word: SCALES.get(word) or SCALES["nghìn"] * SCALES["tỷ"]  # noqa: E731  "nghìn tỷ"
+    first = magnitude(match.group("first"))
+    scales = [magnitude(word) for word in match.captures("s")]
+    if any(later >= earlier for earlier, later in zip([first, *scales], scales)):
+        return None
+    total = value + sum(int(n) * scale / first for n, scale in zip(match.captures("n"), scales))
+    unit = f"{match.group('first')} {match.group('cur')}"
+    return round(total, 6), unit, match.end()
+
+
 def _second_end(folded: str, position: int, unit: str) -> regex.Match[str] | None:
     """The high end of a range that repeats its unit ("10% đến 15%", "1.000 đồng - 2.000 đồng")."""
     return regex.compile(rf"\s*(?:đến|-|–)\s*(?P<n>{NUMBER})\s*{regex.escape(unit)}(?!\p{{L}})").match(folded, position)
@@ -65,7 +88,7 @@ def figure_patterns() -> dict[str, regex.Pattern[str]]:
     unit_re = (
         rf"(?P<pp>{alt(low(units['percentage_points']))})"
         rf"|(?P<pct>{alt(low(units['percent']))})"
-        rf"|(?:(?P<scale>{alt(units['scales'])})\s+)?(?P<currency>{alt(low(units['currencies']))})"
+        rf"|(?:(?P<scale>{alt(units['scales'])})\s+)?(?P<currency>{alt(low(units['currencies']))})(?!\s+chí(?!\p{{L}}))"
         rf"|(?:(?P<cscale>{alt(units['scales'])})\s+)?(?P<unit>{alt(low(units['units']))})"
         rf"|(?P<bare_scale>{alt(units['scales'])})"
     )
@@ -144,7 +167,14 @@ def read_figure(
         return None  # "một" is as often "a" as "one" ("mỗi xã một sản phẩm"), "không" "not" ("không bản giấy")
     if high is not None and (value >= 1900 and high >= 1900 and not unit_match):
         return None
+    compound = None if high is not None else _compound_money(sentence.text, offset, value)
     unit, unit_end, rule_id, value, high, scale = _read_unit(sentence.text, offset, unit_match, value, high)
+    if compound:
+        value, unit, unit_end = compound
+        rule_id, unit_match = "ind.money", None
+        figure = Figure(index, sentence, folded, match.start(), value, None, unit, unit_end, rule_id, False)
+        figure.clause_start, figure.clause_end = _clause_bounds(folded, match.start())
+        return figure
     if unit_match and not unit:
         unit_match = None  # a scale word alone: "1,2 triệu" of whatever follows
     if not unit_match and _TIMES_BEFORE.search(before) and _TIMES_AFTER.match(rest):

@@ -36,6 +36,8 @@ from pipeline.parse.metadata import date_from_text, province_from_text
             "giải ngân trong tháng 5/2025 và tháng 10/2025.",
             "2025-04-18",
         ),
+        # a portal's stamp with the weekday, day and month separated by spaces
+        ("Tin hoạt động\nthứ năm, 05 09 2024 10:20\nSáng 4/9, Huyện ủy họp bàn nhiệm vụ quý IV.", "2024-09-05"),
     ],
 )
 def test_date_from_text(text, expected):

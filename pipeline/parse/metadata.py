@@ -16,6 +16,11 @@ from pipeline.text.normalize import fold_for_matching
 _PROVINCES = Path(__file__).parent / "data" / "provinces.tsv"
 _DATE_NUM = regex.compile(r"(?<!\d)(\d{1,2})[/\-.](\d{1,2})[/\-.]((?:19|20)\d{2})(?!\d)")
 _ISO_DATE = regex.compile(r"(?<![\d/.-])((?:19|20)\d{2})-(\d{2})-(\d{2})(?![\d/-])")  # "Ngày đăng: 2021-03-15"
+# a portal's stamp: "thứ ba, 16 07 2019 14:30" (day and month separated by spaces)
+_WEEKDAY_STAMP = regex.compile(
+    r"(?:thứ (?:hai|ba|tư|năm|sáu|bảy)|chủ nhật),?[ \t]+(\d{1,2})[ \t]+(\d{1,2})[ \t]+((?:19|20)\d{2})(?!\d)",
+    regex.IGNORECASE,
+)
 _DATE_WORDS = regex.compile(r"ngày (\d{1,2}) tháng (\d{1,2}) năm ((?:19|20)\d{2})", regex.IGNORECASE)
 # "Lâm Đồng, ngày    tháng 12 năm 2025": a signed copy's header with the day left blank.
 _HEADER_MONTH = regex.compile(r"\p{L}, ngày\s+tháng (\d{1,2}) năm ((?:19|20)\d{2})", regex.IGNORECASE)
@@ -187,7 +192,7 @@ _ANY_YEAR = regex.compile(
 
 def date_from_text(text: str) -> str | None:
     """The publication date a text states near its top: a dated header line
-    ("Cập nhật: 14/01/2021", "Hà Nội, ngày 10 tháng 01 năm 2026"; "YYYY-MM" where the
+    ("Cập nhật: 14/01/2021", "Hà Nội, ngày 10 tháng 01 năm 2026", "thứ ba, 16 07 2019 14:30"; "YYYY-MM" where the
     header leaves the day blank), a dateline ("HÀ TĨNH, 15/3 -"), else the first event day
     ("Sáng 20/1", "Chiều 26-7", "Ngày 7/9/2025") with the year taken from the text around it.
     Never a cited document's date or a deadline: a text that states none has none."""
@@ -196,7 +201,7 @@ def date_from_text(text: str) -> str | None:
         iso_date = _ISO_DATE.search(line) if len(line) < 60 else None
         if iso_date and _valid(int(iso_date.group(3)), int(iso_date.group(2)), int(iso_date.group(1))):
             return _valid(int(iso_date.group(3)), int(iso_date.group(2)), int(iso_date.group(1)))
-        match = _DATE_NUM.search(line) if len(line) < 60 else None
+        match = (_DATE_NUM.search(line) or _WEEKDAY_STAMP.search(line)) if len(line) < 60 else None
         found = (
             match
             and not _not_own(text, offset + match.start())
