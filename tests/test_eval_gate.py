@@ -17,6 +17,7 @@ from pipeline.ingest.steps import ingest
 from pipeline.research.evaluate import evaluate
 
 GOLD = Path(__file__).parent / "gold"
+GOLD_DOCUMENTS = Path(__file__).parent / "fixtures" / "gold_docs"
 BASELINE = json.loads((Path(__file__).parent / "eval_baseline.json").read_text(encoding="utf-8"))
 
 
@@ -31,9 +32,8 @@ def gold_digest() -> str:
 def report(tmp_path_factory):
     corpus = shared_path("corpus")
     gold_stems = {path.stem for path in GOLD.glob("*.json")}
-    documents = [
-        path for folder in ("real", "fresh") for path in sorted((corpus / folder).iterdir()) if path.stem in gold_stems
-    ]
+    folders = [corpus / "real", corpus / "fresh", GOLD_DOCUMENTS]  # GOLD_DOCUMENTS: annotated, not in ../shared
+    documents = [path for folder in folders for path in sorted(folder.iterdir()) if path.stem in gold_stems]
     db_path = tmp_path_factory.mktemp("gate") / "gate.db"
     ingest(discover([REPO / "corpus", *documents]), db_path)
     return evaluate(GOLD, db_path)
