@@ -15,10 +15,14 @@ from .schema import CitationRow
 # side ("75/KH- UBND", "46 - CT/TW", "3020 /STC-VP") before a code in capitals: the stored number
 # drops the spaces.
 _SPACED_DASH = r"(?:[ \t][-/][ \t]?|[-/][ \t])(?=\p{Lu}{2})"
+# "Chỉ thị 05 CT/TW": the dash before a code with a slash left out (stored as "05-CT/TW")
+_SPACE_FOR_DASH = r"[ \t](?=\p{Lu}{2,}[ \t]?/[ \t]?\p{Lu})"
 _NUMBER = (
-    r"\d+[a-zđ]?(?:\.\d+)?(?:/\d{4})?(?:(?:[/-]|" + _SPACED_DASH + r")\p{Lu}(?:[\p{Lu}\p{Ll}Đđ\d]|\.(?=[\p{L}\d]))*"
+    r"\d+[a-zđ]?(?:\.\d+)?(?:/\d{4})?(?:(?:[/-]|" + _SPACED_DASH + "|" + _SPACE_FOR_DASH + r")"
+    r"\p{Lu}(?:[\p{Lu}\p{Ll}Đđ\d]|\.(?=[\p{L}\d]))*"
     r"(?:(?:[/-]|-\n|" + _SPACED_DASH + r")[\p{Lu}Đ\d][\p{Lu}\p{Ll}Đđ\d]*)*)?"
 )
+_PERIOD_AFTER = regex.compile(r"\s+(?:tháng|quý|tuần|ngày|năm)(?!\p{L})")
 _OWN_NUMBER = regex.compile(r"^\s*Số\s*:?\s*(" + _NUMBER + ")", regex.MULTILINE)
 
 
@@ -54,7 +58,7 @@ def extract_citations(analyzed: AnalyzedDocument) -> list[CitationRow]:
     own = {regex.sub(r"\s+", "", m.group(1)) for m in _OWN_NUMBER.finditer(text[:1500])}
     rows = []
     for match in pattern.finditer(text):
-        number = regex.sub(r"\s+", "", match.group("number"))
+        number = regex.sub(r"\s+", "", regex.sub(r"^(\d+[a-zđ]?)[ \t]+(?=\p{Lu})", r"\1-", match.group("number")))
         coded = "/" in number or "-" in number
         written = regex.sub(r"\s+", " ", match.group("type") or "")
         if (
@@ -67,6 +71,8 @@ def extract_citations(analyzed: AnalyzedDocument) -> list[CitationRow]:
             continue
         if written[:1].islower() and not coded:
             continue  # "kế hoạch 5 năm": a type word in lower case cites only a coded number
+        if not coded and not match.group("year") and _PERIOD_AFTER.match(text, match.end()):
+            continue  # "Nghị quyết 6 tháng đầu năm": a number that counts months is a period
         if not written:
             code = regex.search(r"[/-](\p{Lu}[\p{L}]*)(?:[/-]|$)", number)
             if not code or code.group(1) not in codes:
