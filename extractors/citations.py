@@ -36,7 +36,7 @@ def _patterns() -> tuple[regex.Pattern[str], dict[str, str], dict[str, str], dic
     # before a coded number; "số 19/NQ-CP" alone (its type word misspelt) by its code.
     types = "(?i:" + alt(rules["types"]).replace(r"\ ", r"\s+") + ")"
     pattern = regex.compile(
-        rf"(?:(?<!\p{{L}})(?P<type>{types})(?:(?P<named>(?:\s+(?!(?:{types})(?!\p{{L}}))\p{{L}}+){{1,12}}?)\s+số:?|\s+số:?)?"
+        rf"(?:(?<!\p{{L}})(?P<type>{types})(?:(?P<named>(?:\s+(?!(?:{types})(?!\p{{L}}))\p{{L}}+){{1,12}}?)\s+[Ss]ố:?|\s+[Ss]ố:?)?"
         rf"|(?<![\p{{L}}\d/])(?P<so>[Ss]ố)(?=:?\s*\d+[a-zđ]?/))(?:\s+số)?\s*(?P<number>{_NUMBER})(?![\d\p{{L}}])"
         r"(?:\s*(?:năm (?P<year>\d{4})|,?\s*(?:được ban hành\s+|ban hành\s+)?ngày\s*"
         r"(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})|(?P<wd>\d{1,2})\s+tháng\s+(?P<wm>\d{1,2})\s+năm\s+(?P<wy>\d{4}))))?"
@@ -46,8 +46,11 @@ def _patterns() -> tuple[regex.Pattern[str], dict[str, str], dict[str, str], dic
 
 
 def _type_of(written: str, number: str, codes: dict[str, str], abbreviations: dict[str, str]) -> str:
+    """The type a number's code stands for, unless the type word written before it has the
+    code's initials too ('Thông tri số 04/TT-MTTW': TT is its code, not only Thông tư's)."""
     code = regex.search(r"[/-](\p{Lu}[\p{L}]*)(?:[/-]|$)", number)
-    if code and code.group(1) in codes:
+    initials = "".join(word[0] for word in written.split()).upper()
+    if code and code.group(1) in codes and not (len(written.split()) > 1 and initials == code.group(1).upper()):
         return codes[code.group(1)]
     return abbreviations.get(written, written)
 
@@ -97,7 +100,42 @@ def extract_citations(analyzed: AnalyzedDocument) -> list[CitationRow]:
                 rule_id="cite.coded_number" if coded else "cite.bare_number",
             )
         )
-    return _resolve_bare_numbers(rows)
+    return _resolve_bare_numbers(_with_listed_numbers(rows, text))
+
+
+# "các Công văn số: 2318/STC-VP ngày 02/10/2018; 2675/STC-VP ngày 13/11/2018": more coded
+# numbers listed after a citation are documents of its type
+_LISTED = regex.compile(
+    r"\s*(?:[,;]|và)\s*(?P<number>\d+[a-zđ]?(?:/\d{4})?/\p{Lu}[\p{L}\d/.-]*\p{L})"
+    r"(?P<date>\s*,?\s*ngày\s*(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4}))?"
+)
+
+
+def _with_listed_numbers(rows: list[CitationRow], text: str) -> list[CitationRow]:
+    """The citations with the coded numbers listed right after each coded one."""
+    out: list[CitationRow] = []
+    for row in rows:
+        out.append(row)
+        if row.rule_id != "cite.coded_number":
+            continue
+        end = row.end
+        while (listed := _LISTED.match(text, end)) and not any(r.start == listed.start("number") for r in rows):
+            day, month, year = (int(listed.group(k)) if listed.group(k) else 0 for k in ("d", "m", "y"))
+            valid = listed.group("date") and dates.check_date(year, month, day) is None
+            out.append(
+                CitationRow(
+                    number=listed.group("number"),
+                    doc_type=row.doc_type,
+                    issued_date=dates.iso(year, month, day) if valid else None,
+                    text=text[listed.start("number") : listed.end()],
+                    sentence=row.sentence,
+                    start=listed.start("number"),
+                    end=listed.end(),
+                    rule_id="cite.listed_number",
+                )
+            )
+            end = listed.end()
+    return out
 
 
 def _resolve_bare_numbers(rows: list[CitationRow]) -> list[CitationRow]:
