@@ -19,6 +19,9 @@ _BULLET_LINE = regex.compile(r"\n[ \t]*[-+•]")
 _LEAD = r"^[ \t]*(?:\*\*|#+\s*|__)?[ \t]*"
 # "2.1. Số nhiệm vụ đã hoàn thành Nhiệm vụ 45": a row of a statistics table ends in a bare
 # figure (a year ends a task's line as often: "... trong năm 2021").
+# "Đồng chí Phó Trưởng ban - Ủy viên: Trực tiếp chỉ đạo ...": a person given duties, not an entry
+# of a list of attendees
+_DUTY_AFTER_COLON = regex.compile(r":\s*\p{L}+(?:\s+\S+){4,}")
 _STATISTIC_ROW = regex.compile(r"(?:^|\s)(?:\d[\d.,]*|%)\s*$")
 _YEAR_END = regex.compile(r"(?:năm|đến|giai đoạn|quý [IV]+/)\s*(?:19|20)\d{2}\.?\s*$", regex.IGNORECASE)
 
@@ -261,6 +264,7 @@ def extract_tasks(analyzed: AnalyzedDocument) -> tuple[list[TaskRow], list[FlagR
         if sum(
             bool(
                 rules["not_item"].match(text[label.text_start : label.text_start + 40])
+                and not _DUTY_AFTER_COLON.search(_first_line(text, label))
                 or rules["name_item"].match(text[label.text_start : label.text_start + 80])
                 or _first_line(text, label).rstrip(" *_").endswith("!")
                 or _STATISTIC_ROW.search(_first_line(text, label))
