@@ -2,11 +2,11 @@
 
 from collections.abc import Callable, Sequence
 
+from .categories import category
 from .citations import extract_citations
 from .context import AnalyzedDocument
 from .deadlines import extract_deadlines
 from .indicators import extract_indicators
-from .naming import category
 from .parties import assign, extract_parties
 from .periods import context_periods, context_texts
 from .rules import rules_digest

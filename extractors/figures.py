@@ -65,9 +65,8 @@ def _compound_money(text: str, offset: int, value: float) -> tuple[float, str, i
     match = _COMPOUND_MONEY.match(text, offset)
     if match is None:
         return None
-    magnitude = lambda word: SCALES.get(word) or SCALES["nghìn"] * SCALES["tỷ"]  # noqa: E731  "nghìn tỷ"
-    first = magnitude(match.group("first"))
-    scales = [magnitude(word) for word in match.captures("s")]
+    first = SCALES[match.group("first")]
+    scales = [SCALES[word] for word in match.captures("s")]
     if any(later >= earlier for earlier, later in zip([first, *scales], scales)):
         return None
     total = value + sum(int(n) * scale / first for n, scale in zip(match.captures("n"), scales))
@@ -167,14 +166,9 @@ def read_figure(
         return None  # "một" is as often "a" as "one" ("mỗi xã một sản phẩm"), "không" "not" ("không bản giấy")
     if high is not None and (value >= 1900 and high >= 1900 and not unit_match):
         return None
-    compound = None if high is not None else _compound_money(sentence.text, offset, value)
+    if high is None and (compound := _compound_money(sentence.text, offset, value)):
+        return _figure(index, sentence, folded, match.start(), *compound)  # "394 tỷ 581 triệu đồng"
     unit, unit_end, rule_id, value, high, scale = _read_unit(sentence.text, offset, unit_match, value, high)
-    if compound:
-        value, unit, unit_end = compound
-        rule_id, unit_match = "ind.money", None
-        figure = Figure(index, sentence, folded, match.start(), value, None, unit, unit_end, rule_id, False)
-        figure.clause_start, figure.clause_end = _clause_bounds(folded, match.start())
-        return figure
     if unit_match and not unit:
         unit_match = None  # a scale word alone: "1,2 triệu" of whatever follows
     if not unit_match and _TIMES_BEFORE.search(before) and _TIMES_AFTER.match(rest):
@@ -202,6 +196,13 @@ def read_figure(
         rule_id = "ind.range"
     figure = Figure(index, sentence, folded, match.start(), value, high, unit, unit_end, rule_id, bool(fraction))
     figure.clause_start, figure.clause_end = _clause_bounds(folded, match.start())
+    return figure
+
+
+def _figure(index: int, sentence: Sentence, folded: str, start: int, value: float, unit: str, unit_end: int) -> Figure:
+    """A money figure read whole by its own pattern."""
+    figure = Figure(index, sentence, folded, start, value, None, unit, unit_end, "ind.money", False)
+    figure.clause_start, figure.clause_end = _clause_bounds(folded, start)
     return figure
 
 

@@ -5,6 +5,7 @@ from collections.abc import Callable
 import regex
 
 from . import dates
+from .categories import category
 from .context import AnalyzedDocument, syllables_after, syllables_before
 from .cues import cue_spans
 from .figures import DIGIT, LETTER, NOT_SPACE, SENTENCE_END, SYMBOLS, Figure, figure_patterns, read_figure, read_rate
@@ -12,7 +13,6 @@ from .kinds import KindClues, decide_kind
 from .naming import (
     act_names_it,
     after_name,
-    category,
     counted_in_name,
     ends_with_act,
     first_quantity_head,

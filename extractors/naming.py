@@ -1,5 +1,5 @@
-"""Indicator names and categories: what a figure measures, cut on the segmenter's words,
-with abbreviations expanded and a category looked up in a lexicon (rules/*.yaml)."""
+"""Indicator names: what a figure measures, cut on the segmenter's words by the word lists of
+rules/names.yaml (categories and abbreviations: categories.py)."""
 
 from collections.abc import Callable
 from functools import lru_cache
@@ -9,7 +9,7 @@ import regex
 
 from pipeline.text.normalize import fold_for_matching
 
-from .rules import RuleError, alt, load_yaml
+from .rules import alt, load_yaml
 
 _WORD_OF_TWO = regex.compile(r"\p{L}{2,}")
 _ROW_NUMBER = regex.compile(r"^\s*\d+(?:\.\d+)*\.?\s*")
@@ -22,12 +22,7 @@ _PROPER_NAME = regex.compile(r"\S+ \p{Lu}")
 def _rules() -> dict[str, Any]:
     names = load_yaml("names.yaml")
     fold: Callable[[list[str]], list[str]] = lambda words: [fold_for_matching(w) for w in words]  # noqa: E731
-    abbreviations = load_yaml("abbreviations.yaml")
-    categories = load_yaml("categories.yaml")["categories"]
     acts = names["acts"] + load_yaml("units.yaml")["fallback_verbs"]
-    for entry in categories:
-        if set(entry) != {"id", "label", "keywords"} or not entry["keywords"]:
-            raise RuleError(f"categories.yaml: entry {entry!r} needs id, label and keywords")
     return {
         "start_after": frozenset(fold(names["start_after"])),
         "trim_end": frozenset(fold(names["trim_end"])),
@@ -69,12 +64,6 @@ def _rules() -> dict[str, Any]:
             rf"^(?i:{alt(names['places'], name='names.yaml places')})(?:\s+\p{{Lu}}[\p{{L}}\-]*|\s+\d+)+$"
         ),
         "share_of": regex.compile(rf"^\s*{alt(fold(names['share_of']), name='names.yaml share_of')}(?!\p{{L}})"),
-        "abbreviation": regex.compile(rf"(?<![\p{{L}}\-]){alt(abbreviations)}(?![\p{{L}}\-])"),
-        "expansions": abbreviations,
-        "categories": [
-            (entry["label"], regex.compile(rf"(?<!\p{{L}}){alt(fold(entry['keywords']))}(?!\p{{L}})"))
-            for entry in categories
-        ],
     }
 
 
@@ -94,13 +83,6 @@ _NAME_BREAK = regex.compile(rf"\w*\d\w*(?!\w){_AGE.replace('?=', '?!', 1)}|[,;:!
 _AGE_NUMBER = regex.compile(rf"\d+{_AGE}")
 _SYLLABLE = regex.compile(r"\S+")
 _LIST_PIECES = 4  # a name may be a list of this many comma-separated pieces
-
-
-def expand_abbreviations(text: str) -> str:
-    """'xã đạt chuẩn NTM' -> 'xã đạt chuẩn nông thôn mới'."""
-    rules = _rules()
-    abbreviation: regex.Pattern[str] = rules["abbreviation"]
-    return abbreviation.sub(lambda m: rules["expansions"][m.group()], text)
 
 
 def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, number_start: int) -> str:
@@ -390,16 +372,3 @@ def _trim(words: list[str], phrases: frozenset[str], *, at_end: bool) -> list[st
             if " ".join(folded_syllables[-n:]) in phrases:
                 return words[:-1] + [" ".join(syllables[:-n])]
     return words
-
-
-def category(name: str, before: str) -> str | None:
-    """The first category (in the table's order) whose keywords occur in the name; else the
-    category of the keyword nearest before the figure in its clause, after any other figure."""
-    categories: list[tuple[str, regex.Pattern[str]]] = _rules()["categories"]
-    folded = fold_for_matching(expand_abbreviations(name))
-    for label, pattern in categories:
-        if pattern.search(folded):
-            return label
-    folded = fold_for_matching(expand_abbreviations(_DIGIT.split(before)[-1]))
-    hits = [(m.end(), label) for label, pattern in categories for m in pattern.finditer(folded)]
-    return max(hits)[1] if hits else None

@@ -17,9 +17,9 @@ from spacy.vocab import Vocab
 from pipeline.text.nlp import syllables
 from pipeline.text.normalize import fold_for_matching
 
+from .categories import expand_abbreviations
 from .context import AnalyzedDocument, syllable_window, token_offsets
 from .cues import add_ruler
-from .naming import expand_abbreviations
 from .rules import alt, load_patterns, load_yaml
 from .schema import IndicatorRow, PartyRow, TaskRow
 
