@@ -1,8 +1,8 @@
 """Lines a PDF wrapped inside a sentence joined again, so a sentence is not cut at a page's
-right margin. A break is a wrap when the line before runs to the margin (near the page's longest
-line, 40 characters at least) and ends neither a sentence nor a clause, and the next line goes on in lower case, not with
-a list label; table rows (`|`) keep their breaks. The break becomes a space, so every offset
-stays where it was."""
+right margin. A break is a wrap when the line before runs to the margin (near the page's
+longest line, 40 characters at least) and ends neither a sentence nor a clause, and the next
+line goes on in lower case, not with a list label; table rows (`|`) keep their breaks. The
+break becomes a space, so every offset stays where it was."""
 
 import regex
 
