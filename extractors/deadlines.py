@@ -9,8 +9,9 @@ import regex
 
 from . import dates
 from .context import AnalyzedDocument
+from .deadline_cues import cue_id, cue_ids, phrases
 from .rule_schemas import DEADLINE_CUE_ROLES
-from .rules import alt, entry_error, load_yaml
+from .rules import alt, load_yaml
 from .schema import DeadlineRow, join_rule_id
 
 _YEAR = r"(?:19|20)\d{2}"
@@ -37,44 +38,16 @@ def _lunar_year(stem: str, branch: str, near: int) -> int | None:
     return None
 
 
-# The cue groups of `_pattern` and the roles of the cues (rules/deadlines.yaml) each matches.
-_CUE_GROUPS = {"scue": ("start_only",), "cue": ("end_only", "within"), "lcue": ("cue_before_la",)}
-
-
-def _phrases(*roles: str) -> list[str]:
-    """The cue phrases of these roles."""
-    return [entry["phrase"] for entry in load_yaml("deadlines.yaml")["cues"] if entry["role"] in roles]
-
-
-@lru_cache(maxsize=1)
-def _cue_ids() -> dict[str, dict[str, str]]:
-    """For each cue group of `_pattern`, its phrases and their ids; a phrase may stand once a group."""
-    ids: dict[str, dict[str, str]] = {group: {} for group in _CUE_GROUPS}
-    for index, entry in enumerate(load_yaml("deadlines.yaml")["cues"]):
-        group = next(group for group, roles in _CUE_GROUPS.items() if entry["role"] in roles)
-        if entry["phrase"] in ids[group]:
-            taken = ids[group][entry["phrase"]]
-            raise entry_error("deadlines.yaml", ("cues", index), f"{entry['phrase']!r} is {taken!r} already")
-        ids[group][entry["phrase"]] = entry["id"]
-    return ids
-
-
-def _cue_id(groups: dict[str, str | Any]) -> str | None:
-    """The id of the cue phrase a match starts with, if any."""
-    group = next((group for group in _CUE_GROUPS if groups[group]), None)
-    return _cue_ids()[group][groups[group].lower()] if group else None
-
-
 @lru_cache(maxsize=1)
 def _pattern() -> regex.Pattern[str]:
     rules = load_yaml("deadlines.yaml")
-    _cue_ids()  # refuses a phrase twice in one group: the id of a match must be one
+    cue_ids()  # refuses a phrase twice in one group: a match has one id
     stems, branches = _lunar_names()
     relative = alt(list(rules["relative_years"]))
     cue = (
-        rf"(?:(?P<scue>{alt(_phrases('start_only'))}):?\s+"
-        rf"|(?P<cue>{alt(_phrases('end_only', 'within'))})(?:\s+vào)?:?\s+"
-        rf"|(?P<lcue>{alt(_phrases('cue_before_la'))})(?:\s+[^\s.;:]+){{1,8}}?\s+là:?\s+)"
+        rf"(?:(?P<scue>{alt(phrases('start_only'))}):?\s+"
+        rf"|(?P<cue>{alt(phrases('end_only', 'within'))})(?:\s+vào)?:?\s+"
+        rf"|(?P<lcue>{alt(phrases('cue_before_la'))})(?:\s+[^\s.;:]+){{1,8}}?\s+là:?\s+)"
     )
     every = (
         r"(?:hằng|hàng)\s+(?P<every>tuần|tháng|quý|năm)(?:\s*(?:,|và|hoặc)\s*(?:hằng|hàng)\s+(?:tuần|tháng|quý|năm))*"
@@ -117,7 +90,7 @@ _BODY_STARTS = r"\d|tết|ngày|quý|ba|sáu|chín|tháng|cuối|giữa|đầu|n
 @lru_cache(maxsize=1)
 def _starts() -> re.Pattern[str]:
     """The places a deadline may start: a cue or what a time expression begins with."""
-    return re.compile(f"(?={alt(_phrases(*DEADLINE_CUE_ROLES))}|{_BODY_STARTS})")
+    return re.compile(f"(?={alt(phrases(*DEADLINE_CUE_ROLES))}|{_BODY_STARTS})")
 
 
 def _matches(folded: str) -> Iterator[regex.Match[str]]:
@@ -257,7 +230,7 @@ def _deadline_row(
         sentence=sentence.text if sentence else "",
         start=match.start(),
         end=match.end(),
-        rule_id=join_rule_id(f"deadline.{_kind(g)}", _cue_id(g)),
+        rule_id=join_rule_id(f"deadline.{_kind(g)}", cue_id(g)),
     )
     if g["rec"]:
         every = rules["recurrence"][g["every"]]
@@ -280,7 +253,7 @@ def _deadline_row(
     start_date, end_date = interval.start, interval.end
     if g["scue"] and not spanned:
         end_date = None  # "từ ngày 01/3/2024": the day work starts
-    elif cue and not g["scue"] and cue not in _phrases("within"):
+    elif cue and not g["scue"] and cue not in phrases("within"):
         start_date = None
     return DeadlineRow(
         start_date=start_date,
