@@ -10,7 +10,7 @@ from .indicators import extract_indicators
 from .parties import assign, extract_parties
 from .periods import context_periods, context_texts
 from .rules import rules_digest
-from .schema import Extraction, FlagRow, IndicatorRow, TaskRow
+from .schema import Extraction, FlagRow, IndicatorRow, TaskRow, base_rule_id
 from .tables import with_table_cells
 from .tasks import extract_tasks
 
@@ -48,7 +48,7 @@ def extract(analyzed: AnalyzedDocument) -> Extraction:
     )
     indicators = with_table_cells(prose, analyzed)
     for row in indicators:
-        if row.rule_id == "ind.table_cell":  # named by its row and column headers
+        if base_rule_id(row.rule_id) == "ind.table_cell":  # named by its row and column headers
             row.category = category(row.name, "")
     flags += [
         FlagRow(
@@ -59,7 +59,7 @@ def extract(analyzed: AnalyzedDocument) -> Extraction:
             row.end,
         )
         for row in indicators
-        if row.rule_id == "ind.thousands_comma"
+        if base_rule_id(row.rule_id) == "ind.thousands_comma"
     ]
     parties = extract_parties(analyzed)
     assign(tasks, indicators, parties, task_of)

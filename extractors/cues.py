@@ -1,7 +1,7 @@
 """A spaCy SpanRuler that labels cue phrases (comparators, target/result cues) in a Doc."""
 
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
@@ -10,6 +10,16 @@ from spacy.tokens import Doc, Span
 from .rules import load_patterns
 
 CUES_KEY = "cues"
+
+
+class Cue(NamedTuple):
+    """A cue span as offsets into its sentence: its label and the `id` of the pattern that
+    matched it (carried into the rule_id of the row it decides)."""
+
+    label: str
+    start: int
+    end: int
+    id: str
 
 
 def add_ruler(nlp: Language, name: str, spans_key: str, rule_file: str, **config: Any) -> SpanRuler:

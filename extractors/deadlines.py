@@ -9,8 +9,10 @@ import regex
 
 from . import dates
 from .context import AnalyzedDocument
+from .deadline_cues import cue_id, cue_ids, phrases
+from .rule_schemas import DEADLINE_CUE_ROLES
 from .rules import alt, load_yaml
-from .schema import DeadlineRow
+from .schema import DeadlineRow, join_rule_id
 
 _YEAR = r"(?:19|20)\d{2}"
 _ROMAN_Q = r"iv|iii|ii|i|[1-4]"
@@ -39,12 +41,13 @@ def _lunar_year(stem: str, branch: str, near: int) -> int | None:
 @lru_cache(maxsize=1)
 def _pattern() -> regex.Pattern[str]:
     rules = load_yaml("deadlines.yaml")
+    cue_ids()  # refuses a phrase twice in one group: a match has one id
     stems, branches = _lunar_names()
     relative = alt(list(rules["relative_years"]))
     cue = (
-        rf"(?:(?P<scue>{alt(rules['start_only'])}):?\s+"
-        rf"|(?P<cue>{alt(rules['end_only'] + rules['within'])})(?:\s+vào)?:?\s+"
-        rf"|(?P<lcue>{alt(rules['cue_before_la'])})(?:\s+[^\s.;:]+){{1,8}}?\s+là:?\s+)"
+        rf"(?:(?P<scue>{alt(phrases('start_only'))}):?\s+"
+        rf"|(?P<cue>{alt(phrases('end_only', 'within'))})(?:\s+vào)?:?\s+"
+        rf"|(?P<lcue>{alt(phrases('cue_before_la'))})(?:\s+[^\s.;:]+){{1,8}}?\s+là:?\s+)"
     )
     every = (
         r"(?:hằng|hàng)\s+(?P<every>tuần|tháng|quý|năm)(?:\s*(?:,|và|hoặc)\s*(?:hằng|hàng)\s+(?:tuần|tháng|quý|năm))*"
@@ -87,9 +90,7 @@ _BODY_STARTS = r"\d|tết|ngày|quý|ba|sáu|chín|tháng|cuối|giữa|đầu|n
 @lru_cache(maxsize=1)
 def _starts() -> re.Pattern[str]:
     """The places a deadline may start: a cue or what a time expression begins with."""
-    rules = load_yaml("deadlines.yaml")
-    cues = rules["end_only"] + rules["within"] + rules["start_only"] + rules["cue_before_la"]
-    return re.compile(f"(?={alt(cues)}|{_BODY_STARTS})")
+    return re.compile(f"(?={alt(phrases(*DEADLINE_CUE_ROLES))}|{_BODY_STARTS})")
 
 
 def _matches(folded: str) -> Iterator[regex.Match[str]]:
@@ -229,7 +230,7 @@ def _deadline_row(
         sentence=sentence.text if sentence else "",
         start=match.start(),
         end=match.end(),
-        rule_id=f"deadline.{_kind(g)}",
+        rule_id=join_rule_id(f"deadline.{_kind(g)}", cue_id(g)),
     )
     if g["rec"]:
         every = rules["recurrence"][g["every"]]
@@ -252,7 +253,7 @@ def _deadline_row(
     start_date, end_date = interval.start, interval.end
     if g["scue"] and not spanned:
         end_date = None  # "từ ngày 01/3/2024": the day work starts
-    elif cue and not g["scue"] and cue not in rules["within"]:
+    elif cue and not g["scue"] and cue not in phrases("within"):
         start_date = None
     return DeadlineRow(
         start_date=start_date,

@@ -135,6 +135,7 @@ class Figure:
     clause_end: int = 0
     per: str | None = None
     comparator: str = "="
+    comparator_cue: str | None = None  # the id of the cue that set the comparator
 
 
 def read_figure(

@@ -7,7 +7,7 @@ import regex
 from . import dates
 from .categories import category
 from .context import AnalyzedDocument, syllables_after, syllables_before
-from .cues import cue_spans
+from .cues import Cue, cue_spans
 from .figures import DIGIT, LETTER, NOT_SPACE, SENTENCE_END, SYMBOLS, Figure, figure_patterns, read_figure, read_rate
 from .kinds import KindClues, decide_kind
 from .naming import (
@@ -29,12 +29,13 @@ from .naming import (
 )
 from .periods import period_at
 from .rules import load_yaml
-from .schema import IndicatorRow
+from .schema import IndicatorRow, join_rule_id
 
 # offset -> the periods around a figure and whether they may decide its kind
 Context = Callable[[int], tuple[list[dates.Interval], bool]]
 
 _COMPARATORS = {"CMP_GE": ">=", "CMP_GT": ">", "CMP_LE": "<=", "CMP_LT": "<"}
+_AFTER_LABELS = {"trở lên": "CMP_GE_AFTER", "trở xuống": "CMP_LE_AFTER"}
 
 
 # Comparators that must stand right before the number: "trên" and "hơn" are also
@@ -105,40 +106,49 @@ def extract_indicators(analyzed: AnalyzedDocument, context: Context | None = Non
     return _without_headline_repeats(rows, analyzed)
 
 
-def _cues(analyzed: AnalyzedDocument, index: int) -> list[tuple[str, int, int]]:
-    """The cue spans of a sentence as (label, start, end) offsets into the sentence."""
+def _cues(analyzed: AnalyzedDocument, index: int) -> list[Cue]:
+    """The cue spans of a sentence, with offsets into the sentence."""
     doc = analyzed.doc(index)
     shift = doc.user_data["offset"] - analyzed.sentences[index].start
     return [
-        (span.label_, span.start_char + shift, span.end_char + shift) for span in cue_spans(analyzed.segmenter.nlp, doc)
+        Cue(span.label_, span.start_char + shift, span.end_char + shift, span.id_)
+        for span in cue_spans(analyzed.segmenter.nlp, doc)
     ]
 
 
-def _read_comparator(figure: Figure, cues: list[tuple[str, int, int]], patterns: dict[str, regex.Pattern[str]]) -> None:
+def _read_comparator(figure: Figure, cues: list[Cue], patterns: dict[str, regex.Pattern[str]]) -> None:
+    """The figure's comparator, and the id of the cue that set it (none for a symbol)."""
     folded, start = figure.folded, figure.number_start
     if figure.high is not None:
         figure.comparator = "range"
         return
-    figure.comparator = SYMBOLS.get(folded[start - 1 : start]) or _comparator(cues, folded, start, figure.clause_start)
+    symbol = SYMBOLS.get(folded[start - 1 : start])
+    figure.comparator, figure.comparator_cue = (
+        (symbol, None) if symbol else _comparator(cues, folded, start, figure.clause_start)
+    )
     after = patterns["after_cmp"].match(folded[figure.unit_end :])
     if after:
         figure.comparator = ">=" if after.group("cmp") == "trở lên" else "<="
+        at = figure.unit_end + after.start("cmp")
+        label = _AFTER_LABELS[after.group("cmp")]
+        figure.comparator_cue = next((cue.id for cue in cues if cue.start == at and cue.label == label), None)
         figure.unit_end += after.end()
 
 
 def _row(
     analyzed: AnalyzedDocument,
     figure: Figure,
-    cues: list[tuple[str, int, int]],
+    cues: list[Cue],
     rows: list[IndicatorRow],
     context: Context | None,
 ) -> IndicatorRow:
-    """The figure's row: its period and kind (kinds.decide_kind), its name and category."""
+    """The figure's row: its period and kind (kinds.decide_kind), its name and category; its
+    rule_id names the figure's reader, then the cues that set its comparator and its kind."""
     sentence, folded, start = figure.sentence, figure.folded, figure.number_start
     period = period_at(folded, start, analyzed.year, (figure.clause_start, figure.clause_end))
     inherited, decisive = context(sentence.start + start) if period is None and context else ([], False)
     figure_before = rows[-1] if rows and 0 <= sentence.start + start - rows[-1].end < _PART_REACH else None
-    kind, basis = decide_kind(
+    kind, basis, kind_cue = decide_kind(
         KindClues(
             cues=cues,
             folded=folded,
@@ -173,7 +183,7 @@ def _row(
         sentence=sentence.text,
         start=sentence.start + start,
         end=sentence.start + figure.unit_end,
-        rule_id=figure.rule_id,
+        rule_id=join_rule_id(figure.rule_id, figure.comparator_cue, kind_cue),
     )
 
 
@@ -320,9 +330,11 @@ def _name_from_previous(analyzed: AnalyzedDocument, index: int) -> str:
     return indicator_name(previous.text, analyzed.words(index - 1, start), start, len(previous.text))
 
 
-def _comparator(cues: list[tuple[str, int, int]], folded: str, number_start: int, clause_start: int) -> str:
-    best = None
-    for label, start, end in cues:
+def _comparator(cues: list[Cue], folded: str, number_start: int, clause_start: int) -> tuple[str, str | None]:
+    """The comparator a cue before the number sets, and that cue's id ("=" and None without one)."""
+    best: Cue | None = None
+    for cue in cues:
+        label, start, end = cue.label, cue.start, cue.end
         if label not in _COMPARATORS and label != "CMP_APPROX" or end > number_start or start < clause_start:
             continue
         gap = folded[end:number_start]
@@ -336,5 +348,5 @@ def _comparator(cues: list[tuple[str, int, int]], folded: str, number_start: int
         ):
             continue
         if label != "CMP_APPROX":  # "tối thiểu đạt khoảng 60%": the bound wins over "about"
-            best = _COMPARATORS[label]
-    return best or "="
+            best = cue
+    return (_COMPARATORS[best.label], best.id) if best else ("=", None)

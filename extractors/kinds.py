@@ -13,6 +13,7 @@ import regex
 from pipeline.text.normalize import fold_for_matching
 
 from . import dates
+from .cues import Cue
 from .rules import RuleError, alt, load_yaml
 
 STEPS = ("clause_cue", "sentence_cue", "period", "section", "document_type", "default")
@@ -34,11 +35,11 @@ _PARAGRAPH = 99  # rank of a line that opens no part (prose, a table row)
 
 @dataclass
 class KindClues:
-    """What a figure's kind is decided from. `cues` are (label, start, end) in the folded
+    """What a figure's kind is decided from. `cues` are the cue spans of the folded
     sentence; `own_period` is the period its sentence names, `context_period` one its
     context gives (a task's lead line, a list's intro, a heading), when that may decide."""
 
-    cues: list[tuple[str, int, int]]
+    cues: list[Cue]
     folded: str
     number_start: int
     clause_start: int
@@ -181,50 +182,53 @@ def _period_kind(period: dates.Interval | None, published: str | None, *, wholly
     return "target"
 
 
-def decide_kind(clues: KindClues) -> tuple[str, str]:
-    """(kind, the step that decided it)."""
+def decide_kind(clues: KindClues) -> tuple[str, str, str | None]:
+    """(kind, the step that decided it, the id of the cue that decided it or None)."""
     folded, number_start = clues.folded, clues.number_start
     own_period = _period_kind(clues.own_period, clues.published, wholly=True)
     # A cue after a figure in its own phrase qualifies that figure ("đạt 38,2% kế hoạch vốn
     # giao"), not the ones that follow.
     cues = [
-        (label, start)
-        for label, start, _ in clues.cues
-        if (label in KIND_OF or label == "PART")
+        cue
+        for cue in clues.cues
+        if (cue.label in KIND_OF or cue.label == "PART")
         and not any(
-            max(folded.rfind(",", 0, start), folded.rfind(";", 0, start)) < end <= start for end in clues.figure_ends
+            max(folded.rfind(",", 0, cue.start), folded.rfind(";", 0, cue.start)) < end <= cue.start
+            for end in clues.figure_ends
         )
     ]
-    in_clause = [c for c in cues if clues.clause_start <= c[1] < number_start]
-    if in_clause and in_clause[-1][0] == "PART" and clues.kind_before:
-        return clues.kind_before, "clause_cue"
+    in_clause = [c for c in cues if clues.clause_start <= c.start < number_start]
+    if in_clause and in_clause[-1].label == "PART" and clues.kind_before:
+        return clues.kind_before, "clause_cue", in_clause[-1].id
     maybe = None
-    for basis, in_step in (("clause_cue", in_clause), ("sentence_cue", [c for c in cues if c[1] < number_start])):
-        found = [c[0] for c in in_step if c[0] != "PART"]
-        if found and found[-1].startswith("MAYBE_"):
+    for basis, in_step in (("clause_cue", in_clause), ("sentence_cue", [c for c in cues if c.start < number_start])):
+        found = [c for c in in_step if c.label != "PART"]
+        if found and found[-1].label.startswith("MAYBE_"):
             if own_period:  # "toàn tỉnh có thêm 7 xã": plan or report, as the period says
-                return own_period, "period"
-            maybe = maybe or KIND_OF[found[-1]]
-        definite = [label for label in found if not label.startswith("MAYBE_")]
+                return own_period, "period", None
+            maybe = maybe or found[-1]
+        definite = [c for c in found if not c.label.startswith("MAYBE_")]
         if definite:
-            return KIND_OF[definite[-1]], basis
+            return KIND_OF[definite[-1].label], basis, definite[-1].id
     if own_period:
-        return own_period, "period"
+        return own_period, "period", None
     phrase_start = max(
         clues.clause_start, folded.rfind(",", 0, number_start) + 1
     )  # "nỗ lực, quyết tâm của ..." are nouns
-    if any(label == "DIRECTIVE" and phrase_start <= start < number_start for label, start, _ in clues.cues):
-        return "target", "clause_cue"
-    # "đạt 95% trở lên", "trước ngày ...": a bound or a deadline is set for work to come.
+    directive = [c for c in clues.cues if c.label == "DIRECTIVE" and phrase_start <= c.start < number_start]
+    if directive:
+        return "target", "clause_cue", directive[-1].id
+    # "đạt 95% trở lên", "trước ngày ...": a bound or a deadline is set for work to come (the
+    # comparator's cue is the figure's already).
     if clues.comparator in (">=", "<="):
-        return "target", "clause_cue"
+        return "target", "clause_cue", None
     if _DEADLINE_CUE.search(folded):
-        return "target", "sentence_cue"
+        return "target", "sentence_cue", None
     if clues.section_role:
-        return clues.section_role, "section"
+        return clues.section_role, "section", None
     if clues.document_role:
-        return clues.document_role, "document_type"
+        return clues.document_role, "document_type", None
     by_context = _period_kind(clues.own_period or clues.context_period, clues.published, wholly=False)
     if by_context:
-        return by_context, "period"
-    return maybe or "result", "default"
+        return by_context, "period", None
+    return (KIND_OF[maybe.label], "default", maybe.id) if maybe else ("result", "default", None)

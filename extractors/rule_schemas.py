@@ -24,6 +24,31 @@ class Text(Schema):
         )
 
 
+# A pattern's id: dotted lower-case ASCII words ("cmp.it_nhat", "end.truoc"). Ids are carried
+# into rows' rule_ids, joined by "+" (`extractors.schema.join_rule_id`), so they hold none.
+ID = regex.compile(r"[a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+")
+
+
+@dataclass(frozen=True)
+class Id(Schema):
+    """A pattern's id (`ID`)."""
+
+    def problems(self, value: Any, path: Path_) -> list[Problem]:
+        if isinstance(value, str) and ID.fullmatch(value):
+            return []
+        return [(path, f"expected an id of dotted lower-case words (like 'cmp.it_nhat'), got {value!r}")]
+
+
+@dataclass(frozen=True)
+class Choice(Schema):
+    """One of a few strings."""
+
+    options: tuple[str, ...]
+
+    def problems(self, value: Any, path: Path_) -> list[Problem]:
+        return [] if value in self.options else [(path, f"expected one of {list(self.options)}, got {value!r}")]
+
+
 @dataclass(frozen=True)
 class Pattern(Schema):
     """A regular expression (the `regex` module's syntax) that compiles."""
@@ -131,6 +156,9 @@ def check(data: Any, schema: Schema) -> list[Problem]:
     return schema.problems(data, ())
 
 
+# The roles of a deadline cue (rules/deadlines.yaml `cues`).
+DEADLINE_CUE_ROLES = ("end_only", "within", "start_only", "cue_before_la")
+
 YAML_SCHEMAS: dict[str, Schema] = {
     "abbreviations.yaml": MapOf(Text()),
     "categories.yaml": Record(
@@ -139,10 +167,10 @@ YAML_SCHEMAS: dict[str, Schema] = {
     "citations.yaml": Record({"types": Words(), "codes": MapOf(Text()), "abbreviations": MapOf(Text())}),
     "deadlines.yaml": Record(
         {
-            "end_only": Words(),
-            "within": Words(),
-            "start_only": Words(),
-            "cue_before_la": Words(),
+            "cues": ListOf(
+                Record({"id": Id(), "role": Choice(DEADLINE_CUE_ROLES), "phrase": Text()}),
+                unique="id",
+            ),
             "recurrence": MapOf(Text()),
             "relative_years": MapOf(Integer(minimum=0)),
             "not_after": Words(),
@@ -197,7 +225,7 @@ YAML_SCHEMAS: dict[str, Schema] = {
             "labels": ListOf(
                 Record(
                     {
-                        "id": Text(),
+                        "id": Id(),
                         "style": Text(),
                         "regex": Pattern(),
                         "inline": Flag(),

@@ -11,7 +11,7 @@ from typing import Any
 import regex
 import yaml
 
-from .rule_schemas import JSONL_LABELS, TSV_COLUMNS, YAML_SCHEMAS, check
+from .rule_schemas import ID, JSONL_LABELS, TSV_COLUMNS, YAML_SCHEMAS, check
 
 RULES_DIR = Path(__file__).parent / "rules"
 RULE_SUFFIXES = (".yaml", ".jsonl", ".tsv")
@@ -80,6 +80,13 @@ def load_yaml(name: str) -> dict[str, Any]:
     return data
 
 
+def entry_error(name: str, path: tuple[str | int, ...], message: str) -> RuleError:
+    """An error at an entry of a YAML rule file that its reader finds (its schema cannot
+    say), naming its file and line."""
+    tree = yaml.compose((RULES_DIR / name).read_text(encoding="utf-8"))
+    return RuleError(f"{_where(name, _line_of(tree, path) if tree else None)}: {_path(path)}{message}")
+
+
 def _path(path: tuple[str | int, ...]) -> str:
     return "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in path).lstrip(".") + (
         ": " if path else ""
@@ -126,8 +133,8 @@ def _pattern_problem(entry: object, labels: frozenset[str]) -> str | None:
     if not isinstance(entry, dict) or set(entry) != {"label", "pattern", "id"}:
         keys = sorted(entry) if isinstance(entry, dict) else type(entry).__name__
         return f"keys must be ['id', 'label', 'pattern'], got {keys}"
-    if not isinstance(entry["id"], str) or not entry["id"].strip():
-        return "id must be a non-empty string"
+    if not isinstance(entry["id"], str) or not ID.fullmatch(entry["id"]):
+        return f"id must be dotted lower-case words (like 'cmp.it_nhat'), got {entry['id']!r}"
     if entry["label"] not in labels:
         return f"label {entry['label']!r} is not one of {sorted(labels)}"
     pattern = entry["pattern"]

@@ -2,6 +2,19 @@
 
 from dataclasses import dataclass, field
 
+RULE_JOIN = "+"
+
+
+def join_rule_id(base: str, *cue_ids: str | None) -> str:
+    """A row's rule_id: the id of the reader that made it, then the ids of the rule-file
+    patterns (cues) that decided it, in order, joined by '+' ("ind.percent+cmp.it_nhat")."""
+    return RULE_JOIN.join(dict.fromkeys([base, *(cue for cue in cue_ids if cue)]))
+
+
+def base_rule_id(rule_id: str) -> str:
+    """The reader's id, the first part of a rule_id."""
+    return rule_id.partition(RULE_JOIN)[0]
+
 
 @dataclass
 class TaskRow:

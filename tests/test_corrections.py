@@ -209,6 +209,33 @@ def test_excel_semicolon_file_with_bom_and_vietnamese_numbers(db_path, tmp_path)
     assert by_origin["ind.money"]["unit"] == "tỷ đồng"  # the extracted 5835 stays
 
 
+def test_a_sheet_applies_after_a_re_extraction_named_other_cues(db_path, tmp_path):
+    """A rule change may name other cues after a row's reader in its rule_id: the row is the
+    same (its id hashes its span), so a sheet exported before still applies; a sheet that
+    shows another reader is refused."""
+    target = _indicator(db_path, 95)
+    assert target["rule_id"] == "ind.percent+cmp.tro_len+kind.phan_dau"
+    frame = _exported(db_path, tmp_path)
+    db = sqlite_utils.Database(db_path)
+    with db.conn:
+        db.execute("UPDATE indicators_extracted SET rule_id = 'ind.percent+cmp.tro_len' WHERE id = ?", [target["id"]])
+    row = frame.index[frame["id"] == target["id"]][0]
+    frame.loc[row, "value"] = "96"
+    frame.to_csv(tmp_path / "before.csv", index=False)
+    result = import_sheet(db_path, tmp_path / "before.csv", "lan")
+    assert _problems(result) == [] and result.applied
+    assert (_indicator(db_path, 96)["corrected"], _indicator(db_path, 96)["rule_id"]) == (
+        "edited",
+        "ind.percent+cmp.tro_len",
+    )
+    frame.loc[row, "rule_id"] = "ind.money+cmp.tro_len"
+    frame.to_csv(tmp_path / "other_reader.csv", index=False)
+    assert _problems(import_sheet(db_path, tmp_path / "other_reader.csv", "lan")) == [
+        f"row {row + 2}, column rule_id, value 'ind.money+cmp.tro_len': read-only column changed "
+        "(was 'ind.percent+cmp.tro_len')"
+    ]
+
+
 def test_utf16_tab_separated_file(db_path, tmp_path):
     target = _indicator(db_path, 1200)
     frame = _exported(db_path, tmp_path)

@@ -25,8 +25,11 @@ def test_spans_carry_rule_ids_in_text_order(fixture_db):
     text = document["text"]
     found = {(s.kind, text[s.start : s.end], s.rule_id) for s in spans if s.kind != "task"}
     assert {
-        ("indicator", "95% trở lên", "ind.percent"),
-        ("deadline", "trước ngày 30/11/2021", "deadline.day"),
+        ("indicator", "95% trở lên", "ind.percent+cmp.tro_len"),
+        ("indicator", "10 xã", "ind.unit_lexicon+kind.phan_dau"),
+        ("indicator", "5.835 tỷ đồng", "ind.money+cmp.it_nhat+kind.phan_dau"),
+        ("deadline", "trước ngày 30/11/2021", "deadline.day+end.truoc_ngay"),
+        ("deadline", "trong quý II/2021", "deadline.quarter+within.trong"),
         ("citation", "Nghị quyết số 101-NQ/TU ngày 12/12/2019", "cite.coded_number"),
         ("party", "Cục Thuế tỉnh", "body.cuc_thue_tinh"),
     } <= found
@@ -39,8 +42,11 @@ def test_terminal_and_html_show_every_span(fixture_db):
     page = to_html(document, spans)
     for span in spans:
         assert span.rule_id in rendered and span.rule_id in page
-    assert rendered.count("⟨ind.percent: 95 % >= target") == 1
-    assert rendered.count("⟨ind.percent: 95 % >= target [clause_cue] · ") == 1  # the step that decided the kind
+    assert rendered.count("⟨ind.percent+cmp.tro_len: 95 % >= target") == 1
+    # the step that decided the kind, and the cues that decided comparator and kind
+    assert rendered.count("⟨ind.percent+cmp.tro_len: 95 % >= target [clause_cue] · ") == 1
+    assert rendered.count("⟨ind.money+cmp.it_nhat+kind.phan_dau: 5835 tỷ đồng >= target [clause_cue] · ") == 1
+    assert page.count('<sup class="indicator">ind.money+cmp.it_nhat+kind.phan_dau</sup>') == 1
     # and the step that decided each name (name_basis)
     assert "· giải ngân vốn đầu tư công [words_before] ·" in rendered
     assert "· xã đạt chuẩn nông thôn mới [counted_noun] ·" in rendered
@@ -63,6 +69,14 @@ def test_cli_writes_a_page(fixture_db, tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "Nghị quyết số 101-NQ/TU ngày 12/12/2019" in page.read_text(encoding="utf-8")
+
+
+def test_cli_shows_the_cue_ids_of_each_row(fixture_db):
+    result = CliRunner().invoke(cli, ["explain", "kehoach-12-langson.html", "--db", str(fixture_db)])
+    assert result.exit_code == 0, result.output
+    shown = " ".join(result.output.split())  # the terminal wraps long lines
+    assert shown.count("⟨ind.unit_lexicon+kind.phan_dau: 10 xã = target [clause_cue] · ") == 1
+    assert shown.count("⟨deadline.day+end.truoc_ngay: … – 2021-11-30⟩") == 1
 
 
 def test_parties_view_and_assignees(fixture_db):

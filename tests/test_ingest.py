@@ -59,7 +59,7 @@ def test_rows_carry_provenance(corpus_db):
                            WHERE i.unit = '%' AND i.value = 95""")
     )
     assert row["document_text"][row["start"] : row["end"]] == "95% trở lên"
-    assert (row["comparator"], row["kind"], row["rule_id"]) == (">=", "target", "ind.percent")
+    assert (row["comparator"], row["kind"], row["rule_id"]) == (">=", "target", "ind.percent+cmp.tro_len+kind.giao")
     assert "giải ngân vốn đầu tư công" in row["sentence"]
     assert row["extractor_version"].startswith("0.1.0+")
     deadline = next(db.query("SELECT * FROM deadlines WHERE valid = 0"))

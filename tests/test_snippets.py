@@ -44,7 +44,7 @@ def _close(value):
 
 # Keys checked only where a case gives them: names, categories, periods and assignees
 # are asserted where the text makes them unambiguous.
-_OPTIONAL = ("name", "category", "period_start", "period_end", "assignee", "kind_basis", "name_basis")
+_OPTIONAL = ("name", "category", "period_start", "period_end", "assignee", "kind_basis", "name_basis", "rule_id")
 
 
 @pytest.mark.parametrize("case", _cases("indicators.yaml") + _cases("indicators_cues.yaml"))
@@ -89,8 +89,11 @@ def test_negatives(case, segmenter):
 def test_deadlines(case, segmenter):
     rows = extract_deadlines(_analyze(case, segmenter))
     got = [{"start": r.start_date, "end": r.end_date, "granularity": r.granularity, "valid": r.valid} for r in rows]
-    assert got == [{k: v for k, v in e.items() if k != "recurrence"} for e in case["expect"]]
+    assert got == [{k: v for k, v in e.items() if k not in ("recurrence", "rule_id")} for e in case["expect"]]
     assert [r.recurrence for r in rows] == [e.get("recurrence") for e in case["expect"]]
+    assert [r.rule_id for r, e in zip(rows, case["expect"]) if "rule_id" in e] == [
+        e["rule_id"] for e in case["expect"] if "rule_id" in e
+    ]
     for row in rows:
         assert row.valid or row.note, "an invalid date must say why"
 

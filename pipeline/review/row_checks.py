@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from extractors.schema import base_rule_id
 from pipeline.review import sheet
 from pipeline.store import stable_id
 
@@ -133,6 +134,14 @@ def _same(cell: str, stored) -> bool:
     return False
 
 
+def _unchanged(column: str, cell: str, stored) -> bool:
+    """Whether a read-only cell is untouched. Of a rule_id only the reader's id counts: a
+    re-extraction since the export may have named other cues after it, on the same row."""
+    if column == "rule_id":
+        return base_rule_id(cell.strip()) == base_rule_id(str(stored or ""))
+    return _same(cell, stored)
+
+
 def _readonly_problems(context: SheetContext, cells: dict, current: dict, number: int) -> list[Problem]:
     document = context.documents.get(current["document_id"], {})
     stored = {
@@ -146,7 +155,7 @@ def _readonly_problems(context: SheetContext, cells: dict, current: dict, number
             number, column, cells[column], f"read-only column changed (was {sheet.format_cell(stored.get(column))!r})"
         )
         for column in sheet.readonly_columns(context.category)
-        if column in cells and not _same(cells[column], stored.get(column))
+        if column in cells and not _unchanged(column, cells[column], stored.get(column))
     ]
 
 
