@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from extractors import rules
+from extractors import AnalyzedDocument, extract_deadlines, rules
 from extractors.cues import CUES_KEY, _ruler
-from extractors.rules import RuleError, alt, load_patterns
+from extractors.rules import RuleError, alt, load_patterns, load_yaml
 from pipeline.text.nlp import Segmenter
 
 SNIPPETS = Path(__file__).parent / "snippets"
@@ -113,6 +113,19 @@ def test_alt_refuses_an_empty_group_or_entry():
     for words in ([], ["a", ""], ["  "]):
         with pytest.raises(RuleError, match="empty vocabulary or empty entry"):
             alt(words, name="test")
+
+
+def test_every_deadline_cue_decides_a_snippet_deadline() -> None:
+    """Each cue of deadlines.yaml shows in the rule_id of a deadline read from a snippet."""
+    segmenter = Segmenter()
+    fired: set[str] = set()
+    for path in sorted(SNIPPETS.glob("*.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")):
+            analyzed = AnalyzedDocument(case["text"], segmenter, case.get("date", "2021-03-01"))
+            fired |= {cue for row in extract_deadlines(analyzed) for cue in row.rule_id.split("+")[1:]}
+    cues = [entry["id"] for entry in load_yaml("deadlines.yaml")["cues"]]
+    assert len(cues) > 30
+    assert [cue for cue in cues if cue not in fired] == []
 
 
 def _snippet_texts() -> list[str]:
