@@ -93,7 +93,8 @@ def figure_patterns() -> dict[str, regex.Pattern[str]]:
     )
     return {
         "number": regex.compile(
-            rf"(?<![\d.,/\p{{L}}])(?P<num>{NUMBER}|{NUMBER_WORDS}(?=\s))"
+            # a number word never starts a range of digits: "không đến 2%" is "not up to 2%"
+            rf"(?<![\d.,/\p{{L}}])(?P<num>{NUMBER}|{NUMBER_WORDS}(?=\s)(?!\s*(?:-|–|đến)\s*\d))"
             rf"(?:\s*(?:-|–|đến)\s*(?P<high>{NUMBER})(?!\d))?(?![\d])"
         ),
         "unit": regex.compile(rf"^\s*(?:{unit_re})(?!\p{{L}})"),

@@ -231,7 +231,7 @@ def _name(analyzed: AnalyzedDocument, figure: Figure, rows: list[IndicatorRow]) 
         return after, "measure_of_what_follows"  # "thu giữ 3 kg ma túy tổng hợp"
     if before and (not share and len(before.split()) > 2 or share and after and not starts_with_act(before)):
         return before, "words_before"  # "khu vực dịch vụ tăng 7,33% và ...": the quantity is named before the share
-    if after:
+    if after and (qualifies(after) or not before):  # not "mỗi hộ" after "Chi phí không quá 5 triệu đồng"
         return after, "words_after"
     return (before, "words_before") if before else (previous_name, "previous")  # "258,72 km2 (đạt 259% ...)"
 
