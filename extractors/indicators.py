@@ -13,6 +13,7 @@ from .kinds import KindClues, decide_kind
 from .naming import (
     act_names_it,
     after_name,
+    coordinated_act,
     counted_in_name,
     ends_with_act,
     first_quantity_head,
@@ -286,6 +287,7 @@ def _counted_name(before: str, unit: str, qualifier: str) -> tuple[str, str]:
     nothing qualifies it ('lưu 1.168 đơn')."""
     if not qualifies(qualifier):
         qualifier = ""
+    qualifier = qualifier[: coordinated_act(qualifier)]  # "hồ sơ chính sách ... và thực hiện việc chi trả"
     if before and (
         f" {unit.lower()} " in f" {before.lower()} " or gives_to(before) or act_names_it(unit) and not qualifier
     ):

@@ -47,6 +47,7 @@ def _rules() -> dict[str, Any]:
         ),
         "gives_to": frozenset(fold(names["gives_to"])),
         "scales": frozenset(w.lower() for w in load_yaml("units.yaml")["scales"]),
+        "and_act": regex.compile(rf"\s*(?<!\p{{L}})và\s+{alt(fold(acts), name='names.yaml acts')}(?!\p{{L}})"),
         "act": regex.compile(
             rf"^{alt(fold(acts), name='names.yaml acts')}"
             r"(?!\p{L})"
@@ -73,7 +74,8 @@ _DATE_ASIDE = regex.compile(
     r"(?:(?:đến hết|đến|trong|vào|tính đến) )?(?:ngày )?\d{1,2}/\d{1,2}(?:/\d{4})?"
     r"|(?:(?:đến hết|đến|trong|của|vào) )?(?:\d{1,2} )?(?:năm|giai đoạn|quý [IV]+/?) ?(?:19|20)\d{2}"
     r"(?:\s*[-–]\s*(?:19|20)\d{2})?"
-    r"|(?:(?:trong|của) )?(?:\d{1,2}|ba|sáu|chín) tháng(?! tuổi)(?: (?:đầu|cuối))?(?: năm)?(?: (?:19|20)\d{2}| nay)?",
+    r"|(?:(?:trong|của) )?(?:\d{1,2}|ba|sáu|chín) tháng(?! tuổi)(?: (?:đầu|cuối))?(?: năm)?(?: (?:19|20)\d{2}| nay)?"
+    r"|(?:lũy kế )?từ đầu năm(?: (?:đến nay|đến thời điểm báo cáo))?|lũy kế",
     regex.IGNORECASE,
 )
 _LETTER, _DIGIT = regex.compile(r"\p{L}"), regex.compile(r"\d")
@@ -82,6 +84,7 @@ _AGE = r"(?=\s+(?:(?:tháng|năm)\s+(?:đến|-|–)\s+\d+\s+)?(?:tháng\s+)?tu�
 _NAME_BREAK = regex.compile(rf"\w*\d\w*(?!\w){_AGE.replace('?=', '?!', 1)}|[,;:!?\"“”]")
 _AGE_NUMBER = regex.compile(rf"\d+{_AGE}")
 _SYLLABLE = regex.compile(r"\S+")
+_CAPITALS = regex.compile(r"\p{Lu}[\p{Lu}\d&]+")
 _LIST_PIECES = 4  # a name may be a list of this many comma-separated pieces
 
 
@@ -137,7 +140,8 @@ def _comma_pieces(text: str, words: list[tuple[int, int]], clause_start: int, nu
 def _list_name(pieces: list[list[str]]) -> list[str]:
     """The words of a name: the piece next to the figure, with the pieces before it when the name
     is a list: a quantity word heads it there ('tỷ lệ nam, nữ thanh niên được tư vấn, khám ...'),
-    or the near piece closes a list with 'và' ('khu vực nông, lâm nghiệp và thủy sản')."""
+    the near piece closes a list with 'và' ('khu vực nông, lâm nghiệp và thủy sản'), or the
+    pieces are abbreviations ('thu BHXH, BHYT, BHTN')."""
     chosen = pieces[0]
     for count in range(2, len(pieces) + 1):
         if _quantity_head_at(chosen) is not None or _has_lead_in(pieces[count - 2]):
@@ -145,6 +149,13 @@ def _list_name(pieces: list[list[str]]) -> list[str]:
         head = _quantity_head_at(pieces[count - 1])
         if head is not None:
             return [w for piece in reversed(pieces[:count]) for w in [*piece, ","]][head:-1]
+    count = 1  # a list of abbreviations: "thu BHXH, BHYT, BHTN"
+    while count < len(pieces) and len(pieces[count - 1]) <= 2 and _CAPITALS.fullmatch(pieces[count - 1][0]):
+        if not _CAPITALS.fullmatch(pieces[count][-1]):
+            break
+        count += 1
+    if count > 1:
+        return [w for piece in reversed(pieces[:count]) for w in [*piece, ","]][:-1]
     closes_list = "và" in _folded(chosen)[1:] and len(chosen) <= 6
     if len(pieces) > 1 and closes_list and len(pieces[1]) <= 3 and not starts_with_act(" ".join(pieces[1])):
         return [*pieces[1], ",", *chosen]
@@ -213,6 +224,13 @@ def first_quantity_head(text: str, start: int, end: int) -> int | None:
     """Where the first word that starts a quantity (`quantity_heads`) stands in text[start:end]."""
     match = _rules()["quantity_head_anywhere"].search(fold_for_matching(text[start:end]))
     return None if match is None else start + match.start()
+
+
+def coordinated_act(phrase: str) -> int:
+    """Where 'và' and an act start a second predicate in a phrase ('người có công và thực hiện
+    việc chi trả'), or the phrase's length."""
+    match = _rules()["and_act"].search(fold_for_matching(phrase))
+    return match.start() if match else len(phrase)
 
 
 def ends_with_act(before: str) -> bool:
