@@ -288,8 +288,13 @@ def _counted_name(before: str, unit: str, qualifier: str) -> tuple[str, str]:
     if not qualifies(qualifier):
         qualifier = ""
     qualifier = qualifier[: coordinated_act(qualifier)]  # "hồ sơ chính sách ... và thực hiện việc chi trả"
+    bare_act = not qualifier and len(before.split()) <= 2 and starts_with_act(before)  # "kết nạp được 4.028 đảng viên"
     if before and (
-        f" {unit.lower()} " in f" {before.lower()} " or gives_to(before) or act_names_it(unit) and not qualifier
+        f" {unit.lower()} " in f" {before.lower()} "
+        or gives_to(before)
+        or act_names_it(unit)
+        and not qualifier
+        or bare_act
     ):
         return (before.rsplit(" ", 1)[0] if gives_to(before) else before), "act"
     return " ".join(part for part in (unit, qualifier) if part), "counted_noun"
