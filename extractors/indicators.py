@@ -24,6 +24,7 @@ from .naming import (
     names_a_quantity,
     object_of_preposition,
     only_a_place,
+    place_list_end,
     qualifies,
     same_quantity_before,
     starts_with_act,
@@ -226,6 +227,11 @@ def _name(analyzed: AnalyzedDocument, figure: Figure, rows: list[IndicatorRow]) 
         and (names_a_quantity(before) or share and is_share_of_before(folded[figure.unit_end :]))
     ):
         return before, "quantity_before"
+    if counted and (places_end := place_list_end(folded, figure.unit, figure.unit_end)):
+        unit = text[figure.unit_end - len(figure.unit) : places_end]  # "xã, phường, thị trấn"
+        words_of = lambda: analyzed.words(figure.index, places_end, _after_window(text, places_end, figure.clause_end))  # noqa: E731
+        after = after_name(folded, text, words_of, places_end, figure.clause_end, keep_case=True)
+        return _counted_name(before, unit, "" if _CLAUSE_GOES_ON.match(folded, places_end) else after)
     if counted:
         return _counted_name(before, figure.unit, "" if _CLAUSE_GOES_ON.match(folded, figure.unit_end) else after)
     if not share and qualifies(after) and not starts_with_act(after):

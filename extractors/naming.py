@@ -2,70 +2,18 @@
 rules/names.yaml (categories and abbreviations: categories.py)."""
 
 from collections.abc import Callable
-from functools import lru_cache
-from typing import Any
 
 import regex
 
 from pipeline.text.normalize import fold_for_matching
 
-from .rules import alt, load_yaml
+from .name_rules import name_rules as _rules
 
 _WORD_OF_TWO = regex.compile(r"\p{L}{2,}")
 _ROW_NUMBER = regex.compile(r"^\s*\d+(?:\.\d+)*\.?\s*")
 _TWO_LETTERS = regex.compile(r"\p{L}{2}")
 _CLAUSE_MARK = regex.compile(r"[;:]")
 _PROPER_NAME = regex.compile(r"\S+ \p{Lu}")
-
-
-@lru_cache(maxsize=1)
-def _rules() -> dict[str, Any]:
-    names = load_yaml("names.yaml")
-    fold: Callable[[list[str]], list[str]] = lambda words: [fold_for_matching(w) for w in words]  # noqa: E731
-    acts = names["acts"] + load_yaml("units.yaml")["fallback_verbs"]
-    return {
-        "start_after": frozenset(fold(names["start_after"])),
-        "trim_end": frozenset(fold(names["trim_end"])),
-        "trim_start": frozenset(fold(names["trim_start"])),
-        "name_ends": frozenset(fold(names["name_ends"])),
-        "qualifier_not_after": frozenset(fold(names["qualifier_not_after"])),
-        "max_words": int(names["max_words"]),
-        "max_after": int(names["max_after"]),
-        "after_end": regex.compile(
-            rf"(?<!\p{{L}}){alt(fold(names['after_ends']), name='names.yaml after_ends')}(?!\p{{L}})"
-            r"|[;:.()\[\]!?…|]|(?<!(?:mức độ|cấp độ|loại|hạng|nhóm|tổ|lớp) )\d"
-            r"(?![\d.,]*\s+(?:(?:tháng|năm)\s+(?:đến|-|–)\s+\d+\s+)?(?:tháng\s+)?tuổi)"
-            rf"|,\s*{alt(fold(names['comma_ends'] + acts), name='names.yaml comma_ends')}(?!\p{{L}})"
-        ),
-        "plan_words": frozenset(fold(names["plan_words"])),
-        "object_of": regex.compile(rf"(?<!\p{{L}}){alt(fold(names['object_of']), name='names.yaml object_of')}\s*$"),
-        "generic_counted": frozenset(fold(names["generic_counted"])),
-        "measures": frozenset(w.lower() for w in names["measures"]),
-        "act_at_end": regex.compile(
-            rf"(?<!\p{{L}}){alt(fold(names['acts']), name='names.yaml acts')}"
-            rf"(?:\s+{alt(fold(names['comparators_between']), name='names.yaml comparators_between')})*\s*$"
-        ),
-        "gives_to": frozenset(fold(names["gives_to"])),
-        "scales": frozenset(w.lower() for w in load_yaml("units.yaml")["scales"]),
-        "and_act": regex.compile(rf"\s*(?<!\p{{L}})và\s+{alt(fold(acts), name='names.yaml acts')}(?!\p{{L}})"),
-        "act": regex.compile(
-            rf"^{alt(fold(acts), name='names.yaml acts')}"
-            r"(?!\p{L})"
-        ),
-        "same_quantity": regex.compile(
-            rf"^{alt(fold(names['same_quantity']), name='names.yaml same_quantity')}(?!\p{{L}})"
-        ),
-        "quantity_head_anywhere": regex.compile(
-            rf"(?<!\p{{L}}){alt(fold(names['quantity_heads']), name='names.yaml quantity_heads')}(?!\p{{L}})"
-        ),
-        "quantity_head": regex.compile(  # a quantity, or its total: "tổng quy mô", "tổng giá trị"
-            rf"^(?:tổng )?{alt(fold(names['quantity_heads']), name='names.yaml quantity_heads')}(?!\p{{L}})"
-        ),
-        "place": regex.compile(
-            rf"^(?i:{alt(names['places'], name='names.yaml places')})(?:\s+\p{{Lu}}[\p{{L}}\-]*|\s+\d+)+$"
-        ),
-        "share_of": regex.compile(rf"^\s*{alt(fold(names['share_of']), name='names.yaml share_of')}(?!\p{{L}})"),
-    }
 
 
 _PARENTHESES = regex.compile(r"\([^()]*\)")
@@ -226,6 +174,15 @@ def first_quantity_head(text: str, start: int, end: int) -> int | None:
     return None if match is None else start + match.start()
 
 
+def place_list_end(folded: str, unit: str, position: int) -> int | None:
+    """Where a list of kinds of place that goes on a counted place ends ('3 xã, phường, thị trấn
+    trên địa bàn ...'), or None."""
+    if fold_for_matching(unit) not in _rules()["place_words"]:
+        return None
+    match = _rules()["place_list"].match(folded, position)
+    return match.end() if match else None
+
+
 def coordinated_act(phrase: str) -> int:
     """Where 'và' and an act start a second predicate in a phrase ('người có công và thực hiện
     việc chi trả'), or the phrase's length."""
@@ -249,8 +206,10 @@ def gives_to(before: str) -> bool:
 
 def qualifies(phrase: str) -> bool:
     """Whether a phrase after a counted noun qualifies it ('vi phạm', 'truy nã đặc biệt nguy
-    hiểm'), not a preposition or a conjunction that goes on with the clause ('đến các cơ quan')."""
-    words = _folded(phrase.replace(",", " , ").split()[:2])
+    hiểm'), not a preposition or a conjunction that goes on with the clause ('đến các cơ quan');
+    a place that only says where is passed over ('trên địa bàn không có tệ nạn ma túy')."""
+    words = _folded(phrase.replace(",", " , ").split())
+    words = _trim(words, _rules()["where_only"], at_end=False)[:2] if len(words) > 3 else words[:2]
     return (
         bool(words)
         and words[0] != ","

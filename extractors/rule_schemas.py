@@ -201,6 +201,7 @@ YAML_SCHEMAS: dict[str, Schema] = {
             "qualifier_not_after": Words(),
             "comparators_between": Words(),
             "gives_to": Words(),
+            "where_only": Words(),
             "plan_words": Words(),
             "object_of": Words(),
             "after_ends": Words(),
