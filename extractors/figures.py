@@ -98,7 +98,8 @@ def figure_patterns() -> dict[str, regex.Pattern[str]]:
             rf"(?:\s*(?:-|–|đến)\s*(?P<high>{NUMBER})(?!\d))?(?![\d])"
         ),
         "unit": regex.compile(rf"^\s*(?:{unit_re})(?!\p{{L}})"),
-        "fraction": regex.compile(rf"^/(?P<den>{NUMBER})\s*"),
+        # "22/28 chỉ tiêu"; not "24/24h", a time of day
+        "fraction": regex.compile(rf"^/(?P<den>(?>{NUMBER}))(?!\s*(?:h|giờ)(?!\p{{L}}))\s*"),
         "per_slash": regex.compile(rf"^\s*/\s*(?P<per>{alt(low(units['per_words']))}|\p{{L}}+)(?!\p{{L}})"),
         "per_every": regex.compile(rf"^\s*(?:{_EVERY_YEAR}|/ năm)"),
         # "mỗi năm tạo việc làm cho 20 nghìn lao động": the rate stated before the figure
