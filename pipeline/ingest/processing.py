@@ -162,16 +162,17 @@ def process_all(items: list, known: list[tuple | None], raw_dir: Path) -> list[O
         return [process(item, version, raw_dir) for item, version in zip(items, known)]
     warm_up()
     with timebox.Timebox() as box:
-        return [_process_in(box, item, version, raw_dir, seconds) for item, version in zip(items, known)]
+        answers = box.map(process, [(item, version, raw_dir) for item, version in zip(items, known)], seconds)
+    return [_outcome_of(item, answer) for item, answer in zip(items, answers)]
 
 
-def _process_in(box: timebox.Timebox, item, known: tuple | None, raw_dir: Path, seconds: float) -> Outcome:
-    try:
-        return box.call(process, (item, known, raw_dir), seconds)
-    except timebox.Stopped as stopped:
-        return failed(item, stopped.reason)
-    except RuntimeError as error:  # what process raised: a bug, not the input's fault; say where
-        return failed(item, str(error))
+def _outcome_of(item, answer) -> Outcome:
+    """What the child answered for `item`: its outcome, or an error naming where it stopped."""
+    if isinstance(answer, timebox.Stopped):
+        return failed(item, answer.reason)
+    if isinstance(answer, RuntimeError):  # what process raised: a bug, not the input's fault; say where
+        return failed(item, str(answer))
+    return answer  # type: ignore[no-any-return]
 
 
 _WARM: list[bool] = []  # set once the models are loaded

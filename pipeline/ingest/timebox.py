@@ -60,16 +60,19 @@ class _Child:
         self.pid, self._requests, self._results = pid, requests_w, results_r
         self._open, self._ended, self._environment = True, None, dict(os.environ)
 
-    def call(self, function, arguments: tuple, seconds: float):
-        """`function(*arguments)` in the child; Stopped past `seconds` or if the child dies."""
+    def send(self, function, calls: list[tuple]) -> None:
+        """Ask the child for `function(*arguments)` for each of `calls`, one after the other."""
         environment = dict(os.environ)
         changed = environment if environment != self._environment else None  # the child keeps the last one
-        request = pickle.dumps((function, arguments, changed), protocol=pickle.HIGHEST_PROTOCOL)
+        request = pickle.dumps((function, calls, changed), protocol=pickle.HIGHEST_PROTOCOL)
         self._environment = environment
         _write_all(self._requests, _HEADER.pack(len(request)) + request)
+
+    def receive(self, seconds: float) -> tuple[bool, object]:
+        """The next call's (ok, value); Stopped past `seconds` from now or if the child dies."""
         deadline = time.monotonic() + seconds if seconds else None
         header = self._read(_HEADER.size, deadline, seconds)
-        return pickle.loads(self._read(_HEADER.unpack(header)[0], deadline, seconds))
+        return pickle.loads(self._read(_HEADER.unpack(header)[0], deadline, seconds))  # type: ignore[no-any-return]
 
     def _read(self, size: int, deadline: float | None, seconds: float) -> bytes:
         chunks, left = [], size
@@ -156,22 +159,56 @@ class Timebox:
     def call(self, function, arguments: tuple, seconds: float):
         """`function(*arguments)` in the child, stopped past `seconds` (Stopped); an exception
         the function raises comes back as a RuntimeError naming it."""
+        (answer,) = self.map(function, [arguments], seconds)
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+    def map(self, function, calls: list[tuple], seconds: float) -> list:
+        """`function(*arguments)` for each of `calls`, in order, as `call` would give it, but
+        with a Stopped or RuntimeError in the list in place of raising it. The child is sent
+        all the calls at once and goes from one to the next without waiting for this process
+        (no round trip per call); each is stopped past `seconds` from the end of the one
+        before it, and the calls after a stopped one go to a new child."""
+        answers: list = []
+        while len(answers) < len(calls):
+            left = calls[len(answers) :]
+            self._send(function, left)
+            for _ in left:
+                try:
+                    ok, value = self._receive(seconds)
+                except Stopped as stopped:
+                    answers.append(stopped)
+                    break
+                answers.append(value if ok else RuntimeError(value))
+        return answers
+
+    def _send(self, function, calls: list[tuple]) -> None:
         if self._child is None or _gone(self._child):
             self._child = _take()
         try:
             try:
-                ok, value = self._child.call(function, arguments, seconds)
+                self._child.send(function, calls)
             except BrokenPipeError:  # it died while idle: once more, in a new child
                 self._child.kill()
                 self._child = _Child()
-                ok, value = self._child.call(function, arguments, seconds)
+                self._child.send(function, calls)
         except BaseException:
-            child, self._child = self._child, None
-            child.kill()  # stopped, dead, or interrupted mid-exchange: its pipes are out of step
+            self._drop()
             raise
-        if not ok:
-            raise RuntimeError(value)
-        return value
+
+    def _receive(self, seconds: float) -> tuple[bool, object]:
+        assert self._child is not None
+        try:
+            return self._child.receive(seconds)
+        except BaseException:
+            self._drop()  # stopped, dead, or interrupted mid-exchange: its pipes are out of step
+            raise
+
+    def _drop(self) -> None:
+        child, self._child = self._child, None
+        if child is not None:
+            child.kill()
 
     def close(self) -> None:
         """Hand the child back to the idle ones."""
@@ -238,7 +275,7 @@ def _read_exactly(fd: int, size: int) -> bytes | None:
 
 
 def _serve(requests: int, results: int, parent: int) -> None:
-    """The child's loop: run each request, answer it; end when the parent is gone."""
+    """The child's loop: run each request's calls, answer each; end when the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # Linux: killed with the parent (strictly, with the thread that forked it: a box's child dies
@@ -253,19 +290,25 @@ def _serve(requests: int, results: int, parent: int) -> None:
         message = _read_exactly(requests, _HEADER.unpack(header)[0])
         if message is None:
             return
-        function, arguments, environment = pickle.loads(message)
+        function, calls, environment = pickle.loads(message)
         if environment is not None:  # the parent's, changed since: limits, PATH (Tesseract)
             os.environ.clear()
             os.environ.update(environment)
-        try:
-            answer = (True, function(*arguments))
-        except Exception as error:
-            answer = (False, f"{type(error).__name__}: {error}")
-        try:
-            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as error:
-            data = pickle.dumps((False, f"cannot send the result back ({type(error).__name__}: {error})"))
-        _write_all(results, _HEADER.pack(len(data)) + data)
+        for arguments in calls:
+            _answer(results, function, arguments)
+
+
+def _answer(results: int, function, arguments: tuple) -> None:
+    """Run one call and write its (ok, value) to `results`."""
+    try:
+        answer = (True, function(*arguments))
+    except Exception as error:
+        answer = (False, f"{type(error).__name__}: {error}")
+    try:
+        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as error:
+        data = pickle.dumps((False, f"cannot send the result back ({type(error).__name__}: {error})"))
+    _write_all(results, _HEADER.pack(len(data)) + data)
 
 
 def _watch_parent(parent: int) -> None:
