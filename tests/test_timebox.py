@@ -46,9 +46,7 @@ def test_a_call_past_its_time_is_stopped_and_the_calls_after_it_go_to_a_new_chil
         elapsed = time.monotonic() - started
     assert answers[0][0] == "a"
     assert isinstance(answers[1], timebox.Stopped)
-    assert answers[1].reason == (
-        "stopped after 1 s, the limit of time per document (DIRECTIVES_MAX_DOCUMENT_SECONDS)"
-    )
+    assert answers[1].reason == ("stopped after 1 s, the limit of time per document (DIRECTIVES_MAX_DOCUMENT_SECONDS)")
     assert [answers[2][0], answers[3][0]] == ["c", "d"]
     assert answers[2][1] == answers[3][1] != answers[0][1]  # the new child answers both
     assert elapsed < 10
