@@ -1,6 +1,7 @@
 """Processing one input: archive, parse, extract, in a time-boxed child; and packing a batch's rows for the writer."""
 
 import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -162,16 +163,17 @@ def process_all(items: list, known: list[tuple | None], raw_dir: Path) -> list[O
         return [process(item, version, raw_dir) for item, version in zip(items, known)]
     warm_up()
     with timebox.Timebox() as box:
-        return [_process_in(box, item, version, raw_dir, seconds) for item, version in zip(items, known)]
+        answers = box.map(process, [(item, version, raw_dir) for item, version in zip(items, known)], seconds)
+    return [_outcome_of(item, answer) for item, answer in zip(items, answers)]
 
 
-def _process_in(box: timebox.Timebox, item, known: tuple | None, raw_dir: Path, seconds: float) -> Outcome:
-    try:
-        return box.call(process, (item, known, raw_dir), seconds)
-    except timebox.Stopped as stopped:
-        return failed(item, stopped.reason)
-    except RuntimeError as error:  # what process raised: a bug, not the input's fault; say where
-        return failed(item, str(error))
+def _outcome_of(item, answer) -> Outcome:
+    """What the child answered for `item`: its outcome, or an error naming where it stopped."""
+    if isinstance(answer, timebox.Stopped):
+        return failed(item, answer.reason)
+    if isinstance(answer, RuntimeError):  # what process raised: a bug, not the input's fault; say where
+        return failed(item, str(answer))
+    return answer  # type: ignore[no-any-return]
 
 
 _WARM: list[bool] = []  # set once the models are loaded
@@ -266,14 +268,43 @@ def process_batch(items: list[SourceFile], db_path: str | Path) -> ProcessedBatc
     """Process files, skipping those whose bytes and extractor version are already stored,
     and pack the rows extracted for the writer. Only reads the store, so worker processes
     can run this side by side."""
+    return _packed(process_all(items, _known(items, db_path), raw_dir_for(db_path)))
+
+
+def process_batches(batches: Iterable[list[SourceFile]], db_path: str | Path) -> Iterator[ProcessedBatch]:
+    """`process_batch` for each batch, in order; in a time-boxed child, each batch is sent to
+    it before the one before is handed over, so that the child processes it while the caller
+    stores that one (what is stored of a batch is looked up before the batch before is stored,
+    as when workers process batches)."""
+    seconds = limits().document_seconds
+    if not seconds or not timebox.available():
+        yield from (process_batch(batch, db_path) for batch in batches)
+        return
+    warm_up()
+    raw_dir = raw_dir_for(db_path)
+    with timebox.Timebox() as box:
+        sent: list[SourceFile] | None = None
+        for batch in batches:
+            box.submit(process, [(item, version, raw_dir) for item, version in zip(batch, _known(batch, db_path))])
+            if sent is not None:
+                yield _packed([_outcome_of(item, box.answer(seconds)) for item in sent])
+            sent = batch
+        if sent is not None:
+            yield _packed([_outcome_of(item, box.answer(seconds)) for item in sent])
+
+
+def _known(items: list[SourceFile], db_path: str | Path) -> list[tuple | None]:
+    """What is stored of each item (store.known_version), None for each if nothing is."""
     db = store.open_reader(db_path)
+    if not db:
+        return [None] * len(items)
     try:
-        raw_dir = raw_dir_for(db_path)
-        known = [store.known_version(db, store.stable_id(item.url)) if db else None for item in items]
+        return [store.known_version(db, store.stable_id(item.url)) for item in items]
     finally:
-        if db:
-            db.close()
-    outcomes = process_all(items, known, raw_dir)
+        db.close()
+
+
+def _packed(outcomes: list[Outcome]) -> ProcessedBatch:
     return ProcessedBatch([replace(outcome, rows={}, pages=[], links=[]) for outcome in outcomes], pack(outcomes))
 
 

@@ -19,6 +19,7 @@ from pipeline.ingest.processing import (  # noqa: F401  (the steps' API)
     process,
     process_all,
     process_batch,
+    process_batches,
     rows_of,
     segmenter,
     warm_up,
@@ -188,8 +189,8 @@ def ingest(
     """Ingest files without Prefect: the same steps the flow runs."""
     writer = BatchWriter(db_path, store_size, on_batch)
     with store.held_open(db_path):
-        for batch in batches(items, batch_size):
-            writer.add(process_batch(batch, db_path))
+        for processed in process_batches(batches(items, batch_size), db_path):
+            writer.add(processed)
         writer.flush()
     return writer.summary
 

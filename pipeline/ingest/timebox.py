@@ -16,6 +16,8 @@ import struct
 import sys
 import threading
 import time
+from collections import deque
+from typing import Any
 
 from pipeline import lifeline, settings
 
@@ -57,29 +59,53 @@ class _Child:
         gc.unfreeze()
         os.close(requests_r)
         os.close(results_w)
+        os.set_blocking(requests_w, False)  # requests wait in `_outbox` while the child is busy (`_flush`)
         self.pid, self._requests, self._results = pid, requests_w, results_r
         self._open, self._ended, self._environment = True, None, dict(os.environ)
+        self._outbox = bytearray()
 
-    def call(self, function, arguments: tuple, seconds: float):
-        """`function(*arguments)` in the child; Stopped past `seconds` or if the child dies."""
+    def send(self, calls: list[tuple[Any, tuple]]) -> None:
+        """Ask the child for `function(*arguments)` for each (function, arguments) of `calls`, in order."""
         environment = dict(os.environ)
         changed = environment if environment != self._environment else None  # the child keeps the last one
-        request = pickle.dumps((function, arguments, changed), protocol=pickle.HIGHEST_PROTOCOL)
+        request = pickle.dumps((calls, changed), protocol=pickle.HIGHEST_PROTOCOL)
         self._environment = environment
-        _write_all(self._requests, _HEADER.pack(len(request)) + request)
+        self._outbox += _HEADER.pack(len(request)) + request
+        self._flush()
+
+    def _flush(self) -> None:
+        """Write what the pipe takes of the requests waiting: never blocks, so that this process
+        keeps the time of a child that does not read (BrokenPipeError if it died)."""
+        while self._outbox:
+            try:
+                written = os.write(self._requests, self._outbox)
+            except BlockingIOError:
+                return
+            del self._outbox[:written]
+
+    def receive(self, seconds: float) -> tuple[bool, object]:
+        """The next call's (ok, value); Stopped past `seconds` from now or if the child dies."""
         deadline = time.monotonic() + seconds if seconds else None
         header = self._read(_HEADER.size, deadline, seconds)
-        return pickle.loads(self._read(_HEADER.unpack(header)[0], deadline, seconds))
+        return pickle.loads(self._read(_HEADER.unpack(header)[0], deadline, seconds))  # type: ignore[no-any-return]
 
     def _read(self, size: int, deadline: float | None, seconds: float) -> bytes:
         chunks, left = [], size
         while left:
             wait = None if deadline is None else deadline - time.monotonic()
-            if wait is not None and (wait <= 0 or not select.select([self._results], [], [], wait)[0]):
+            if wait is not None and wait <= 0:
                 raise Stopped(
                     f"stopped after {seconds:g} s, the limit of time per document "
                     f"({settings.Limits.ENV['document_seconds']})"
                 )
+            readable, writable, _ = select.select([self._results], [self._requests] if self._outbox else [], [], wait)
+            if writable:
+                try:
+                    self._flush()
+                except BrokenPipeError:  # it died: what it answered is still to be read
+                    self._outbox.clear()
+            if not readable:
+                continue
             chunk = os.read(self._results, min(left, 1 << 20))
             if not chunk:
                 raise Stopped(f"the process reading it died ({self._end()})")
@@ -118,6 +144,7 @@ class _Child:
     def _close_fds(self) -> None:
         if self._open:
             self._open = False
+            self._outbox.clear()
             os.close(self._requests)
             os.close(self._results)
 
@@ -142,10 +169,12 @@ def _close_all_but(*keep: int) -> None:
 class Timebox:
     """Calls run in a child process, killed past their time; the box takes an idle child (or
     forks one) at its first call, forks another after a kill, and hands its child back to the
-    idle ones at `close`."""
+    idle ones at `close`. Calls are sent ahead (`submit`): the child goes from one to the next
+    without waiting for this process, which reads their answers in order (`answer`)."""
 
     def __init__(self):
         self._child: _Child | None = None
+        self._pending: deque[tuple[Any, tuple]] = deque()  # (function, arguments) sent, not answered
 
     def __enter__(self):
         return self
@@ -156,25 +185,88 @@ class Timebox:
     def call(self, function, arguments: tuple, seconds: float):
         """`function(*arguments)` in the child, stopped past `seconds` (Stopped); an exception
         the function raises comes back as a RuntimeError naming it."""
+        (answer,) = self.map(function, [arguments], seconds)
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+    def map(self, function, calls: list[tuple], seconds: float) -> list:
+        """`function(*arguments)` for each of `calls`, in order, as `call` would give it, but
+        with a Stopped or RuntimeError in the list in place of raising it."""
+        self.submit(function, calls)
+        return [self.answer(seconds) for _ in calls]
+
+    def submit(self, function, calls: list[tuple]) -> None:
+        """Send `function(*arguments)` for each of `calls` to the child, to run after the calls
+        sent before them; their answers come, in order, from `answer`."""
+        if calls:
+            self._send([(function, arguments) for arguments in calls])
+
+    def answer(self, seconds: float):
+        """The answer of the oldest call sent and not answered: its value, or the Stopped (past
+        `seconds` from now, the call before it being answered) or RuntimeError `call` would
+        raise. After a stopped call, the calls sent after it go to a new child."""
+        try:
+            ok, value = self._receive(seconds)
+        except Stopped as stopped:
+            self._pending.popleft()
+            rest = list(self._pending)
+            self._pending.clear()
+            if rest:
+                self._send(rest)
+            return stopped
+        self._pending.popleft()
+        return value if ok else RuntimeError(value)
+
+    def _send(self, calls: list[tuple[Any, tuple]]) -> None:
+        if self._pending:  # after the calls the child has still to answer
+            assert self._child is not None
+            try:
+                self._child.send(calls)
+            except BrokenPipeError:
+                pass  # it died: `answer` reads what it answered, then stops, and sends the rest again
+            except BaseException:
+                self._drop()
+                raise
+            self._pending.extend(calls)
+            return
         if self._child is None or _gone(self._child):
             self._child = _take()
         try:
             try:
-                ok, value = self._child.call(function, arguments, seconds)
+                self._child.send(calls)
             except BrokenPipeError:  # it died while idle: once more, in a new child
                 self._child.kill()
                 self._child = _Child()
-                ok, value = self._child.call(function, arguments, seconds)
+                self._child.send(calls)
         except BaseException:
-            child, self._child = self._child, None
-            child.kill()  # stopped, dead, or interrupted mid-exchange: its pipes are out of step
+            self._drop()
             raise
-        if not ok:
-            raise RuntimeError(value)
-        return value
+        self._pending.extend(calls)
+
+    def _receive(self, seconds: float) -> tuple[bool, object]:
+        assert self._child is not None and self._pending
+        try:
+            return self._child.receive(seconds)
+        except Stopped:
+            self._drop(keep_pending=True)
+            raise
+        except BaseException:
+            self._drop()  # interrupted mid-exchange: its pipes are out of step
+            raise
+
+    def _drop(self, keep_pending: bool = False) -> None:
+        child, self._child = self._child, None
+        if not keep_pending:
+            self._pending.clear()
+        if child is not None:
+            child.kill()
 
     def close(self) -> None:
-        """Hand the child back to the idle ones."""
+        """Hand the child back to the idle ones; one with calls still to answer is killed."""
+        if self._pending:
+            self._drop()
+            return
         child, self._child = self._child, None
         if child is not None and not _gone(child):
             with _LOCK:
@@ -238,7 +330,7 @@ def _read_exactly(fd: int, size: int) -> bytes | None:
 
 
 def _serve(requests: int, results: int, parent: int) -> None:
-    """The child's loop: run each request, answer it; end when the parent is gone."""
+    """The child's loop: run each request's calls, answer each; end when the parent is gone."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     # Linux: killed with the parent (strictly, with the thread that forked it: a box's child dies
@@ -253,19 +345,25 @@ def _serve(requests: int, results: int, parent: int) -> None:
         message = _read_exactly(requests, _HEADER.unpack(header)[0])
         if message is None:
             return
-        function, arguments, environment = pickle.loads(message)
+        calls, environment = pickle.loads(message)
         if environment is not None:  # the parent's, changed since: limits, PATH (Tesseract)
             os.environ.clear()
             os.environ.update(environment)
-        try:
-            answer = (True, function(*arguments))
-        except Exception as error:
-            answer = (False, f"{type(error).__name__}: {error}")
-        try:
-            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
-        except Exception as error:
-            data = pickle.dumps((False, f"cannot send the result back ({type(error).__name__}: {error})"))
-        _write_all(results, _HEADER.pack(len(data)) + data)
+        for function, arguments in calls:
+            _answer(results, function, arguments)
+
+
+def _answer(results: int, function, arguments: tuple) -> None:
+    """Run one call and write its (ok, value) to `results`."""
+    try:
+        answer = (True, function(*arguments))
+    except Exception as error:
+        answer = (False, f"{type(error).__name__}: {error}")
+    try:
+        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as error:
+        data = pickle.dumps((False, f"cannot send the result back ({type(error).__name__}: {error})"))
+    _write_all(results, _HEADER.pack(len(data)) + data)
 
 
 def _watch_parent(parent: int) -> None:
