@@ -198,14 +198,14 @@ def read_figure(
     if high is not None and _FROM_BEFORE.search(folded[: match.start()]):
         rule_id = "ind.range"
     figure = Figure(index, sentence, folded, match.start(), value, high, unit, unit_end, rule_id, bool(fraction))
-    figure.clause_start, figure.clause_end = _clause_bounds(folded, match.start())
+    figure.clause_start, figure.clause_end = clause_bounds(folded, match.start())
     return figure
 
 
 def _figure(index: int, sentence: Sentence, folded: str, start: int, value: float, unit: str, unit_end: int) -> Figure:
     """A money figure read whole by its own pattern."""
     figure = Figure(index, sentence, folded, start, value, None, unit, unit_end, "ind.money", False)
-    figure.clause_start, figure.clause_end = _clause_bounds(folded, start)
+    figure.clause_start, figure.clause_end = clause_bounds(folded, start)
     return figure
 
 
@@ -298,7 +298,8 @@ def _fallback_unit(
     return None
 
 
-def _clause_bounds(folded: str, position: int) -> tuple[int, int]:
+def clause_bounds(folded: str, position: int) -> tuple[int, int]:
+    """The clause around a position: between the semicolons or colons before and after it."""
     start = max(folded.rfind(";", 0, position), folded.rfind(":", 0, position)) + 1
     end = folded.find(";", position)
     return start, (end if end >= 0 else len(folded))

@@ -8,7 +8,18 @@ from . import dates
 from .categories import category
 from .context import AnalyzedDocument, syllables_after, syllables_before
 from .cues import Cue, cue_spans
-from .figures import DIGIT, LETTER, NOT_SPACE, SENTENCE_END, SYMBOLS, Figure, figure_patterns, read_figure, read_rate
+from .figures import (
+    DIGIT,
+    LETTER,
+    NOT_SPACE,
+    SENTENCE_END,
+    SYMBOLS,
+    Figure,
+    clause_bounds,
+    figure_patterns,
+    read_figure,
+    read_rate,
+)
 from .kinds import KindClues, decide_kind
 from .naming import (
     act_names_it,
@@ -207,14 +218,7 @@ def _name(analyzed: AnalyzedDocument, figure: Figure, rows: list[IndicatorRow]) 
         return previous_name, "previous"
     share = figure.unit in ("%", "điểm %")
     counted = counted_in_name(figure.unit) and not share
-    after = after_name(
-        folded,
-        text,
-        lambda: analyzed.words(figure.index, figure.unit_end, _after_window(text, figure.unit_end, figure.clause_end)),
-        figure.unit_end,
-        figure.clause_end,
-        keep_case=counted,  # it follows the noun: "căn nhà Đại đoàn kết"
-    )
+    after = _after(analyzed, figure, figure.unit_end, keep_case=counted)  # it follows the noun: "căn nhà Đại đoàn kết"
     counts_nothing = not after or counted and _CLAUSE_GOES_ON.match(folded, figure.unit_end)
     if not before and counts_nothing and (label := _label_name(analyzed, figure)):
         return label, "label"  # "trong đó đồng chủ trì phát hiện: 63 vụ, bắt ..."
@@ -227,13 +231,12 @@ def _name(analyzed: AnalyzedDocument, figure: Figure, rows: list[IndicatorRow]) 
         and (names_a_quantity(before) or share and is_share_of_before(folded[figure.unit_end :]))
     ):
         return before, "quantity_before"
-    if counted and (places_end := place_list_end(folded, figure.unit, figure.unit_end)):
-        unit = text[figure.unit_end - len(figure.unit) : places_end]  # "xã, phường, thị trấn"
-        words_of = lambda: analyzed.words(figure.index, places_end, _after_window(text, places_end, figure.clause_end))  # noqa: E731
-        after = after_name(folded, text, words_of, places_end, figure.clause_end, keep_case=True)
-        return _counted_name(before, unit, "" if _CLAUSE_GOES_ON.match(folded, places_end) else after)
     if counted:
-        return _counted_name(before, figure.unit, "" if _CLAUSE_GOES_ON.match(folded, figure.unit_end) else after)
+        unit, unit_end = figure.unit, figure.unit_end
+        if places_end := place_list_end(folded, unit, unit_end):  # "3 xã, phường, thị trấn ..."
+            unit, unit_end = text[unit_end - len(unit) : places_end], places_end
+            after = _after(analyzed, figure, unit_end, keep_case=True)
+        return _counted_name(before, unit, "" if _CLAUSE_GOES_ON.match(folded, unit_end) else after)
     if not share and qualifies(after) and not starts_with_act(after):
         return after, "measure_of_what_follows"  # "thu giữ 3 kg ma túy tổng hợp"
     if before and (not share and len(before.split()) > 2 or share and after and not starts_with_act(before)):
@@ -241,6 +244,13 @@ def _name(analyzed: AnalyzedDocument, figure: Figure, rows: list[IndicatorRow]) 
     if after and (qualifies(after) or not before):  # not "mỗi hộ" after "Chi phí không quá 5 triệu đồng"
         return after, "words_after"
     return (before, "words_before") if before else (previous_name, "previous")  # "258,72 km2 (đạt 259% ...)"
+
+
+def _after(analyzed: AnalyzedDocument, figure: Figure, position: int, *, keep_case: bool) -> str:
+    """`after_name` from `position` to the end of the figure's clause."""
+    text, clause_end = figure.sentence.text, figure.clause_end
+    words_of = lambda: analyzed.words(figure.index, position, _after_window(text, position, clause_end))  # noqa: E731
+    return after_name(figure.folded, text, words_of, position, clause_end, keep_case=keep_case)
 
 
 def _restates_previous(figure: Figure, previous: IndicatorRow) -> bool:
@@ -280,7 +290,7 @@ def _label_name(analyzed: AnalyzedDocument, figure: Figure) -> str:
     colon = folded.rfind(":", 0, figure.clause_start)
     if colon < 0 or folded[colon + 1 : figure.number_start].strip():
         return ""
-    label_start = max(folded.rfind(";", 0, colon), folded.rfind(":", 0, colon)) + 1
+    label_start = clause_bounds(folded, colon)[0]
     words = analyzed.words(figure.index, syllables_before(text, colon, _NAME_SYLLABLES, label_start), colon)
     return indicator_name(text, words, label_start, colon)
 

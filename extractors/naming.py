@@ -96,18 +96,23 @@ def _list_name(pieces: list[list[str]]) -> list[str]:
             break  # a lead-in ('đã', 'chỉ có') starts a clause: the pieces are not one list
         head = _quantity_head_at(pieces[count - 1])
         if head is not None:
-            return [w for piece in reversed(pieces[:count]) for w in [*piece, ","]][head:-1]
+            return _joined(pieces[:count])[head:]
     count = 1  # a list of abbreviations: "thu BHXH, BHYT, BHTN"
     while count < len(pieces) and len(pieces[count - 1]) <= 2 and _CAPITALS.fullmatch(pieces[count - 1][0]):
         if not _CAPITALS.fullmatch(pieces[count][-1]):
             break
         count += 1
     if count > 1:
-        return [w for piece in reversed(pieces[:count]) for w in [*piece, ","]][:-1]
+        return _joined(pieces[:count])
     closes_list = "và" in _folded(chosen)[1:] and len(chosen) <= 6
     if len(pieces) > 1 and closes_list and len(pieces[1]) <= 3 and not starts_with_act(" ".join(pieces[1])):
-        return [*pieces[1], ",", *chosen]
+        return _joined(pieces[:2])
     return chosen
+
+
+def _joined(pieces: list[list[str]]) -> list[str]:
+    """Pieces read back from a figure (nearest first) in text order, with their commas."""
+    return [w for piece in reversed(pieces) for w in [*piece, ","]][:-1]
 
 
 def _has_lead_in(words: list[str]) -> bool:
