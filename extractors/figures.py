@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import regex
 
-from pipeline.text.nlp import Sentence
+from pipeline.text.nlp import SYLLABLE_TOKEN, Sentence
 
 from .context import AnalyzedDocument, syllable_window
 from .naming import (
@@ -76,7 +76,12 @@ def _compound_money(text: str, offset: int, value: float) -> tuple[float, str, i
 
 def _second_end(folded: str, position: int, unit: str) -> regex.Match[str] | None:
     """The high end of a range that repeats its unit ("10% đến 15%", "1.000 đồng - 2.000 đồng")."""
-    return regex.compile(rf"\s*(?:đến|-|–)\s*(?P<n>{NUMBER})\s*{regex.escape(unit)}(?!\p{{L}})").match(folded, position)
+    return _second_end_pattern(unit).match(folded, position)
+
+
+@lru_cache(maxsize=256)
+def _second_end_pattern(unit: str) -> regex.Pattern[str]:
+    return regex.compile(rf"\s*(?:đến|-|–)\s*(?P<n>{NUMBER})\s*{regex.escape(unit)}(?!\p{{L}})")
 
 
 @lru_cache(maxsize=1)
@@ -279,23 +284,17 @@ def _fallback_unit(
     if not share and not patterns["fallback_verb"].search(folded_before[-25:]):
         return None
     sentence = analyzed.sentences[index]
-    doc = analyzed.word_doc(index, *syllable_window(sentence.text, position - sentence.start, 3, 6))
-    base = doc.user_data["offset"]
-    for i, token in enumerate(doc):
-        if base + token.idx < position:
-            continue
-        if not token.is_alpha or token.tag_ != "B-W" or token.text[0].isupper():
-            return None
-        end = i + 1
-        while end < len(doc) and doc[end].tag_ == "I-W":
-            end += 1
-        span = doc[i:end]
-        if patterns["not_unit"].match(span.text.lower()) and not (
-            share and patterns["list_noun"].match(span.text.lower())
-        ):
-            return None
-        return span.text, base + span.end_char
-    return None
+    text, here = sentence.text, position - sentence.start
+    start, end = syllable_window(text, here, 3, 6)
+    word_ends = dict(analyzed.words(index, start, end))  # start -> end of each segmenter word
+    # from the window's start (after a space, where tokens split as from the sentence's start)
+    token = next((t for t in SYLLABLE_TOKEN.finditer(text, start, end) if t.start() >= here), None)
+    if token is None or not token.group().isalpha() or token.start() not in word_ends or token.group()[0].isupper():
+        return None  # the word after the number starts before it, or is no word
+    word = " ".join(text[token.start() : word_ends[token.start()]].split())
+    if patterns["not_unit"].match(word.lower()) and not (share and patterns["list_noun"].match(word.lower())):
+        return None
+    return word, sentence.start + word_ends[token.start()]
 
 
 def clause_bounds(folded: str, position: int) -> tuple[int, int]:

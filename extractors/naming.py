@@ -2,6 +2,7 @@
 rules/names.yaml (categories and abbreviations: categories.py)."""
 
 from collections.abc import Callable
+from functools import lru_cache
 
 import regex
 
@@ -313,7 +314,14 @@ def _trimmed(words: list[str]) -> list[str]:
 
 
 def _folded(words: list[str]) -> list[str]:
-    return [" ".join(fold_for_matching(w).split()) for w in words]
+    return [_folded_word(w) for w in words]
+
+
+@lru_cache(maxsize=1 << 14)
+def _folded_word(word: str) -> str:
+    """A segmenter's word as the name lists hold it: folded, its syllables one space apart
+    (the same words come back for every figure near them)."""
+    return " ".join(fold_for_matching(word).split())
 
 
 def _after_last(words: list[str], phrases: frozenset[str]) -> list[str]:

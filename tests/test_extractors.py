@@ -47,6 +47,17 @@ def test_fraction_and_range(analyze):
     ]
 
 
+def test_a_counted_word_outside_the_lexicon_is_the_segmenters_whole_word(analyze):
+    """After a verb that counts, the word after the number is the unit: the segmenter's word
+    whole, with its offsets; a capitalized word (a title, a name) is no unit."""
+    text = "Tỉnh đã hỗ trợ 15 ngư dân; trường đã tuyển sinh 40 lưu học sinh; xã đã tặng 5 Bằng khen."
+    found = [(row.value, row.unit, row.rule_id, text[row.start : row.end]) for row in extract_indicators(analyze(text))]
+    assert found == [
+        (15, "ngư dân", "ind.fallback_word+kind.da", "15 ngư dân"),
+        (40, "lưu học sinh", "ind.fallback_word+kind.da", "40 lưu học sinh"),
+    ]
+
+
 def test_invalid_deadline_is_kept_and_flagged(analyze):
     analyzed = analyze("Ban Tổ chức đánh giá kết quả trước ngày 31/11/2021 để làm cơ sở.", "2021-01-14")
     extraction = extract(analyzed)

@@ -37,6 +37,7 @@ _NEEDS_WORDS = regex.compile(r"\d|\b(?:mười|mươi|một|hai|ba|bốn|năm|s�
 
 # Numbers stay whole ("1.250,5"), syllables are runs of letters and digits, any other mark is a token.
 _TOKEN = regex.compile(r"\d+(?:[.,]\d+)*|\w+|[^\w\s]")
+SYLLABLE_TOKEN = _TOKEN  # for readers that walk the tokens of a Doc without building one
 
 _LABEL_ONLY = regex.compile(r"\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVX]{1,4})[.)]")
 
