@@ -27,6 +27,7 @@ from .naming import (
     coordinated_act,
     counted_in_name,
     ends_with_act,
+    final_act,
     first_quantity_head,
     gives_to,
     indicator_name,
@@ -37,6 +38,7 @@ from .naming import (
     only_a_place,
     place_list_end,
     qualifies,
+    restates_in_aside,
     same_quantity_before,
     starts_with_act,
 )
@@ -67,7 +69,8 @@ _SAME_ACT = regex.compile(r"\s*(?:với|cùng với)\s*")
 
 
 # a mark right after a counted noun: nothing after it qualifies the noun ("63 vụ, bắt 117 đối tượng")
-_CLAUSE_GOES_ON = regex.compile(r"\s*[^\p{L}\s]")
+# a mark after a figure's unit, not an aside ("40 hộ (hơn 50 ha) đạt ..." goes on to what it counts)
+_CLAUSE_GOES_ON = regex.compile(r"\s*(?:\([^()]*\)\s*)?+[^\p{L}\s]")
 
 
 # "07 tấn ma túy tương đương 70 triệu viên": the same quantity counted another way
@@ -265,6 +268,7 @@ def _restates_previous(figure: Figure, previous: IndicatorRow) -> bool:
         or _COMPARED.match(folded, figure.unit_end)
         or _SAME_ACT.fullmatch(folded, previous_end, start)
         or _EQUIVALENT.search(folded[previous_end:start])
+        or restates_in_aside(folded[previous_end:start])
     )
 
 
@@ -299,20 +303,18 @@ def _counted_name(before: str, unit: str, qualifier: str) -> tuple[str, str]:
     """A figure that counts a noun (GUIDELINES): the noun and what qualifies it after the figure
     ('xây dựng 10 mô hình điển hình tiên tiến' -> 'mô hình điển hình tiên tiến'). The words
     before name it instead (`act`) when they already hold the noun ('hộ nghèo còn 1.200 hộ'),
-    when the noun receives the act ('tặng ... cho 150 học sinh') or when the noun is generic and
-    nothing qualifies it ('lưu 1.168 đơn')."""
+    when the noun receives the act ('tặng ... cho 150 học sinh'), or when nothing qualifies the
+    noun and it is generic ('lưu 1.168 đơn') or an act comes right before it: the act then,
+    without its subject ('đoàn mới kiểm tra được 60 hộ' -> 'kiểm tra')."""
     if not qualifies(qualifier):
         qualifier = ""
     qualifier = qualifier[: coordinated_act(qualifier)]  # "hồ sơ chính sách ... và thực hiện việc chi trả"
     bare_act = not qualifier and len(before.split()) <= 2 and starts_with_act(before)  # "kết nạp được 4.028 đảng viên"
-    if before and (
-        f" {unit.lower()} " in f" {before.lower()} "
-        or gives_to(before)
-        or act_names_it(unit)
-        and not qualifier
-        or bare_act
-    ):
+    if before and (f" {unit.lower()} " in f" {before.lower()} " or gives_to(before)):
         return (before.rsplit(" ", 1)[0] if gives_to(before) else before), "act"
+    act = final_act(before)  # "cơ quan chức năng mới kiểm tra được 60 hộ": "kiểm tra"
+    if before and not qualifier and (act_names_it(unit) or bare_act or act):
+        return act or before, "act"
     return " ".join(part for part in (unit, qualifier) if part), "counted_noun"
 
 

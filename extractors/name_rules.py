@@ -18,6 +18,7 @@ def name_rules() -> dict[str, Any]:
     names = load_yaml("names.yaml")
     fold: Callable[[list[str]], list[str]] = lambda words: [fold_for_matching(w) for w in words]  # noqa: E731
     acts = names["acts"] + load_yaml("units.yaml")["fallback_verbs"]
+    naming_acts = [act for act in acts if act not in names["not_naming_acts"]]
     return {
         "start_after": frozenset(fold(names["start_after"])),
         "trim_end": frozenset(fold(names["trim_end"])),
@@ -39,6 +40,13 @@ def name_rules() -> dict[str, Any]:
         "act_at_end": regex.compile(
             rf"(?<!\p{{L}}){alt(fold(names['acts']), name='names.yaml acts')}"
             rf"(?:\s+{alt(fold(names['comparators_between']), name='names.yaml comparators_between')})*\s*$"
+        ),
+        "final_act": regex.compile(  # "mới kiểm tra được": the act, past the comparators after it
+            rf"(?<!\p{{L}})(?P<act>{alt(fold(naming_acts), name='names.yaml acts')})"
+            rf"(?:\s+{alt(fold(names['comparators_between']), name='names.yaml comparators_between')})*\s*$"
+        ),
+        "aside_opens": regex.compile(  # "409 ha (350 hộ)", "325 hộ (hơn 382 ha)"
+            rf"\s*\(\s*(?:{alt(fold(names['comparators_between']), name='names.yaml comparators_between')}\s+)*"
         ),
         "gives_to": frozenset(fold(names["gives_to"])),
         "where_only": frozenset(fold(names["where_only"])),

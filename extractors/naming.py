@@ -203,6 +203,13 @@ def ends_with_act(before: str) -> bool:
     return bool(_rules()["act_at_end"].search(fold_for_matching(before)))
 
 
+def final_act(before: str) -> str:
+    """The act the words before a figure end with, without the comparators after it
+    ('cơ quan chức năng mới kiểm tra được' -> 'kiểm tra'), or ''."""
+    match = _rules()["final_act"].search(fold_for_matching(before))
+    return before[match.start("act") : match.end("act")] if match else ""
+
+
 def gives_to(before: str) -> bool:
     """Whether the words before a counted noun end with a word that makes it the receiver
     of the act ('tặng Huy hiệu Đảng cho 10.293 đảng viên'): the act names the figure."""
@@ -233,6 +240,12 @@ def same_quantity_before(name: str) -> bool:
     '(chỉ tiêu đề ra là tối thiểu 98%)': its plan."""
     folded = fold_for_matching(name)
     return bool(_rules()["same_quantity"].match(folded)) or folded in _rules()["plan_words"]
+
+
+def restates_in_aside(between: str) -> bool:
+    """Whether a figure opens an aside right after the figure before it ('hơn 409 ha (350 hộ)
+    nuôi tôm'): the same quantity counted another way, named as that figure is."""
+    return bool(_rules()["aside_opens"].fullmatch(fold_for_matching(between)))
 
 
 def object_of_preposition(before: str) -> bool:

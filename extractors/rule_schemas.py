@@ -200,6 +200,7 @@ YAML_SCHEMAS: dict[str, Schema] = {
             "name_ends": Words(),
             "qualifier_not_after": Words(),
             "comparators_between": Words(),
+            "not_naming_acts": Words(),
             "gives_to": Words(),
             "where_only": Words(),
             "plan_words": Words(),
