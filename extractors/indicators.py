@@ -65,6 +65,9 @@ _NEAR, _FAR = 12, 70
 _COMPARED = regex.compile(r"\s*(?:so với|cao hơn|thấp hơn)(?!\p{L})")
 
 
+_ASIDE_CLOSES = regex.compile(r"\s*\)")
+
+
 _SAME_ACT = regex.compile(r"\s*(?:với|cùng với)\s*")
 
 
@@ -216,10 +219,14 @@ def _name(analyzed: AnalyzedDocument, figure: Figure, rows: list[IndicatorRow]) 
     previous_name = same_sentence[-1].name if same_sentence else ""
     if same_sentence and _restates_previous(figure, same_sentence[-1]):
         return previous_name, "previous"  # "đạt 102% kế hoạch", "tăng 55 vụ so với ...", "89 vụ với 124 đối tượng"
+    share = figure.unit in ("%", "điểm %")
+    if share and _opens_aside_with_words(folded, figure):
+        inside = _after(analyzed, figure, figure.unit_end, keep_case=False)
+        if inside and qualifies(inside):  # "Sở Y tế (98% hồ sơ được giải quyết đúng hạn)": the aside says what
+            return inside, "words_after"
     before = _before_name(analyzed, figure, same_sentence[-1].end - figure.sentence.start if same_sentence else 0)
     if same_sentence and same_quantity_before(before):
         return previous_name, "previous"
-    share = figure.unit in ("%", "điểm %")
     counted = counted_in_name(figure.unit) and not share
     after = _after(analyzed, figure, figure.unit_end, keep_case=counted)  # it follows the noun: "căn nhà Đại đoàn kết"
     counts_nothing = not after or counted and _CLAUSE_GOES_ON.match(folded, figure.unit_end)
@@ -254,6 +261,14 @@ def _after(analyzed: AnalyzedDocument, figure: Figure, position: int, *, keep_ca
     text, clause_end = figure.sentence.text, figure.clause_end
     words_of = lambda: analyzed.words(figure.index, position, _after_window(text, position, clause_end))  # noqa: E731
     return after_name(figure.folded, text, words_of, position, clause_end, keep_case=keep_case)
+
+
+def _opens_aside_with_words(folded: str, figure: Figure) -> bool:
+    """Whether a figure opens an aside that goes on after it ('Sở Y tế (98% hồ sơ ...)'), not
+    one that only restates the quantity before it ('Số hộ còn lại (168 hộ)')."""
+    return folded[figure.clause_start : figure.number_start].rstrip().endswith("(") and not _ASIDE_CLOSES.match(
+        folded, figure.unit_end
+    )
 
 
 def _restates_previous(figure: Figure, previous: IndicatorRow) -> bool:
