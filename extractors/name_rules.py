@@ -18,8 +18,8 @@ def name_rules() -> dict[str, Any]:
     names = load_yaml("names.yaml")
     fold: Callable[[list[str]], list[str]] = lambda words: [fold_for_matching(w) for w in words]  # noqa: E731
     acts = names["acts"] + load_yaml("units.yaml")["fallback_verbs"]
-    naming_acts = [act for act in acts if act not in names["not_naming_acts"]]
     return {
+        **_act_patterns(names, acts),
         "start_after": frozenset(fold(names["start_after"])),
         "trim_end": frozenset(fold(names["trim_end"])),
         "trim_start": frozenset(fold(names["trim_start"])),
@@ -37,26 +37,10 @@ def name_rules() -> dict[str, Any]:
         "object_of": regex.compile(rf"(?<!\p{{L}}){alt(fold(names['object_of']), name='names.yaml object_of')}\s*$"),
         "generic_counted": frozenset(fold(names["generic_counted"])),
         "measures": frozenset(w.lower() for w in names["measures"]),
-        "act_at_end": regex.compile(
-            rf"(?<!\p{{L}}){alt(fold(names['acts']), name='names.yaml acts')}"
-            rf"(?:\s+{alt(fold(names['comparators_between']), name='names.yaml comparators_between')})*\s*$"
-        ),
-        "final_act": regex.compile(  # "mới kiểm tra được": the act, past the comparators after it
-            rf"(?<!\p{{L}})(?P<act>{alt(fold(naming_acts), name='names.yaml acts')})"
-            rf"(?:\s+{alt(fold(names['comparators_between']), name='names.yaml comparators_between')})*\s*$"
-        ),
-        "aside_opens": regex.compile(  # "409 ha (350 hộ)", "325 hộ (hơn 382 ha)"
-            rf"\s*\(\s*(?:{alt(fold(names['comparators_between']), name='names.yaml comparators_between')}\s+)*"
-        ),
         "gives_to": frozenset(fold(names["gives_to"])),
         "where_only": frozenset(fold(names["where_only"])),
         "place_words": frozenset(fold(names["places"])),
         "scales": frozenset(w.lower() for w in load_yaml("units.yaml")["scales"]),
-        "and_act": regex.compile(rf"\s*(?<!\p{{L}})và\s+{alt(fold(acts), name='names.yaml acts')}(?!\p{{L}})"),
-        "act": regex.compile(
-            rf"^{alt(fold(acts), name='names.yaml acts')}"
-            r"(?!\p{L})"
-        ),
         "same_quantity": regex.compile(
             rf"^{alt(fold(names['same_quantity']), name='names.yaml same_quantity')}(?!\p{{L}})"
         ),
@@ -74,4 +58,28 @@ def name_rules() -> dict[str, Any]:
             rf"(?:\s+và\s+{alt(fold(names['places']), name='names.yaml places')}(?!\p{{L}}))?"
         ),
         "share_of": regex.compile(rf"^\s*{alt(fold(names['share_of']), name='names.yaml share_of')}(?!\p{{L}})"),
+    }
+
+
+def _act_patterns(names: dict[str, Any], acts: list[str]) -> dict[str, regex.Pattern[str]]:
+    """Where an act stands in a name: at its start, at its end past comparators, after 'và'."""
+    fold: Callable[[list[str]], list[str]] = lambda words: [fold_for_matching(w) for w in words]  # noqa: E731
+    naming_acts = [act for act in acts if act not in names["not_naming_acts"]]
+    return {
+        "act_at_end": regex.compile(
+            rf"(?<!\p{{L}}){alt(fold(names['acts']), name='names.yaml acts')}"
+            rf"(?:\s+{alt(fold(names['comparators_between']), name='names.yaml comparators_between')})*\s*$"
+        ),
+        "final_act": regex.compile(  # "mới kiểm tra được": the act, past the comparators after it
+            rf"(?<!\p{{L}})(?P<act>{alt(fold(naming_acts), name='names.yaml acts')})"
+            rf"(?:\s+{alt(fold(names['comparators_between']), name='names.yaml comparators_between')})*\s*$"
+        ),
+        "aside_opens": regex.compile(  # "409 ha (350 hộ)", "325 hộ (hơn 382 ha)"
+            rf"\s*\(\s*(?:{alt(fold(names['comparators_between']), name='names.yaml comparators_between')}\s+)*"
+        ),
+        "and_act": regex.compile(rf"\s*(?<!\p{{L}})và\s+{alt(fold(acts), name='names.yaml acts')}(?!\p{{L}})"),
+        "act": regex.compile(
+            rf"^{alt(fold(acts), name='names.yaml acts')}"
+            r"(?!\p{L})"
+        ),
     }
