@@ -94,8 +94,10 @@ def _name_window(text: str, clause_start: int, clause_end: int, number_start: in
     start = max(reach, syllables_before(text, number_start, _NAME_SYLLABLES, clause_start))
     # a long quantity ("Tỷ lệ rác thải ... được xử lý đúng quy định đạt 90%"), or one a list
     # follows ("tỷ lệ nam, nữ thanh niên ..."), from its head
-    head = first_quantity_head(text, syllables_before(text, number_start, 2 * _NAME_SYLLABLES, clause_start), start)
-    return start if head is None else head, syllables_after(text, unit_end, 3, clause_end)
+    head = first_quantity_head(
+        text, syllables_before(text, number_start, 2 * _NAME_SYLLABLES, clause_start), number_start
+    )
+    return start if head is None else min(start, head), syllables_after(text, unit_end, 3, clause_end)
 
 
 def extract_indicators(analyzed: AnalyzedDocument, context: Context | None = None) -> list[IndicatorRow]:

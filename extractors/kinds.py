@@ -187,13 +187,15 @@ def decide_kind(clues: KindClues) -> tuple[str, str, str | None]:
     folded, number_start = clues.folded, clues.number_start
     own_period = _period_kind(clues.own_period, clues.published, wholly=True)
     # A cue after a figure in its own phrase qualifies that figure ("đạt 38,2% kế hoạch vốn
-    # giao"), not the ones that follow.
+    # giao"), not the ones that follow; an aside starts a phrase ("đạt 46% (chỉ tiêu là 60%)").
     cues = [
         cue
         for cue in clues.cues
         if (cue.label in KIND_OF or cue.label == "PART")
         and not any(
-            max(folded.rfind(",", 0, cue.start), folded.rfind(";", 0, cue.start)) < end <= cue.start
+            max(folded.rfind(",", 0, cue.start), folded.rfind(";", 0, cue.start), folded.rfind("(", 0, cue.start))
+            < end
+            <= cue.start
             for end in clues.figure_ends
         )
     ]

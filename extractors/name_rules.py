@@ -51,7 +51,7 @@ def name_rules() -> dict[str, Any]:
             rf"^(?:tổng )?{alt(fold(names['quantity_heads']), name='names.yaml quantity_heads')}(?!\p{{L}})"
         ),
         "place": regex.compile(
-            rf"^(?i:{alt(names['places'], name='names.yaml places')})(?:\s+\p{{Lu}}[\p{{L}}\-]*|\s+\d+)+$"
+            rf"^(?i:{alt(names['places'], name='names.yaml places')})(?:\s+\p{{Lu}}[\p{{L}}\-]*|\s+\d+)*$"
         ),
         "place_list": regex.compile(  # ", phường, thị trấn" after "3 xã"
             rf"(?:\s*,\s*(?:{alt(fold(names['places']), name='names.yaml places')})(?!\p{{L}}))+"

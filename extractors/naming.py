@@ -90,8 +90,13 @@ def _list_name(pieces: list[list[str]]) -> list[str]:
     """The words of a name: the piece next to the figure, with the pieces before it when the name
     is a list: a quantity word heads it there ('tỷ lệ nam, nữ thanh niên được tư vấn, khám ...'),
     the near piece closes a list with 'và' ('khu vực nông, lâm nghiệp và thủy sản'), or the
-    pieces are abbreviations ('thu BHXH, BHYT, BHTN')."""
+    pieces are abbreviations ('thu BHXH, BHYT, BHTN'). A near piece of cue words alone ('mới
+    chỉ đạt') leaves the name to the quantity before its comma."""
     chosen = pieces[0]
+    # "Tỷ lệ ... còn thấp, mới chỉ đạt 46%": the quantity goes on across the comma
+    across = len(pieces) > 1 and chosen and not _trimmed(chosen) and not _has_lead_in(pieces[1])
+    if across and (head := _quantity_head_at(pieces[1])) is not None:
+        return pieces[1][head:]
     for count in range(2, len(pieces) + 1):
         if _quantity_head_at(chosen) is not None or _has_lead_in(pieces[count - 2]):
             break  # a lead-in ('đã', 'chỉ có') starts a clause: the pieces are not one list
