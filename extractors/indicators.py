@@ -24,6 +24,7 @@ from .kinds import KindClues, decide_kind
 from .naming import (
     act_names_it,
     after_name,
+    changed_to,
     coordinated_act,
     counted_in_name,
     ends_with_act,
@@ -286,6 +287,7 @@ def _restates_previous(figure: Figure, previous: IndicatorRow) -> bool:
         or _SAME_ACT.fullmatch(folded, previous_end, start)
         or _EQUIVALENT.search(folded[previous_end:start])
         or restates_in_aside(folded[previous_end:start])
+        or changed_to(folded[previous_end:start])
     )
 
 

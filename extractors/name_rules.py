@@ -74,8 +74,13 @@ def _act_patterns(names: dict[str, Any], acts: list[str]) -> dict[str, regex.Pat
             rf"(?<!\p{{L}})(?P<act>{alt(fold(naming_acts), name='names.yaml acts')})"
             rf"(?:\s+{alt(fold(names['comparators_between']), name='names.yaml comparators_between')})*\s*$"
         ),
-        "aside_opens": regex.compile(  # "409 ha (350 hộ)", "325 hộ (hơn 382 ha)"
-            rf"\s*\(\s*(?:{alt(fold(names['comparators_between']), name='names.yaml comparators_between')}\s+)*"
+        "aside_opens": regex.compile(  # "409 ha (350 hộ)", "325 hộ (hơn 382 ha)", "99 phòng (giảm 46 phòng)"
+            rf"\s*\(\s*(?:{alt(fold(names['changes']), name='names.yaml changes')}\s+)?"
+            rf"(?:{alt(fold(names['comparators_between']), name='names.yaml comparators_between')}\s+)*"
+        ),
+        "changed_to": regex.compile(  # "từ 145 phòng trực thuộc giảm xuống còn 99 phòng"
+            rf"\s*(?:\p{{L}}+\s+){{0,3}}?{alt(fold(names['changes']), name='names.yaml changes')}"
+            rf"\s+{alt(fold(names['changed_to']), name='names.yaml changed_to')}\s*"
         ),
         "and_act": regex.compile(rf"\s*(?<!\p{{L}})và\s+{alt(fold(acts), name='names.yaml acts')}(?!\p{{L}})"),
         "act": regex.compile(

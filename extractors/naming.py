@@ -253,6 +253,12 @@ def restates_in_aside(between: str) -> bool:
     return bool(_rules()["aside_opens"].fullmatch(fold_for_matching(between)))
 
 
+def changed_to(between: str) -> bool:
+    """Whether the words between two figures say the first changed into the second ('từ 145
+    phòng giảm xuống còn 99 phòng'): the same quantity, named as the first is."""
+    return bool(_rules()["changed_to"].fullmatch(fold_for_matching(between)))
+
+
 def object_of_preposition(before: str) -> bool:
     """Whether a figure follows a preposition ('chỉ số SIPAS trong tháng tại 22 xã'): it counts
     where or for whom, not the quantity named before it."""
@@ -284,8 +290,10 @@ def counted_in_name(unit: str) -> bool:
 
 def act_names_it(unit: str) -> bool:
     """A generic counted noun ('dự án', 'vụ', 'lượt'): the act before the figure names it."""
-    words = fold_for_matching(unit).split()  # "văn bản QPPL" is a "văn bản"
-    return any(" ".join(words[:n]) in _rules()["generic_counted"] for n in range(1, len(words) + 1))
+    words = fold_for_matching(unit).split()  # "văn bản QPPL" is a "văn bản"; "đơn vị" is no "đơn"
+    return any(
+        " ".join(words[:n]) in _rules()["generic_counted"] for n in range(1, len(words) + 1) if n > 1 or len(words) == 1
+    )
 
 
 def name_reach(text: str, clause_start: int, number_start: int) -> int:

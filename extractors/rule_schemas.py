@@ -201,6 +201,8 @@ YAML_SCHEMAS: dict[str, Schema] = {
             "qualifier_not_after": Words(),
             "comparators_between": Words(),
             "not_naming_acts": Words(),
+            "changes": Words(),
+            "changed_to": Words(),
             "gives_to": Words(),
             "where_only": Words(),
             "plan_words": Words(),
