@@ -10,12 +10,11 @@ import regex
 from pipeline.text.nlp import SYLLABLE_TOKEN, Sentence
 
 from .context import AnalyzedDocument, syllable_window
-from .naming import (
-    counted_in_name,
-)
+from .naming import counted_in_name, qualifies
 from .numbers import NUMBER, NUMBER_WORDS, SCALES, parse_number, parse_number_words, scaled
 from .rules import alt, load_yaml
 
+_WORD_NEXT = regex.compile(r"\s*\p{L}")
 _PER_CAPITA = regex.compile(r"bình quân đầu người|bình quân mỗi người")
 
 
@@ -250,7 +249,16 @@ def _read_unit(
             scaled(high, scale) if high is not None else None,
             scale,
         )
-    return "", unit_end, "ind.unit_lexicon", scaled(value, groups["bare_scale"]), high, None
+    bare = groups["bare_scale"]
+    rest = text[unit_end : unit_end + 60]
+    if bare.lower() in _money_scales_alone() and not (_WORD_NEXT.match(rest) and qualifies(rest)):
+        return f"{bare} đồng", unit_end, "ind.money", value, high, None  # "bố trí 14,7 tỷ để đầu tư"
+    return "", unit_end, "ind.unit_lexicon", scaled(value, bare), high, None
+
+
+@lru_cache(maxsize=1)
+def _money_scales_alone() -> frozenset[str]:
+    return frozenset(word.lower() for word in load_yaml("units.yaml")["money_scales_alone"])
 
 
 def read_rate(figure: Figure, patterns: dict[str, regex.Pattern[str]]) -> None:

@@ -256,6 +256,7 @@ YAML_SCHEMAS: dict[str, Schema] = {
             "percentage_points": Words(),
             "scales": Words(),
             "currencies": Words(),
+            "money_scales_alone": Words(),
             "units": Words(),
             "not_units": Words(),
             "per_words": Words(),
