@@ -10,7 +10,7 @@ import regex
 from pipeline.text.nlp import SYLLABLE_TOKEN, Sentence
 
 from .context import AnalyzedDocument, syllable_window
-from .naming import counted_in_name, qualifies
+from .name_words import counted_in_name, qualifies
 from .numbers import NUMBER, NUMBER_WORDS, SCALES, parse_number, parse_number_words, scaled
 from .rules import alt, load_yaml
 

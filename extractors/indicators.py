@@ -21,9 +21,8 @@ from .figures import (
     read_rate,
 )
 from .kinds import KindClues, decide_kind
-from .naming import (
+from .name_words import (
     act_names_it,
-    after_name,
     changed_to,
     coordinated_act,
     counted_in_name,
@@ -31,9 +30,7 @@ from .naming import (
     final_act,
     first_quantity_head,
     gives_to,
-    indicator_name,
     is_share_of_before,
-    name_reach,
     names_a_quantity,
     object_of_preposition,
     only_a_place,
@@ -43,6 +40,7 @@ from .naming import (
     same_quantity_before,
     starts_with_act,
 )
+from .naming import after_name, indicator_name, name_reach
 from .periods import period_at
 from .rules import load_yaml
 from .schema import IndicatorRow, join_rule_id

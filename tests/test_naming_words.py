@@ -1,8 +1,8 @@
-"""The word tests of the name steps (extractors/naming.py) on words, not sentences."""
+"""The word tests of the name steps (extractors/name_words.py) on words, not sentences."""
 
 import pytest
 
-from extractors.naming import act_names_it, changed_to, final_act, restates_in_aside
+from extractors.name_words import act_names_it, changed_to, final_act, restates_in_aside
 
 
 @pytest.mark.parametrize(
