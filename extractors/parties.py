@@ -1,5 +1,5 @@
-"""Parties: the government and Party bodies a directive names (a gazetteer of spaCy
-SpanRuler patterns, rules/bodies.jsonl), with their role (assignee or coordinator) from
+"""Parties: the government and Party bodies a directive names (a gazetteer of phrases,
+rules/bodies.jsonl, and generic spaCy token patterns), with their role (assignee or coordinator) from
 the cue words around them (rules/parties.yaml)."""
 
 import re
@@ -8,24 +8,22 @@ from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 
 import regex
-from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.pipeline import SpanRuler
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from pipeline.text.nlp import syllables
 from pipeline.text.normalize import fold_for_matching
 
 from .categories import expand_abbreviations
-from .context import AnalyzedDocument, syllable_window, token_offsets
-from .cues import add_ruler
+from .context import AnalyzedDocument, syllable_window
+from .phrases import Match, Phrases, Tokens
 from .rules import alt, load_patterns, load_yaml
 from .schema import IndicatorRow, PartyRow, TaskRow
 
 _CLAUSE_BREAK = regex.compile(r"[;.:\n]")
 
-BODIES_KEY = "bodies"
+BodySpan = tuple[int, int, str]  # (start, end, rule id): tokens or offsets
 _GENERIC_REACH = 20  # tokens from a generic head: longer than any body's name
 # Where a generic pattern (rules/bodies_generic.jsonl) can start, in the sentence and in its
 # folded form: the token Matcher, costly per token, runs only from such places.
@@ -36,8 +34,8 @@ _LISTED_WITH = regex.compile(r"^\s*(?:,|và|cùng|;)?\s*(?:và\s+)?$")
 
 
 @cache
-def _ruler(nlp: Language) -> SpanRuler:
-    return add_ruler(nlp, "body_ruler", BODIES_KEY, "bodies.jsonl")
+def _phrases() -> Phrases:
+    return Phrases(load_patterns("bodies.jsonl"))
 
 
 @cache
@@ -74,14 +72,26 @@ def _named_body() -> re.Pattern[str]:
     return re.compile("|".join(sorted(phrases, key=len, reverse=True)))
 
 
-def body_spans(nlp: Language, doc: Doc, heads: Sequence[int] = ()) -> list[Span]:
-    """The body spans of a Doc, longest first and not overlapping; of equal spans a named
-    body wins over a generic pattern ("Sở Nội vụ" over "Sở <word>"). Generic patterns run
-    from the tokens `heads`."""
-    if BODIES_KEY not in doc.spans:
-        _ruler(nlp)(doc)
-    spans = list(doc.spans[BODIES_KEY])
-    matcher = _generic_matcher(nlp.vocab)
+def body_spans(named: Sequence[Match], doc: Doc | None = None, heads: Sequence[int] = ()) -> list[BodySpan]:
+    """The body spans of a sentence, longest first and not overlapping; of equal spans a
+    named body (`named`, the matches of bodies.jsonl) wins over a generic pattern ("Sở Nội
+    vụ" over "Sở <word>"). Generic patterns run on the sentence's Doc from the tokens `heads`."""
+    spans = [(match.start, match.end, match.id) for match in named]
+    if heads:
+        assert doc is not None, "generic patterns read a Doc"
+        spans += _generic_spans(doc, heads)
+    chosen: list[BodySpan] = []
+    taken: set[int] = set()
+    for start, end, rule_id in sorted(spans, key=lambda s: (s[0] - s[1], ".generic." in s[2], s[0])):
+        if not taken.intersection(range(start, end)):
+            chosen.append((start, end, rule_id))
+            taken.update(range(start, end))
+    return sorted(chosen)
+
+
+def _generic_spans(doc: Doc, heads: Sequence[int]) -> list[BodySpan]:
+    """The generic patterns' spans from the tokens `heads`, by start, end and id."""
+    matcher = _generic_matcher(doc.vocab)
     for head in heads:  # the Matcher wants tags where it reads: "W" where the segmenter's words are not
         for token in doc[head : head + _GENERIC_REACH]:
             token.tag_ = token.tag_ or "W"
@@ -90,14 +100,28 @@ def body_spans(nlp: Language, doc: Doc, heads: Sequence[int] = ()) -> list[Span]
         for head in heads
         for span in matcher(doc[head : head + _GENERIC_REACH], as_spans=True)
     }
-    spans += [Span(doc, start, end, label="BODY", span_id=rule_id) for start, end, rule_id in sorted(generic)]
-    chosen: list[Span] = []
-    taken: set[int] = set()
-    for span in sorted(spans, key=lambda s: (-len(s), ".generic." in s.id_, s.start)):
-        if not taken.intersection(range(span.start, span.end)):
-            chosen.append(span)
-            taken.update(range(span.start, span.end))
-    return sorted(chosen, key=lambda s: s.start)
+    return sorted(generic)
+
+
+def _sentence_bodies(analyzed: AnalyzedDocument, index: int, heads: list[int], local: list[int]) -> list[BodySpan]:
+    """The bodies sentence `index` names, as offsets into it: named bodies, and generic ones
+    from the local heads `local` and from the heads "Sở/Ban <Word>" in `heads` that no named
+    body covers (only these need the segmenter's words, and a Doc)."""
+    sentence = analyzed.sentences[index]
+    tokens = Tokens(sentence.text)
+    starts = [start for start, _ in tokens.spans]
+    named = _phrases().find(tokens.norms)
+    chosen = body_spans(named, analyzed.doc(index) if local else None, [bisect_left(starts, head) for head in local])
+    covered = {tokens.spans[start][0] for start, _, rule_id in chosen if ".generic." not in rule_id}
+    uncovered = [head for head in heads if head not in covered]
+    if uncovered:
+        # a "Sở <Word>" no named body covers: the generic patterns need the segmenter's words after it
+        for head in uncovered:
+            analyzed.word_doc(index, *syllable_window(sentence.text, head, 3, 10))
+        chosen = body_spans(
+            named, analyzed.doc(index), [bisect_left(starts, head) for head in sorted(local + uncovered)]
+        )
+    return [(tokens.spans[start][0], tokens.spans[end - 1][1], rule_id) for start, end, rule_id in chosen]
 
 
 def _role(folded: str, start: int, end: int, previous: tuple[int, str] | None) -> str | None:
@@ -122,7 +146,6 @@ def _role(folded: str, start: int, end: int, previous: tuple[int, str] | None) -
 
 def extract_parties(analyzed: AnalyzedDocument) -> list[PartyRow]:
     rows = []
-    nlp = analyzed.segmenter.nlp
     for index, sentence in enumerate(analyzed.sentences):
         heads = [m.start() for m in _GENERIC_BODY.finditer(sentence.text)]
         local = [
@@ -130,18 +153,7 @@ def extract_parties(analyzed: AnalyzedDocument) -> list[PartyRow]:
         ]
         if not heads and not local and not _named_body().search(analyzed.folded, sentence.start, sentence.end):
             continue
-        doc = analyzed.doc(index)
-        offsets = token_offsets(doc, sentence.text)
-        starts = [start for start, _ in offsets]
-        chosen = body_spans(nlp, doc, [bisect_left(starts, head) for head in local])
-        named = {offsets[span.start][0] for span in chosen if ".generic." not in span.id_}
-        uncovered = [head for head in heads if head not in named]
-        if uncovered:
-            # a "Sở <Word>" no named body covers: the generic patterns need the segmenter's words after it
-            for head in uncovered:
-                analyzed.word_doc(index, *syllable_window(sentence.text, head, 3, 10))
-            chosen = body_spans(nlp, doc, [bisect_left(starts, head) for head in sorted(local + uncovered)])
-        spans = [(offsets[span.start][0], offsets[span.end - 1][1], span.id_) for span in chosen]
+        spans = _sentence_bodies(analyzed, index, heads, local)
         previous = None
         for start, end, rule_id in sorted(spans):
             absolute = sentence.start + start
