@@ -2,6 +2,8 @@
 over, finds in a Doc of the same sentence: every phrase of cues.jsonl and bodies.jsonl on
 the folded syllables, the cue ruler's first-longest filter, the cue offsets a Doc gives."""
 
+import re
+
 import pytest
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
@@ -9,7 +11,7 @@ from spacy.tokens import Doc, Span
 
 from extractors import parties
 from extractors.cues import Cue, cue_matches, sentence_cues
-from extractors.phrases import Match, Phrases, Tokens, first_longest
+from extractors.phrases import Match, Phrases, Tokens, first_longest, phrase_regex
 from extractors.rules import load_patterns
 from pipeline.text.nlp import Segmenter
 
@@ -130,3 +132,15 @@ def test_a_named_body_wins_over_an_equal_generic_one(analyze):
     assert parties.body_spans(named, doc, [1]) == [(1, 4, "body.so.noi_vu")]
     assert parties.body_spans([], doc, [1]) == [(1, 4, "body.generic.so")]
     assert parties.body_spans(named) == [(1, 4, "body.so.noi_vu")]
+
+
+def test_phrase_regex_is_a_trie_of_the_phrases():
+    pattern = phrase_regex([["sở", "nội", "vụ"], ["sở", "tài", "chính"], ["sở"], ["bộ", "y", "tế"]])
+    assert pattern == r"(?:bộ\s*(?:y\s*(?:tế))|sở\s*(?:nội\s*(?:vụ)|tài\s*(?:chính))?)"
+    found = re.compile(pattern)
+    assert [bool(found.search(text)) for text in ("bộ  y\ntế", "bộ y", "các sở, ban", "sở tài")] == [
+        True,
+        False,
+        True,
+        True,
+    ]
