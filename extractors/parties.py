@@ -39,12 +39,14 @@ def _phrases() -> Phrases:
 
 
 @cache
-def _generic_matcher(vocab: Vocab) -> Matcher:
+def _generic_matcher(vocab: Vocab, tags: bool = True) -> Matcher:
     """The generic patterns (bodies_generic.jsonl), keyed by their ids: they run on a few
-    tokens from each place one can start, not on the whole sentence."""
+    tokens from each place one can start, not on the whole sentence. Without their word
+    `tags` they find every span they could find, whatever the segmenter's words."""
     matcher = Matcher(vocab, validate=True)
     for entry in load_patterns("bodies_generic.jsonl"):
-        matcher.add(entry["id"], [entry["pattern"]])
+        specs = [{key: value for key, value in spec.items() if tags or key != "TAG"} for spec in entry["pattern"]]
+        matcher.add(entry["id"], [specs])
     return matcher
 
 
@@ -115,13 +117,26 @@ def _sentence_bodies(analyzed: AnalyzedDocument, index: int, heads: list[int], l
     covered = {tokens.spans[start][0] for start, _, rule_id in chosen if ".generic." not in rule_id}
     uncovered = [head for head in heads if head not in covered]
     if uncovered:
-        # a "Sở <Word>" no named body covers: the generic patterns need the segmenter's words after it
-        for head in uncovered:
-            analyzed.word_doc(index, *syllable_window(sentence.text, head, 3, 10))
-        chosen = body_spans(
-            named, analyzed.doc(index), [bisect_left(starts, head) for head in sorted(local + uncovered)]
-        )
+        doc, generic_heads = analyzed.doc(index), [bisect_left(starts, head) for head in sorted(local + uncovered)]
+        chosen = body_spans(named)
+        if not _named_win(doc, generic_heads, chosen):
+            # a "Sở <Word>" no named body covers: the generic patterns need the segmenter's words after it
+            for head in uncovered:
+                analyzed.word_doc(index, *syllable_window(sentence.text, head, 3, 10))
+            chosen = body_spans(named, doc, generic_heads)
     return [(tokens.spans[start][0], tokens.spans[end - 1][1], rule_id) for start, end, rule_id in chosen]
+
+
+def _named_win(doc: Doc, heads: Sequence[int], named: list[BodySpan]) -> bool:
+    """Whether the named bodies chosen alone (`named`) win over every span a generic pattern
+    could find from `heads`, whatever the segmenter's words: a generic span loses to a chosen
+    named one it overlaps that is as long or longer (body_spans), so the words change nothing."""
+    matcher = _generic_matcher(doc.vocab, tags=False)
+    return all(
+        any(start < span.end and span.start < end and end - start >= len(span) for start, end, _ in named)
+        for head in heads
+        for span in matcher(doc[head : head + _GENERIC_REACH], as_spans=True)
+    )
 
 
 def _role(folded: str, start: int, end: int, previous: tuple[int, str] | None) -> str | None:

@@ -144,3 +144,16 @@ def test_phrase_regex_is_a_trie_of_the_phrases():
         True,
         True,
     ]
+
+
+def test_named_bodies_that_win_whatever_the_words_spare_the_segmenter(analyze):
+    alone = analyze("Giao Ủy ban Kiểm tra Tỉnh ủy thực hiện.")
+    named = parties.body_spans(parties._phrases().find(Tokens(alone.sentences[0].text).norms))
+    assert named == [(1, 7, "body.uy_ban_kiem_tra_tinh_uy")]
+    assert parties._named_win(alone.doc(0), [2], named)  # "ban Kiểm tra Tỉnh ủy" is inside the named body
+    assert [row.party for row in parties.extract_parties(alone)] == ["Ủy ban Kiểm tra Tỉnh ủy"]
+    assert alone._words == {}  # no word asked for
+    # "Sở Du lịch", which no entry names, is within reach of the head "ban"
+    both = analyze("Giao Ủy ban Kiểm tra Tỉnh ủy, Sở Du lịch thực hiện.")
+    assert not parties._named_win(both.doc(0), [2], named)
+    assert [row.party for row in parties.extract_parties(both)] == ["Ủy ban Kiểm tra Tỉnh ủy", "Sở Du lịch"]
