@@ -4,7 +4,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from functools import cached_property
-from typing import TYPE_CHECKING, Protocol, cast
+from typing import TYPE_CHECKING, Protocol
 
 from spacy.tokens import Doc
 
@@ -125,18 +125,3 @@ def syllable_window(text: str, position: int, before: int, after: int) -> tuple[
     of a sentence whose words decide the word at `position` (the syllables before are the
     segmenter's left context)."""
     return syllables_before(text, position, before), syllables_after(text, position, after)
-
-
-def token_offsets(doc: Doc, text: str) -> list[tuple[int, int]]:
-    """(start, end) of each token of a Doc in `text`, the sentence it was built from
-    (the Doc's own text may differ in white space)."""
-    if doc.user_data.get("sentence") == text:  # kept when the Doc was built
-        return cast(list[tuple[int, int]], doc.user_data["token_offsets"])
-    offsets, cursor = [], 0
-    for token in doc:
-        found = text.find(token.text, cursor)
-        if found < 0:
-            found = cursor
-        cursor = found + len(token.text)
-        offsets.append((found, cursor))
-    return offsets

@@ -1,15 +1,11 @@
-"""A spaCy SpanRuler that labels cue phrases (comparators, target/result cues) in a Doc."""
+"""Cue phrases (comparators, target/result cues, rules/cues.jsonl) in a sentence, as a spaCy
+SpanRuler keeping the first longest of overlapping spans would label them in a Doc of it."""
 
 from functools import cache
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
-from spacy.language import Language
-from spacy.pipeline import SpanRuler
-from spacy.tokens import Doc, Span
-
+from .phrases import Match, Phrases, Tokens, first_longest
 from .rules import load_patterns
-
-CUES_KEY = "cues"
 
 
 class Cue(NamedTuple):
@@ -22,37 +18,44 @@ class Cue(NamedTuple):
     id: str
 
 
-def add_ruler(nlp: Language, name: str, spans_key: str, rule_file: str, **config: Any) -> SpanRuler:
-    """A SpanRuler for a rule file's patterns: phrases go to its PhraseMatcher on NORM
-    (the folded syllable), token patterns to its Matcher."""
-    ruler = nlp.add_pipe(
-        "span_ruler",
-        name=name,
-        config={"spans_key": spans_key, "phrase_matcher_attr": "NORM", "validate": True, **config},
-    )
-    assert isinstance(ruler, SpanRuler)
-    ruler.add_patterns(list(load_patterns(rule_file)))
-    return ruler
-
-
 @cache
-def _ruler(nlp: Language) -> SpanRuler:
-    return add_ruler(
-        nlp, "cue_ruler", CUES_KEY, "cues.jsonl", spans_filter={"@misc": "spacy.first_longest_spans_filter.v1"}
-    )
+def _phrases() -> Phrases:
+    return Phrases(load_patterns("cues.jsonl"))
 
 
-def cue_spans(nlp: Language, doc: Doc) -> list[Span]:
-    """The cue spans of a Doc, computed once per Doc. A capitalized cue inside a
-    sentence is part of a name ("Làng Canh Giao"), not the word "giao"."""
-    if CUES_KEY not in doc.spans:
-        _ruler(nlp)(doc)
-    return [span for span in doc.spans[CUES_KEY] if span.label_ != "WORD" and not _inside_name(span)]
+def cue_matches(tokens: Tokens) -> list[Match]:
+    """Every cue phrase of a sentence, the longest of overlapping ones (labels WORD included:
+    they are there to hide the shorter cue inside them, "giao" in "giao thông")."""
+    return first_longest(_phrases().find(tokens.norms))
 
 
-def _inside_name(span: Span) -> bool:
-    first = span[0]
-    if not first.text[:1].isupper() or first.i == 0:
+def sentence_cues(text: str) -> list[Cue]:
+    """The cues of a sentence. A capitalized cue inside a sentence is part of a name ("Làng
+    Canh Giao"), not the word "giao". Offsets count from the sentence's first token with one
+    space between tokens, as in a spaCy Doc of it: the same as in the sentence unless it has
+    runs of white space."""
+    tokens = Tokens(text)
+    if not tokens.spans:
+        return []
+    first = tokens.spans[0][0]
+    return [
+        Cue(
+            match.label,
+            first + tokens.doc_offset(match.start),
+            first + tokens.doc_offset(match.end - 1) + len(tokens.texts[match.end - 1]),
+            match.id,
+        )
+        for match in cue_matches(tokens)
+        if match.label != "WORD" and not _inside_name(tokens, match.start)
+    ]
+
+
+# Marks after which a capital starts a sentence or a phrase rather than continuing a name
+# (spaCy's punctuation: '|', a math symbol, is not one of them).
+_NAME_BOUNDARY = frozenset('.:;!?("“-–')
+
+
+def _inside_name(tokens: Tokens, start: int) -> bool:
+    if not tokens.texts[start][:1].isupper() or start == 0:
         return False
-    previous = span.doc[first.i - 1]
-    return not (previous.is_punct and previous.text in '.:;!?("“-–|')
+    return tokens.texts[start - 1] not in _NAME_BOUNDARY

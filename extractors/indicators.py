@@ -7,7 +7,7 @@ import regex
 from . import dates
 from .categories import category
 from .context import AnalyzedDocument, syllables_after, syllables_before
-from .cues import Cue, cue_spans
+from .cues import Cue, sentence_cues
 from .figures import (
     DIGIT,
     LETTER,
@@ -128,12 +128,7 @@ def extract_indicators(analyzed: AnalyzedDocument, context: Context | None = Non
 
 def _cues(analyzed: AnalyzedDocument, index: int) -> list[Cue]:
     """The cue spans of a sentence, with offsets into the sentence."""
-    doc = analyzed.doc(index)
-    shift = doc.user_data["offset"] - analyzed.sentences[index].start
-    return [
-        Cue(span.label_, span.start_char + shift, span.end_char + shift, span.id_)
-        for span in cue_spans(analyzed.segmenter.nlp, doc)
-    ]
+    return sentence_cues(analyzed.sentences[index].text)
 
 
 def _read_comparator(figure: Figure, cues: list[Cue], patterns: dict[str, regex.Pattern[str]]) -> None:

@@ -1,5 +1,5 @@
-"""Parties: the government and Party bodies a directive names (a gazetteer of spaCy
-SpanRuler patterns, rules/bodies.jsonl), with their role (assignee or coordinator) from
+"""Parties: the government and Party bodies a directive names (a gazetteer of phrases,
+rules/bodies.jsonl, and generic spaCy token patterns), with their role (assignee or coordinator) from
 the cue words around them (rules/parties.yaml)."""
 
 import re
@@ -8,24 +8,22 @@ from collections.abc import Callable, Sequence
 from functools import cache, lru_cache
 
 import regex
-from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.pipeline import SpanRuler
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
 from pipeline.text.nlp import syllables
 from pipeline.text.normalize import fold_for_matching
 
 from .categories import expand_abbreviations
-from .context import AnalyzedDocument, syllable_window, token_offsets
-from .cues import add_ruler
+from .context import AnalyzedDocument, syllable_window
+from .phrases import Match, Phrases, Tokens, phrase_regex
 from .rules import alt, load_patterns, load_yaml
 from .schema import IndicatorRow, PartyRow, TaskRow
 
 _CLAUSE_BREAK = regex.compile(r"[;.:\n]")
 
-BODIES_KEY = "bodies"
+BodySpan = tuple[int, int, str]  # (start, end, rule id): tokens or offsets
 _GENERIC_REACH = 20  # tokens from a generic head: longer than any body's name
 # Where a generic pattern (rules/bodies_generic.jsonl) can start, in the sentence and in its
 # folded form: the token Matcher, costly per token, runs only from such places.
@@ -36,17 +34,19 @@ _LISTED_WITH = regex.compile(r"^\s*(?:,|và|cùng|;)?\s*(?:và\s+)?$")
 
 
 @cache
-def _ruler(nlp: Language) -> SpanRuler:
-    return add_ruler(nlp, "body_ruler", BODIES_KEY, "bodies.jsonl")
+def _phrases() -> Phrases:
+    return Phrases(load_patterns("bodies.jsonl"))
 
 
 @cache
-def _generic_matcher(vocab: Vocab) -> Matcher:
+def _generic_matcher(vocab: Vocab, tags: bool = True) -> Matcher:
     """The generic patterns (bodies_generic.jsonl), keyed by their ids: they run on a few
-    tokens from each place one can start, not on the whole sentence."""
+    tokens from each place one can start, not on the whole sentence. Without their word
+    `tags` they find every span they could find, whatever the segmenter's words."""
     matcher = Matcher(vocab, validate=True)
     for entry in load_patterns("bodies_generic.jsonl"):
-        matcher.add(entry["id"], [entry["pattern"]])
+        specs = [{key: value for key, value in spec.items() if tags or key != "TAG"} for spec in entry["pattern"]]
+        matcher.add(entry["id"], [specs])
     return matcher
 
 
@@ -66,22 +66,34 @@ def _cues() -> dict[str, regex.Pattern[str]]:
 def _named_body() -> re.Pattern[str]:
     """Where a named body (bodies.jsonl) may be in folded text: its folded syllables in
     order. A sentence without one, or a generic head, names no body and gets no Doc.
-    (`re`, not `regex`: it scans a long alternation of literals several times faster.)"""
-    phrases = {
-        r"\s*".join(re.escape(fold_for_matching(s)) for s in syllables(entry["pattern"]))
-        for entry in load_patterns("bodies.jsonl")
-    }
-    return re.compile("|".join(sorted(phrases, key=len, reverse=True)))
+    (`re`, not `regex`: it scans an alternation of literals several times faster.)"""
+    return re.compile(
+        phrase_regex(
+            [fold_for_matching(s) for s in syllables(entry["pattern"])] for entry in load_patterns("bodies.jsonl")
+        )
+    )
 
 
-def body_spans(nlp: Language, doc: Doc, heads: Sequence[int] = ()) -> list[Span]:
-    """The body spans of a Doc, longest first and not overlapping; of equal spans a named
-    body wins over a generic pattern ("Sở Nội vụ" over "Sở <word>"). Generic patterns run
-    from the tokens `heads`."""
-    if BODIES_KEY not in doc.spans:
-        _ruler(nlp)(doc)
-    spans = list(doc.spans[BODIES_KEY])
-    matcher = _generic_matcher(nlp.vocab)
+def body_spans(named: Sequence[Match], doc: Doc | None = None, heads: Sequence[int] = ()) -> list[BodySpan]:
+    """The body spans of a sentence, longest first and not overlapping; of equal spans a
+    named body (`named`, the matches of bodies.jsonl) wins over a generic pattern ("Sở Nội
+    vụ" over "Sở <word>"). Generic patterns run on the sentence's Doc from the tokens `heads`."""
+    spans = [(match.start, match.end, match.id) for match in named]
+    if heads:
+        assert doc is not None, "generic patterns read a Doc"
+        spans += _generic_spans(doc, heads)
+    chosen: list[BodySpan] = []
+    taken: set[int] = set()
+    for start, end, rule_id in sorted(spans, key=lambda s: (s[0] - s[1], ".generic." in s[2], s[0])):
+        if not taken.intersection(range(start, end)):
+            chosen.append((start, end, rule_id))
+            taken.update(range(start, end))
+    return sorted(chosen)
+
+
+def _generic_spans(doc: Doc, heads: Sequence[int]) -> list[BodySpan]:
+    """The generic patterns' spans from the tokens `heads`, by start, end and id."""
+    matcher = _generic_matcher(doc.vocab)
     for head in heads:  # the Matcher wants tags where it reads: "W" where the segmenter's words are not
         for token in doc[head : head + _GENERIC_REACH]:
             token.tag_ = token.tag_ or "W"
@@ -90,14 +102,41 @@ def body_spans(nlp: Language, doc: Doc, heads: Sequence[int] = ()) -> list[Span]
         for head in heads
         for span in matcher(doc[head : head + _GENERIC_REACH], as_spans=True)
     }
-    spans += [Span(doc, start, end, label="BODY", span_id=rule_id) for start, end, rule_id in sorted(generic)]
-    chosen: list[Span] = []
-    taken: set[int] = set()
-    for span in sorted(spans, key=lambda s: (-len(s), ".generic." in s.id_, s.start)):
-        if not taken.intersection(range(span.start, span.end)):
-            chosen.append(span)
-            taken.update(range(span.start, span.end))
-    return sorted(chosen, key=lambda s: s.start)
+    return sorted(generic)
+
+
+def _sentence_bodies(analyzed: AnalyzedDocument, index: int, heads: list[int], local: list[int]) -> list[BodySpan]:
+    """The bodies sentence `index` names, as offsets into it: named bodies, and generic ones
+    from the local heads `local` and from the heads "Sở/Ban <Word>" in `heads` that no named
+    body covers (only these need the segmenter's words, and a Doc)."""
+    sentence = analyzed.sentences[index]
+    tokens = Tokens(sentence.text)
+    starts = [start for start, _ in tokens.spans]
+    named = _phrases().find(tokens.norms)
+    chosen = body_spans(named, analyzed.doc(index) if local else None, [bisect_left(starts, head) for head in local])
+    covered = {tokens.spans[start][0] for start, _, rule_id in chosen if ".generic." not in rule_id}
+    uncovered = [head for head in heads if head not in covered]
+    if uncovered:
+        doc, generic_heads = analyzed.doc(index), [bisect_left(starts, head) for head in sorted(local + uncovered)]
+        chosen = body_spans(named)
+        if not _named_win(doc, generic_heads, chosen):
+            # a "Sở <Word>" no named body covers: the generic patterns need the segmenter's words after it
+            for head in uncovered:
+                analyzed.word_doc(index, *syllable_window(sentence.text, head, 3, 10))
+            chosen = body_spans(named, doc, generic_heads)
+    return [(tokens.spans[start][0], tokens.spans[end - 1][1], rule_id) for start, end, rule_id in chosen]
+
+
+def _named_win(doc: Doc, heads: Sequence[int], named: list[BodySpan]) -> bool:
+    """Whether the named bodies chosen alone (`named`) win over every span a generic pattern
+    could find from `heads`, whatever the segmenter's words: a generic span loses to a chosen
+    named one it overlaps that is as long or longer (body_spans), so the words change nothing."""
+    matcher = _generic_matcher(doc.vocab, tags=False)
+    return all(
+        any(start < span.end and span.start < end and end - start >= len(span) for start, end, _ in named)
+        for head in heads
+        for span in matcher(doc[head : head + _GENERIC_REACH], as_spans=True)
+    )
 
 
 def _role(folded: str, start: int, end: int, previous: tuple[int, str] | None) -> str | None:
@@ -122,7 +161,6 @@ def _role(folded: str, start: int, end: int, previous: tuple[int, str] | None) -
 
 def extract_parties(analyzed: AnalyzedDocument) -> list[PartyRow]:
     rows = []
-    nlp = analyzed.segmenter.nlp
     for index, sentence in enumerate(analyzed.sentences):
         heads = [m.start() for m in _GENERIC_BODY.finditer(sentence.text)]
         local = [
@@ -130,18 +168,7 @@ def extract_parties(analyzed: AnalyzedDocument) -> list[PartyRow]:
         ]
         if not heads and not local and not _named_body().search(analyzed.folded, sentence.start, sentence.end):
             continue
-        doc = analyzed.doc(index)
-        offsets = token_offsets(doc, sentence.text)
-        starts = [start for start, _ in offsets]
-        chosen = body_spans(nlp, doc, [bisect_left(starts, head) for head in local])
-        named = {offsets[span.start][0] for span in chosen if ".generic." not in span.id_}
-        uncovered = [head for head in heads if head not in named]
-        if uncovered:
-            # a "Sở <Word>" no named body covers: the generic patterns need the segmenter's words after it
-            for head in uncovered:
-                analyzed.word_doc(index, *syllable_window(sentence.text, head, 3, 10))
-            chosen = body_spans(nlp, doc, [bisect_left(starts, head) for head in sorted(local + uncovered)])
-        spans = [(offsets[span.start][0], offsets[span.end - 1][1], span.id_) for span in chosen]
+        spans = _sentence_bodies(analyzed, index, heads, local)
         previous = None
         for start, end, rule_id in sorted(spans):
             absolute = sentence.start + start

@@ -8,6 +8,7 @@ own CRF uses. `token.norm_` is the lower-cased, tone-folded form that rule patte
 """
 
 from bisect import bisect_left
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import Any
@@ -45,6 +46,11 @@ _LABEL_ONLY = regex.compile(r"\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVX]{1,4})[.)
 def syllables(text: str) -> list[str]:
     """The tokens a Doc of `text` has: syllables, numbers, punctuation marks."""
     return [token.group() for token in _TOKEN.finditer(text)]
+
+
+def token_matches(text: str) -> Iterator["regex.Match[str]"]:
+    """The tokens a Doc of `text` has, as matches: their offsets and texts."""
+    return _TOKEN.finditer(text)
 
 
 def split_sentences(text: str) -> list[Sentence]:
