@@ -64,13 +64,20 @@ _SPACE = r"[ \t\u00a0\u2002-\u200b\u3000]"
 # Runs of spaces but a lone " ": most spaces are one, and replacing each with itself was most of the cost.
 _SPACES = re.compile(rf"(?: {_SPACE}|[\t\u00a0\u2002-\u200b\u3000]){_SPACE}*")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# What `_SPACES` finds when it finds anything: a space other than " " (two " " are a plain string test).
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2002-\u200b\u3000]")
 
 
 def clean_text(text: str) -> str:
-    """NFC, unified line ends, runs of spaces collapsed, at most one blank line."""
+    """NFC, unified line ends, runs of spaces collapsed, at most one blank line.
+
+    Text is often clean already (parsers clean it twice, around the removal of furniture
+    lines): the substitutions run only where a plain search finds something for them."""
     text = nfc(text).replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-    lines = [line.strip() for line in _SPACES.sub(" ", text).split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    if "  " in text or _ODD_SPACE.search(text):
+        text = _SPACES.sub(" ", text)
+    text = "\n".join([line.strip() for line in text.split("\n")])
+    return (_BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text).strip()
 
 
 def fold_for_matching(text: str) -> str:
