@@ -109,3 +109,13 @@ def test_clean_text(raw, clean):
     """Clean text comes back as it is: parsers clean twice."""
     assert clean_text(raw) == clean
     assert clean_text(clean) == clean
+
+
+def test_a_fold_joined_by_a_line_break_is_the_folds_joined():
+    from pipeline.text.normalize import fold_for_matching
+
+    head, body = "Tỉnh Khánh Hoà ΣΑΣ", "quý Hoà bình\u0301 " + "Thuỷ lợi. " * 150
+    assert fold_for_matching(f"{head}\n{body}") == f"{fold_for_matching(head)}\n{fold_for_matching(body)}"
+    assert fold_for_matching(head) == "tỉnh khánh hòa σας"
+    assert fold_for_matching(body) is fold_for_matching(body)  # a document's text is folded once
+    assert fold_for_matching(body)[:20] == "quý hòa bình\u0301 thủy l"

@@ -5,6 +5,7 @@ import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import regex
@@ -145,7 +146,7 @@ def province_from_text(text: str, context: str = "") -> str | None:
     """The province a text is about: the most mentioned one, if named after tỉnh/thành phố
     or at least twice. None for a text issued by a central body. `context` (a page
     title, a site name) counts as text placed before the document."""
-    folded = fold_for_matching(f"{context}\n{text}" if context else text)
+    folded = f"{fold_for_matching(context)}\n{fold_for_matching(text)}" if context else fold_for_matching(text)
     head = folded[:600]
     counts: Counter[str] = Counter()
     anchored: set[str] = set()
@@ -235,7 +236,7 @@ def date_from_text(text: str) -> str | None:
     if header and 1 <= int(header.group(1)) <= 12:
         return f"{header.group(2)}-{int(header.group(1)):02d}"
     lead = text[:1200]
-    for match in [_DATELINE.match(text[:200]), *_EVENT_DAY.finditer(lead)]:
+    for match in chain([_DATELINE.match(text[:200])], _EVENT_DAY.finditer(lead)):  # searched as far as needed
         if not match or _not_own(lead, match.start(1)):
             continue
         day, month = int(match.group(1)), int(match.group(3))

@@ -80,6 +80,18 @@ def clean_text(text: str) -> str:
     return (_BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text).strip()
 
 
+_last_folded = ("", "")  # the last long text folded, and its fold: one tuple, swapped whole
+_LONG = 1000  # characters from which a text is a document's, folded by its extractors and for its province
+
+
 def fold_for_matching(text: str) -> str:
-    """Lower case with old-style tones: for lexicon look-ups, never for storage."""
-    return fold_tones(nfc(text)).lower()
+    """Lower case with old-style tones: for lexicon look-ups, never for storage. A text and a
+    line joined to it by "\n" fold to their two folds so joined: nothing folds across a line break."""
+    global _last_folded
+    last = _last_folded
+    if text is last[0]:
+        return last[1]
+    folded = fold_tones(nfc(text)).lower()
+    if len(text) >= _LONG:
+        _last_folded = (text, folded)
+    return folded
