@@ -69,3 +69,17 @@ def test_no_date_of_its_own(text):
 )
 def test_province_from_text(text, expected):
     assert province_from_text(text) == expected
+
+
+def test_the_trie_of_names_matches_what_the_names_longest_first_match():
+    import re
+
+    from pipeline.parse.metadata import _trie_pattern
+
+    names = ["hà nam", "hà nam ninh", "hà nội", "nam định", "tp.hcm", "bà rịa - vũng tàu", "bà"]
+    plain = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, sorted(names, key=len, reverse=True))) + r")(?!\w)")
+    trie = re.compile("(" + _trie_pattern(sorted(names), r"(?<!\w.)") + r")(?!\w)")
+    text = "hà nam ninh, hà nam; hà namx hà nội nam định tp.hcm bà rịa - vũng tàu bà rịa xhà nội"
+    found = [match.group(1) for match in trie.finditer(text)]
+    assert found == [match.group(1) for match in plain.finditer(text)]
+    assert found == ["hà nam ninh", "hà nam", "hà nội", "nam định", "tp.hcm", "bà rịa - vũng tàu", "bà"]

@@ -101,7 +101,21 @@ def test_sentences_of_the_documents_are_in_order_and_do_not_overlap():
         ("  Điều 1. \r\n\r\n\r\n\tNội dung\u200b ", "Điều 1.\n\nNội dung"),
         ("hoa\u0300 a b", "hoà a b"),
         ("\ufeffx\ry", "x\ny"),
+        ("\ufeffđã sạch\n\nkhông đổi", "đã sạch\n\nkhông đổi"),
+        ("e \u0301x\u2028\nz\x85", "e \u0301x\nz"),  # what str.strip takes for white space
     ],
 )
 def test_clean_text(raw, clean):
+    """Clean text comes back as it is: parsers clean twice."""
     assert clean_text(raw) == clean
+    assert clean_text(clean) == clean
+
+
+def test_a_fold_joined_by_a_line_break_is_the_folds_joined():
+    from pipeline.text.normalize import fold_for_matching
+
+    head, body = "Tỉnh Khánh Hoà ΣΑΣ", "quý Hoà bình\u0301 " + "Thuỷ lợi. " * 150
+    assert fold_for_matching(f"{head}\n{body}") == f"{fold_for_matching(head)}\n{fold_for_matching(body)}"
+    assert fold_for_matching(head) == "tỉnh khánh hòa σας"
+    assert fold_for_matching(body) is fold_for_matching(body)  # a document's text is folded once
+    assert fold_for_matching(body)[:20] == "quý hòa bình\u0301 thủy l"

@@ -13,6 +13,7 @@ from pipeline.parse import limits, sniff
 from pipeline.parse.decode import decode
 from pipeline.parse.document import ParsedDocument, Table
 from pipeline.parse.furniture import strip_breadcrumb, strip_furniture
+from pipeline.parse.html_head import PageHead, page_head
 from pipeline.parse.legacy_fonts import encoding_of_font, to_unicode
 from pipeline.parse.numbering import formatted
 from pipeline.text.normalize import clean_text
@@ -31,7 +32,7 @@ _DATE_METAS = (
 _AUTHOR_METAS = ("author", "article:author", "dc.creator")
 
 
-def _attr(tag: Tag, name: str) -> str:
+def _attr(tag, name: str) -> str:
     """An attribute's value as text: a multi-valued one (`class`) joined by spaces, a missing one empty."""
     value = tag.get(name)
     if value is None:
@@ -39,12 +40,12 @@ def _attr(tag: Tag, name: str) -> str:
     return " ".join(value) if isinstance(value, list) else str(value)
 
 
-def _meta(metas: list[Tag], names: tuple[str, ...]) -> str | None:
-    """The content of the first of `metas` (the page's <meta> tags, in order) named one of
-    `names`, in that order of preference, by property, name or itemprop."""
+def _meta(metas: list, names: tuple[str, ...]) -> str | None:
+    """The content of the first of `metas` (the page's <meta> tags, in order, BeautifulSoup's
+    or lxml's) named one of `names`, in that order of preference, by property, name or itemprop."""
     for name in names:
         tag = next((meta for key in ("property", "name", "itemprop") for meta in metas if meta.get(key) == name), None)
-        if tag and _attr(tag, "content").strip():
+        if tag is not None and _attr(tag, "content").strip():
             return _attr(tag, "content").strip()
     return None
 
@@ -262,24 +263,31 @@ def parse_html(data: bytes, charset: str | None = None, source: str = "<bytes>")
     return parsed
 
 
+# Markup `_parse_markup` rewrites before extraction (lists, tables; legacy fonts by
+# `_LEGACY_FONT_HINT`): a page with none has its head read from lxml (html_head), no BeautifulSoup tree built.
+_REWRITTEN = regex.compile(r"<(?:ol|table)\b", regex.IGNORECASE)
+
+
 def _parse_markup(html: str) -> ParsedDocument:
     fragment = not regex.search(r"<(?:html|body)\b", html[:4000], regex.IGNORECASE)
-    soup = BeautifulSoup(html, "lxml")
-    legacy = _LEGACY_FONT_HINT.search(html) and convert_legacy_fonts(soup)
-    numbered = number_ordered_lists(soup)
-    tables = tables_of(soup)  # before layout tables become blocks: a one-column data table stays data
-    if unwrap_layout_tables(soup) | numbered or legacy:
-        html = str(soup)
+    head = None if _REWRITTEN.search(html) or _LEGACY_FONT_HINT.search(html) else page_head(html)
+    tables: list[Table] = []
+    if head is None:
+        soup = BeautifulSoup(html, "lxml")
+        legacy = _LEGACY_FONT_HINT.search(html) and convert_legacy_fonts(soup)
+        numbered = number_ordered_lists(soup)
+        tables = tables_of(soup)  # before layout tables become blocks: a one-column data table stays data
+        if unwrap_layout_tables(soup) | numbered or legacy:
+            html = str(soup)
+        head = _soup_head(soup)
     extracted = trafilatura.bare_extraction(html, include_tables=True, include_comments=False, with_metadata=False)
     text = getattr(extracted, "text", None) or ""
     if not text.strip() and fragment:
         text = _blocks_text(BeautifulSoup(html, "lxml"))
-    title = page_title = soup.title.get_text(" ", strip=True) if soup.title else None
-    h1 = soup.find("h1")
-    if h1 and h1.get_text(strip=True):
-        title = h1.get_text(" ", strip=True)
-    metas = soup.find_all("meta")  # once: each search of the tree costs a millisecond
-    published = _meta(metas, _DATE_METAS)
+    title = page_title = head.title
+    if head.h1:
+        title = head.h1
+    published = _meta(head.metas, _DATE_METAS)
     return ParsedDocument(
         text=clean_text(strip_breadcrumb(strip_furniture(clean_text(text)))),
         kind="html",
@@ -287,6 +295,16 @@ def _parse_markup(html: str) -> ParsedDocument:
         tables=tables,
         title=clean_text(title) if title else None,
         published_date=local_date(published),
-        author=_meta(metas, _AUTHOR_METAS),
-        context=" ".join(filter(None, [page_title, _meta(metas, ("og:site_name",))])),
+        author=_meta(head.metas, _AUTHOR_METAS),
+        context=" ".join(filter(None, [page_title, _meta(head.metas, ("og:site_name",))])),
+    )
+
+
+def _soup_head(soup: BeautifulSoup) -> PageHead:
+    """What html_head reads of a page, read from its (rewritten) BeautifulSoup tree."""
+    h1 = soup.find("h1")
+    return PageHead(
+        soup.title.get_text(" ", strip=True) if soup.title else None,
+        h1.get_text(" ", strip=True) if h1 else None,
+        soup.find_all("meta"),  # once: each search of the tree costs a millisecond
     )

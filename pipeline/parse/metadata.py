@@ -5,6 +5,7 @@ import re
 import unicodedata
 from collections import Counter
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import regex
@@ -100,10 +101,25 @@ def current_province(name: str | None) -> str | None:
 
 @lru_cache(maxsize=1)
 def _province_re() -> re.Pattern:
-    """Every name, longest first, with no letter on either side (stdlib `re`: `regex` tried
-    its look-behind at every character and took most of `province_from_text`'s time)."""
-    names = sorted(_province_names(), key=len, reverse=True)
-    return re.compile(r"(?<![^\W\d_])(" + "|".join(map(re.escape, names)) + r")(?![^\W\d_])")
+    """Every name, the longest that fits first, with no letter on either side. The names are
+    written as a trie (`_trie_pattern`) so that each position of the text tries one branch per
+    first letter instead of every name, and the look-behind comes after that letter, so `re`
+    skips to the positions a name can start at; `regex` tried its look-behind at every character."""
+    return re.compile("(" + _trie_pattern(sorted(_province_names()), r"(?<![^\W\d_].)") + r")(?![^\W\d_])")
+
+
+def _trie_pattern(names: list[str], after_first: str = "", depth: int = 0) -> str:
+    """An alternation of `names` (all sharing their first `depth` characters) factored by
+    their next character: longer names before a name that ends here, so that it matches
+    what the alternation of the names longest first matches (two names that go on with
+    different characters cannot both fit at one place). `after_first` follows the first character."""
+    branches = []
+    for char in sorted({name[depth] for name in names if len(name) > depth}):
+        longer = [name for name in names if len(name) > depth and name[depth] == char]
+        branches.append(re.escape(char) + (after_first if depth == 0 else "") + _trie_pattern(longer, "", depth + 1))
+    if any(len(name) == depth for name in names):
+        branches.append("")
+    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
 
 
 _ALSO_PERSON_NAMES = {"Hồ Chí Minh"}
@@ -130,7 +146,7 @@ def province_from_text(text: str, context: str = "") -> str | None:
     """The province a text is about: the most mentioned one, if named after tỉnh/thành phố
     or at least twice. None for a text issued by a central body. `context` (a page
     title, a site name) counts as text placed before the document."""
-    folded = fold_for_matching(f"{context}\n{text}" if context else text)
+    folded = f"{fold_for_matching(context)}\n{fold_for_matching(text)}" if context else fold_for_matching(text)
     head = folded[:600]
     counts: Counter[str] = Counter()
     anchored: set[str] = set()
@@ -220,7 +236,7 @@ def date_from_text(text: str) -> str | None:
     if header and 1 <= int(header.group(1)) <= 12:
         return f"{header.group(2)}-{int(header.group(1)):02d}"
     lead = text[:1200]
-    for match in [_DATELINE.match(text[:200]), *_EVENT_DAY.finditer(lead)]:
+    for match in chain([_DATELINE.match(text[:200])], _EVENT_DAY.finditer(lead)):  # searched as far as needed
         if not match or _not_own(lead, match.start(1)):
             continue
         day, month = int(match.group(1)), int(match.group(3))

@@ -7,6 +7,7 @@ tags in `token.tag_` ("B-W" starts a word, "I-W" continues it), the scheme under
 own CRF uses. `token.norm_` is the lower-cased, tone-folded form that rule patterns match on.
 """
 
+import re
 from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -23,7 +24,8 @@ from underthesea.pipeline import sent_tokenize as sent_tokenize_module
 
 from pipeline.text.normalize import fold_for_matching
 
-_LINE = regex.compile(r"[^\n]+")
+# The sentence splitter's patterns of ASCII characters are stdlib `re`: it runs them faster than `regex`.
+_LINE = re.compile(r"[^\n]+")
 
 
 @dataclass(frozen=True)
@@ -117,11 +119,11 @@ def _punkt() -> Any:
     return sent_tokenize_module.sentence_tokenizer
 
 
-_SENTENCE_MARK, _MARKS, _DOTS = regex.compile(r"[.?!]"), regex.compile(r"[.?!]+"), regex.compile(r"\.+")
-_INLINE_SPACE, _ANY_SPACE = regex.compile(r"[ \t]*"), regex.compile(r"[ \t\n\r]*")
+_SENTENCE_MARK, _MARKS, _DOTS = re.compile(r"[.?!]"), re.compile(r"[.?!]+"), re.compile(r"\.+")
+_INLINE_SPACE, _ANY_SPACE = re.compile(r"[ \t]*"), re.compile(r"[ \t\n\r]*")
 
 
-def _end(pattern: "regex.Pattern[str]", text: str, position: int) -> int:
+def _end(pattern: "re.Pattern[str]", text: str, position: int) -> int:
     """Where `pattern`, which always matches at `position` (a mark found there, or spaces
     that may be none), ends."""
     match = pattern.match(text, position)

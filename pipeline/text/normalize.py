@@ -64,15 +64,34 @@ _SPACE = r"[ \t\u00a0\u2002-\u200b\u3000]"
 # Runs of spaces but a lone " ": most spaces are one, and replacing each with itself was most of the cost.
 _SPACES = re.compile(rf"(?: {_SPACE}|[\t\u00a0\u2002-\u200b\u3000]){_SPACE}*")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# What `_SPACES` finds when it finds anything: a space other than " " (two " " are a plain string test).
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2002-\u200b\u3000]")
 
 
 def clean_text(text: str) -> str:
-    """NFC, unified line ends, runs of spaces collapsed, at most one blank line."""
+    """NFC, unified line ends, runs of spaces collapsed, at most one blank line.
+
+    Text is often clean already (parsers clean it twice, around the removal of furniture
+    lines): the substitutions run only where a plain search finds something for them."""
     text = nfc(text).replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
-    lines = [line.strip() for line in _SPACES.sub(" ", text).split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    if "  " in text or _ODD_SPACE.search(text):
+        text = _SPACES.sub(" ", text)
+    text = "\n".join([line.strip() for line in text.split("\n")])
+    return (_BLANK_LINES.sub("\n\n", text) if "\n\n\n" in text else text).strip()
+
+
+_last_folded = ("", "")  # the last long text folded, and its fold: one tuple, swapped whole
+_LONG = 1000  # characters from which a text is a document's, folded by its extractors and for its province
 
 
 def fold_for_matching(text: str) -> str:
-    """Lower case with old-style tones: for lexicon look-ups, never for storage."""
-    return fold_tones(nfc(text)).lower()
+    """Lower case with old-style tones: for lexicon look-ups, never for storage. A text and a
+    line joined to it by "\n" fold to their two folds so joined: nothing folds across a line break."""
+    global _last_folded
+    last = _last_folded
+    if text is last[0]:
+        return last[1]
+    folded = fold_tones(nfc(text)).lower()
+    if len(text) >= _LONG:
+        _last_folded = (text, folded)
+    return folded
