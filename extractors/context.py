@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
+import regex
 from spacy.tokens import Doc
 
 from pipeline.text.nlp import Segmenter, Sentence, split_sentences, word_spans
@@ -102,14 +103,17 @@ class AnalyzedDocument:
 _HEAD = 1500  # the header and first paragraph: where a document states its own type
 
 _SYLLABLE = re.compile(r"\S+")
+_SYLLABLE_BACKWARD = regex.compile(r"(?r)\S+")
 
 
 def syllables_before(text: str, position: int, count: int, lower: int = 0) -> int:
     """Where the last `count` whole syllables of `text[lower:position]` start (a syllable
     cut by `position` comes with them)."""
-    starts = [m.start() for m in _SYLLABLE.finditer(text, lower, position)]
     wanted = count + (1 if position > lower and not text[position - 1].isspace() else 0)
-    return starts[-min(wanted, len(starts))] if starts and wanted else position
+    start = position
+    for _, match in zip(range(wanted), _SYLLABLE_BACKWARD.finditer(text, lower, position)):
+        start = match.start()  # read from the end: a long clause is not walked from its start
+    return start
 
 
 def syllables_after(text: str, position: int, count: int, upper: int | None = None) -> int:
