@@ -1,0 +1,66 @@
+"""The extractors that try their pattern only where a cheap scan finds a place must find what
+the pattern finds when tried at every character: hand-written snippets, exact spans."""
+
+import pytest
+
+from extractors import citations, deadlines
+
+
+def _spans(matches):
+    return [(match.start(), match.end(), match.group()) for match in matches]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Căn cứ Chỉ thị số 45-CT/TW ngày 20/6/2020 của Ban Bí thư.", ["Chỉ thị số 45-CT/TW ngày 20/6/2020"]),
+        # a name of several words between the type and "số", and a type word wrapped at a line break
+        (
+            "theo Luật Đất đai sửa đổi bổ sung số 31/2024/QH15; Quyết\nđịnh 117/2021",
+            ["Luật Đất đai sửa đổi bổ sung số 31/2024/QH15", "Quyết\nđịnh 117/2021"],
+        ),
+        ("Thực hiện Kế hoạch thực hiện Nghị định số 15/2020/NĐ-CP về việc ...", ["Nghị định số 15/2020/NĐ-CP"]),
+        # "số" alone before a coded number, a colon after "Số", a number glued to its type word
+        (
+            "các văn bản số 991/TTg-ĐMDN, Số: 12/KH-UBND và CT05/TU, thông báo 67/TB-VPCP",
+            ["văn bản số 991/TTg-ĐMDN", "CT05/TU", "thông báo 67/TB-VPCP"],
+        ),
+        # a spaced code, a number that counts months, a year, a number inside another number
+        (
+            "Nghị quyết số 18 NQ/ TU; Nghị quyết 6 tháng đầu năm; Luật 2020; mã 123/QĐ-UB",
+            ["Nghị quyết số 18 NQ/ TU", "Nghị quyết 6", "Luật 2020"],
+        ),
+        ("Không có văn bản nào được dẫn ở đây: 12 người, 30% kế hoạch.", []),
+    ],
+)
+def test_citation_matches_are_those_of_the_pattern_everywhere(text, expected):
+    everywhere = _spans(citations._patterns()[0].finditer(text))
+    assert [found for _, _, found in everywhere] == expected
+    assert _spans(citations._matches(text)) == everywhere
+
+
+@pytest.mark.parametrize(
+    ("folded", "expected"),
+    [
+        ("hoàn thành trước ngày 31/12/2025.", ["hoàn thành trước ngày 31/12/2025"]),
+        # a date at the very start, a span, an hour before a date, a date inside a longer number
+        (
+            "15/3/2024 khai mạc; từ ngày 05/12/2025 đến ngày 20/02/2026; 16h00 ngày 08/10; mã 123/5/2020",
+            ["15/3/2024", "từ ngày 05/12/2025 đến ngày 20/02/2026", "16h00 ngày 08/10", "23/5/2020"],
+        ),
+        # words that begin like a time expression but are none ("chính", "ban", "đầu tư")
+        (
+            "chính quyền ban hành; đầu tư công; sáu tháng đầu năm 2024; quý ii/2025; tết nguyên đán",
+            ["sáu tháng đầu năm 2024", "quý ii/2025", "tết nguyên đán"],
+        ),
+        (
+            "thứ hai hằng tuần; hạn chót: ngày 5 tháng 6 năm 2024; cuối năm nay; trong tháng 9",
+            ["thứ hai hằng tuần", "hạn chót: ngày 5 tháng 6 năm 2024", "cuối năm nay", "trong tháng 9"],
+        ),
+        ("không có thời hạn nào ở đây, chỉ 12 người.", []),
+    ],
+)
+def test_deadline_matches_are_those_of_the_pattern_everywhere(folded, expected):
+    everywhere = _spans(deadlines._pattern().finditer(folded))
+    assert [found for _, _, found in everywhere] == expected
+    assert _spans(deadlines._matches(folded)) == everywhere
