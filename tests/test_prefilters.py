@@ -3,7 +3,7 @@ the pattern finds when tried at every character: hand-written snippets, exact sp
 
 import pytest
 
-from extractors import citations, deadlines
+from extractors import citations, deadlines, tasks
 
 
 def _spans(matches):
@@ -64,3 +64,32 @@ def test_deadline_matches_are_those_of_the_pattern_everywhere(folded, expected):
     everywhere = _spans(deadlines._pattern().finditer(folded))
     assert [found for _, _, found in everywhere] == expected
     assert _spans(deadlines._matches(folded)) == everywhere
+
+
+_LISTS = (
+    "I. NHIỆM VỤ\n"
+    "1. Sở Tài chính chủ trì rà soát.\n"
+    "2.\n"
+    "Sở Nội vụ tổng hợp báo cáo.\n"
+    "**3.1. Tăng cường kiểm tra**\n"
+    "a) Các huyện triển khai; b) hướng dẫn.\n"
+    "(1) Tuyên truyền sâu rộng\n"
+    "Các giải pháp chính: Một là, nâng cao chất lượng; hai là, đổi mới phương thức. Thứ ba là tăng cường kỷ luật.\n"
+    "Điều 3. Tổ chức thực hiện\n"
+    "Năm 2024 tỉnh đạt 12 chỉ tiêu (3) Lưu ý.\n"
+)
+
+
+def test_task_labels_found_behind_the_any_label_looks():
+    labels, sections = tasks._find_labels(_LISTS)
+    assert [(label.style, label.value, label.label, label.inline) for label in labels] == [
+        ("number_dot", (1,), "1.", False),
+        ("number_dot", (2,), "2.", False),
+        ("dotted_number", (3, 1), "3.1.", False),
+        ("letter_paren", (0,), "a)", False),
+        ("paren_number", (1,), "(1)", False),
+        ("mot_la", (1,), "Một là", False),
+        ("mot_la", (2,), "hai là", False),
+        ("thu_nhat", (3,), "Thứ ba", False),
+    ]
+    assert sections == [(0, "I. NHIỆM VỤ"), (_LISTS.index("Điều 3."), "Điều 3. Tổ chức thực hiện")]
