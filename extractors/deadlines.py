@@ -179,11 +179,24 @@ class _Common(TypedDict):
     rule_id: str
 
 
+class _Groups(dict[str, Any]):
+    """A match's groups, each read from the match when first asked for: most matches are
+    dropped after a look at a few of the pattern's many groups."""
+
+    def __init__(self, match: regex.Match[str]):
+        super().__init__()
+        self._match = match
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self._match.group(key)
+        return value
+
+
 def extract_deadlines(analyzed: AnalyzedDocument) -> list[DeadlineRow]:
     rules = load_yaml("deadlines.yaml")
     rows = []
     for match in _matches(analyzed.folded):
-        groups = match.groupdict()
+        groups = _Groups(match)
         cue = (groups["cue"] or groups["lcue"] or groups["scue"] or "").lower()
         if _is_deadline(analyzed.folded, match, groups, cue, rules):
             row = _deadline_row(analyzed, match, groups, cue, rules)

@@ -1,9 +1,11 @@
 """The extractors that try their pattern only where a cheap scan finds a place must find what
-the pattern finds when tried at every character: hand-written snippets, exact spans."""
+the pattern finds when tried at every character: hand-written snippets, exact spans. Also the
+helpers that read a match's groups lazily and keep a text's periods."""
 
 import pytest
 
-from extractors import citations, deadlines, tasks
+from extractors import citations, deadlines, periods, tasks
+from extractors.dates import Interval
 
 
 def _spans(matches):
@@ -93,3 +95,25 @@ def test_task_labels_found_behind_the_any_label_looks():
         ("thu_nhat", (3,), "Thứ ba", False),
     ]
     assert sections == [(0, "I. NHIỆM VỤ"), (_LISTS.index("Điều 3."), "Điều 3. Tổ chức thực hiện")]
+
+
+def test_deadline_groups_are_read_when_asked_for():
+    match = deadlines._pattern().match("trước ngày 31/12/2025")
+    groups = deadlines._Groups(match)
+    assert dict(groups) == {}
+    assert (groups["cue"], groups["d"], groups["y"], groups["wd"]) == ("trước ngày", "31", "2025", None)
+    assert dict(groups) == {"cue": "trước ngày", "d": "31", "y": "2025", "wd": None}
+
+
+def test_periods_are_kept_and_copied_out():
+    folded = "kế hoạch năm 2025, quý ii/2024 và 6 tháng đầu năm nay; so với năm 2020"
+    expected = [
+        (9, Interval("2025-01-01", "2025-12-31", "year")),
+        (19, Interval("2024-04-01", "2024-06-30", "quarter")),
+        (34, Interval("2025-01-01", "2025-06-30", "half-year")),
+    ]
+    first = periods.periods_in(folded, 2025)
+    assert first == expected
+    first.clear()  # a caller's list is its own
+    assert periods.periods_in(folded, 2025) == expected
+    assert periods.periods_in(folded, 2024)[2] == (34, Interval("2024-01-01", "2024-06-30", "half-year"))
