@@ -34,10 +34,18 @@ _LETTERS = "a-zà-ãè-êìíò-õù-úýăđĩũơưạ-ỹ"
 @lru_cache(maxsize=1)
 def starts() -> re.Pattern[str]:
     """The character before each place a deadline may start: one that is no letter, then a cue
-    (a space or colon follows it) or what a time expression begins with. The alternatives are
+    and what may follow it, or what a time expression begins with. The alternatives are
     grouped by their first character, and the scan stops only at non-letters."""
+    # a cue before "là" may have words before the time expression ("Thời hạn nộp báo cáo là ..."),
+    # another has it right after a space or colon (or "vào")
+    before_la = set(phrases("cue_before_la"))
+    body = "(?:" + "|".join(_BODY_STARTS) + ")"
+    cues = [
+        re.escape(phrase) + (r"[\s:]" if phrase in before_la else r"(?:\s+vào)?:?\s+" + body)
+        for phrase in phrases(*DEADLINE_CUE_ROLES)
+    ]
     by_first: dict[str, list[str]] = {}
-    for start in [re.escape(phrase) + r"[\s:]" for phrase in phrases(*DEADLINE_CUE_ROLES)] + list(_BODY_STARTS):
+    for start in cues + list(_BODY_STARTS):
         first = 2 if start.startswith("\\") else 1
         by_first.setdefault(start[:first], []).append(start[first:])
     grouped = "|".join(

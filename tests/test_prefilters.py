@@ -59,6 +59,11 @@ def test_citation_matches_are_those_of_the_pattern_everywhere(text, expected):
             "thứ hai hằng tuần; hạn chót: ngày 5 tháng 6 năm 2024; cuối năm nay; trong tháng 9",
             ["thứ hai hằng tuần", "hạn chót: ngày 5 tháng 6 năm 2024", "cuối năm nay", "trong tháng 9"],
         ),
+        # a cue before "là" with words between; cues followed by no time expression
+        (
+            "thời hạn nộp báo cáo là ngày 15/12/2025; trong công tác; đến nay; vào: thứ hai, ngày 5/1; đến hết năm 2025",
+            ["thời hạn nộp báo cáo là ngày 15/12/2025", "vào: thứ hai, ngày 5/1", "đến hết năm 2025"],
+        ),
         ("không có thời hạn nào ở đây, chỉ 12 người.", []),
     ],
 )
