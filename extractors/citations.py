@@ -1,6 +1,8 @@
 """References to other documents: type, number and date ("Chỉ thị số 45-CT/TW ngày 20/6/2020")."""
 
+from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 import regex
 
@@ -26,23 +28,67 @@ _PERIOD_AFTER = regex.compile(r"\s+(?:tháng|quý|tuần|ngày|năm)(?!\p{L})")
 _OWN_NUMBER = regex.compile(r"^\s*Số\s*:?\s*(" + _NUMBER + ")", regex.MULTILINE)
 
 
+# A name between a type word and "số" ("Luật Đất đai số ..."): at most this many words.
+_NAMED_WORDS = 12
+
+
+def _type_words(rules: dict[str, Any]) -> str:
+    """The type words as one case-blind alternation; "Quyết\nđịnh số ...": a type word may wrap
+    at a line break."""
+    return "(?i:" + alt(rules["types"]).replace(r"\ ", r"\s+") + ")"
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[regex.Pattern[str], dict[str, str], dict[str, str], dict[str, str]]:
     rules = load_yaml("citations.yaml")
-    # "Quyết\nđịnh số ...": a type word may wrap at a line break. A name may stand between
-    # the type and "số" ("Luật Đất đai số 31/2024/QH15") when the number is coded; another
-    # type word there starts the citation itself ("Kế hoạch thực hiện Nghị định số ...").
-    # A type word in lower case ("văn bản số 991/TTg-ĐMDN", "thông báo 67/TB-VPCP") counts
-    # before a coded number; "số 19/NQ-CP" alone (its type word misspelt) by its code.
-    types = "(?i:" + alt(rules["types"]).replace(r"\ ", r"\s+") + ")"
+    # A name may stand between the type and "số" ("Luật Đất đai số 31/2024/QH15") when the
+    # number is coded; another type word there starts the citation itself ("Kế hoạch thực
+    # hiện Nghị định số ..."). A type word in lower case ("văn bản số 991/TTg-ĐMDN", "thông
+    # báo 67/TB-VPCP") counts before a coded number; "số 19/NQ-CP" alone (its type word
+    # misspelt) by its code.
+    types = _type_words(rules)
     pattern = regex.compile(
-        rf"(?:(?<!\p{{L}})(?P<type>{types})(?:(?P<named>(?:\s+(?!(?:{types})(?!\p{{L}}))\p{{L}}+){{1,12}}?)\s+[Ss]ố:?|\s+[Ss]ố:?)?"
+        rf"(?:(?<!\p{{L}})(?P<type>{types})(?:(?P<named>(?:\s+(?!(?:{types})(?!\p{{L}}))\p{{L}}+){{1,{_NAMED_WORDS}}}?)\s+[Ss]ố:?|\s+[Ss]ố:?)?"
         rf"|(?<![\p{{L}}\d/])(?P<so>[Ss]ố)(?=:?\s*\d+[a-zđ]?/))(?:\s+số)?\s*(?P<number>{_NUMBER})(?![\d\p{{L}}])"
         r"(?:\s*(?:năm (?P<year>\d{4})|,?\s*(?:được ban hành\s+|ban hành\s+)?ngày\s*"
         r"(?:(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})|(?P<wd>\d{1,2})\s+tháng\s+(?P<wm>\d{1,2})\s+năm\s+(?P<wy>\d{4}))))?"
     )
     canonical: dict[str, str] = {written.lower(): written for written in rules["types"]}
     return pattern, rules["codes"], rules["abbreviations"], canonical
+
+
+@lru_cache(maxsize=1)
+def _finders() -> tuple[regex.Pattern[str], regex.Pattern[str], regex.Pattern[str]]:
+    """What `_matches` scans with: the first digit of a number that follows "số" or the last
+    word of a type, the words before it where a citation may start, and those starts."""
+    rules = load_yaml("citations.yaml")
+    last_words = [written.split()[-1] for written in rules["types"]] + ["số"]
+    last_letters = "".join(sorted({word[-1] for word in last_words}))
+    number = regex.compile(
+        rf"\d(?<=(?i:[{last_letters}]):?\s*\d)(?<=(?<!\p{{L}})(?i:{alt(last_words)}):?\s*\d)"
+    )  # the letter first: checking it is cheaper than checking the words
+    # a type's words, a name, "số:" and another "số": the words a citation has before its number
+    words = max(len(written.split()) for written in rules["types"]) + _NAMED_WORDS + 2
+    before = regex.compile(rf"(?r)(?:[\p{{L}}:]+\s*){{1,{words}}}")
+    start = regex.compile(rf"(?<!\p{{L}}){_type_words(rules)}|(?<![\p{{L}}\d/])[Ss]ố")
+    return number, before, start
+
+
+def _matches(text: str) -> Iterator[regex.Match[str]]:
+    """`_patterns()[0].finditer(text)`, the pattern tried only where a citation can start: a
+    type word or "số" among the words right before a number. Tried at every character, the
+    pattern's case-blind type words were the cost; a number is rarer than a word."""
+    pattern = _patterns()[0]
+    number, before, start = _finders()
+    end = 0
+    for digit in number.finditer(text):
+        words = before.match(text, end, digit.start()) if digit.start() > end else None
+        if words is None:
+            continue
+        for found in start.finditer(text, words.start(), digit.start(), overlapped=True):
+            if found.start() >= end and (match := pattern.match(text, found.start())):
+                end = match.end()
+                yield match
 
 
 def _type_of(written: str, number: str, codes: dict[str, str], abbreviations: dict[str, str]) -> str:
@@ -56,11 +102,11 @@ def _type_of(written: str, number: str, codes: dict[str, str], abbreviations: di
 
 
 def extract_citations(analyzed: AnalyzedDocument) -> list[CitationRow]:
-    pattern, codes, abbreviations, canonical = _patterns()
+    _, codes, abbreviations, canonical = _patterns()
     text = analyzed.text
     own = {regex.sub(r"\s+", "", m.group(1)) for m in _OWN_NUMBER.finditer(text[:1500])}
     rows = []
-    for match in pattern.finditer(text):
+    for match in _matches(text):
         number = regex.sub(r"\s+", "", regex.sub(r"^(\d+[a-zđ]?)[ \t]+(?=\p{Lu})", r"\1-", match.group("number")))
         coded = "/" in number or "-" in number
         written = regex.sub(r"\s+", " ", match.group("type") or "")

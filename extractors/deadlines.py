@@ -1,6 +1,5 @@
 """Deadlines: time expressions that bound when work must be done, as ISO intervals."""
 
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 from typing import Any, TypedDict
@@ -10,7 +9,7 @@ import regex
 from . import dates
 from .context import AnalyzedDocument
 from .deadline_cues import cue_id, cue_ids, phrases
-from .rule_schemas import DEADLINE_CUE_ROLES
+from .deadline_starts import starts
 from .rules import alt, load_yaml
 from .schema import DeadlineRow, join_rule_id
 
@@ -82,23 +81,16 @@ def _pattern() -> regex.Pattern[str]:
     )  # on folded text: lower case already, and case-blind matching costs a fifth more
 
 
-# What each alternative of `_pattern` after the cue begins with (a digit, where a time of day
-# or a number comes first).
-_BODY_STARTS = r"\d|tết|ngày|quý|ba|sáu|chín|tháng|cuối|giữa|đầu|năm|thứ|chủ nhật|mồng|mùng"
-
-
-@lru_cache(maxsize=1)
-def _starts() -> re.Pattern[str]:
-    """The places a deadline may start: a cue or what a time expression begins with."""
-    return re.compile(f"(?={alt(phrases(*DEADLINE_CUE_ROLES))}|{_BODY_STARTS})")
-
-
 def _matches(folded: str) -> Iterator[regex.Match[str]]:
-    """`_pattern().finditer(folded)`, the pattern tried only where `_starts` finds a place
-    (a `re` scan of literals): at every character it cost a twentieth of an ingest."""
+    """`_pattern().finditer(folded)`, the pattern tried only at the start of the text and where
+    `deadline_starts.starts` finds a place (a `re` scan): tried at every character it cost most of the
+    extractor's time."""
     pattern, end = _pattern(), 0
-    for start in _starts().finditer(folded):
-        if start.start() >= end and (match := pattern.match(folded, start.start())):
+    if match := pattern.match(folded, 0):
+        end = match.end()
+        yield match
+    for start in starts().finditer(folded):
+        if start.end() >= end and (match := pattern.match(folded, start.end())):
             end = match.end()
             yield match
 
@@ -187,11 +179,24 @@ class _Common(TypedDict):
     rule_id: str
 
 
+class _Groups(dict[str, Any]):
+    """A match's groups, each read from the match when first asked for: most matches are
+    dropped after a look at a few of the pattern's many groups."""
+
+    def __init__(self, match: regex.Match[str]):
+        super().__init__()
+        self._match = match
+
+    def __missing__(self, key: str) -> Any:
+        value = self[key] = self._match.group(key)
+        return value
+
+
 def extract_deadlines(analyzed: AnalyzedDocument) -> list[DeadlineRow]:
     rules = load_yaml("deadlines.yaml")
     rows = []
     for match in _matches(analyzed.folded):
-        groups = match.groupdict()
+        groups = _Groups(match)
         cue = (groups["cue"] or groups["lcue"] or groups["scue"] or "").lower()
         if _is_deadline(analyzed.folded, match, groups, cue, rules):
             row = _deadline_row(analyzed, match, groups, cue, rules)

@@ -62,6 +62,13 @@ def _interval(match: regex.Match[str], year: int | None) -> dates.Interval | Non
 
 def periods_in(folded: str, year: int | None) -> list[tuple[int, dates.Interval]]:
     """(offset, interval) of every period expression in a tone-folded text."""
+    return list(_periods_in(folded, year))
+
+
+@lru_cache(maxsize=4096)
+def _periods_in(folded: str, year: int | None) -> tuple[tuple[int, dates.Interval], ...]:
+    """`periods_in`, kept: a sentence is read once for each of its figures, a task's lead line
+    once for each figure under it (intervals are frozen, the tuple is copied out)."""
     found = []
     for match in _pattern().finditer(folded):
         if _NOT_A_PERIOD.search(folded[max(0, match.start() - 30) : match.start()]):
@@ -69,7 +76,7 @@ def periods_in(folded: str, year: int | None) -> list[tuple[int, dates.Interval]
         interval = _interval(match, year)
         if interval is not None:
             found.append((match.start(), interval))
-    return found
+    return tuple(found)
 
 
 def period_at(

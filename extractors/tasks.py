@@ -41,6 +41,8 @@ class _Rules(TypedDict):
     labels: list[tuple[str, str, regex.Pattern[str]]]
     lone_labels: list[tuple[str, str, regex.Pattern[str]]]
     inline_labels: list[tuple[str, str, regex.Pattern[str]]]
+    any_label: regex.Pattern[str]
+    any_inline: regex.Pattern[str]
     section: regex.Pattern[str]
     ordinals: dict[str, int]
     not_item: regex.Pattern[str]
@@ -108,6 +110,9 @@ def _rules() -> _Rules:
         "labels": compiled,
         "lone_labels": lone,
         "inline_labels": inline,
+        # Whether a line may hold a label at all: one look instead of a try of every label rule.
+        "any_label": regex.compile(_LEAD + "(?:" + "|".join(entry["regex"] for entry in rules["labels"]) + ")"),
+        "any_inline": regex.compile("|".join(f"(?:{pattern.pattern})" for _, _, pattern in inline)),
         "section": regex.compile(_LEAD + r"(?P<label>" + rules["section"] + r")[ \t]+(?=\p{Lu})"),
         "ordinals": rules["ordinal_words"],
         "not_item": regex.compile(rf"^{alt(rules['not_task_item_starts'])}(?!\p{{L}})", regex.IGNORECASE),
@@ -180,28 +185,12 @@ def _find_labels(text: str) -> tuple[list[_Label], list[tuple[int, str]]]:
         if section:
             sections.append((line.start(), line.group().strip(" *#")))
             continue
-        for style, rule_id, pattern in rules["labels"]:
-            match = pattern.match(line.group())
-            if match:
-                raw = match.group("n")
-                labels.append(
-                    _Label(
-                        style,
-                        _value(style, raw, rules["ordinals"]),
-                        match.group("label"),
-                        rule_id,
-                        line.start(),
-                        line.start() + match.end(),
-                    )
-                )
-                break
-        else:
-            for style, rule_id, pattern in rules["lone_labels"]:
-                match = pattern.match(line.group())
-                following = _NEXT_LINE_TEXT.match(text, line.end())
-                if match and following:
-                    labels.append(_label(style, match, rule_id, line.start(), following.end(), rules))
-                    break
+        if rules["any_label"].match(line.group()):
+            label = _line_label(text, line, rules)
+            if label is not None:
+                labels.append(label)
+        if not rules["any_inline"].search(line.group()):
+            continue
         inline = [
             (match.start("label"), style, rule_id, match)
             for style, rule_id, pattern in rules["inline_labels"]
@@ -210,6 +199,28 @@ def _find_labels(text: str) -> tuple[list[_Label], list[tuple[int, str]]]:
         for position, style, rule_id, match in sorted(inline, key=lambda found: found[0]):
             labels.append(_label(style, match, rule_id, line.start() + position, line.start() + match.end(), rules))
     return labels, sections
+
+
+def _line_label(text: str, line: regex.Match[str], rules: _Rules) -> _Label | None:
+    """The label at the start of `line`, its text after it or, a label alone on its line, on the next."""
+    for style, rule_id, pattern in rules["labels"]:
+        match = pattern.match(line.group())
+        if match:
+            raw = match.group("n")
+            return _Label(
+                style,
+                _value(style, raw, rules["ordinals"]),
+                match.group("label"),
+                rule_id,
+                line.start(),
+                line.start() + match.end(),
+            )
+    for style, rule_id, pattern in rules["lone_labels"]:
+        match = pattern.match(line.group())
+        following = _NEXT_LINE_TEXT.match(text, line.end()) if match else None
+        if match and following:
+            return _label(style, match, rule_id, line.start(), following.end(), rules)
+    return None
 
 
 def _build_lists(labels: list[_Label], section_starts: Sequence[int] = ()) -> list[list[tuple[_Label, int]]]:
