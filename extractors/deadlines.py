@@ -179,6 +179,12 @@ class _Common(TypedDict):
     rule_id: str
 
 
+# a day and month written "3-5" or "3.5", without "ngày" or a year, and a word after it that
+# does not go on with a date: what is counted in a range
+_BARE_DAY_MONTH = regex.compile(r"(?<!ngày\s*)(?<![\d/.-])\d{1,2}[.-]\d{1,2}$")
+_COUNTED_AFTER = regex.compile(r"\s+(?!(?:đến|tới|năm|và|hoặc|hằng|hàng|trở đi)(?!\p{L}))\p{L}")
+
+
 class _Groups(dict[str, Any]):
     """A match's groups, each read from the match when first asked for: most matches are
     dropped after a look at a few of the pattern's many groups."""
@@ -219,6 +225,13 @@ def _is_deadline(folded: str, match: regex.Match[str], g: dict[str, Any], cue: s
         return False
     if g["scue"] and not (g["d"] or g["wd"]):
         return False  # "từ năm 2016": a start is a day
+    if (
+        g["scue"]
+        and not g["d2"]
+        and _COUNTED_AFTER.match(folded, match.end())
+        and _BARE_DAY_MONTH.search(match.group())
+    ):
+        return False  # "từ 3-5 hộ", "từ 10-15 lớp": the range of a count, not a day
     if cue and _not_after().search(folded[max(0, match.start() - 15) : match.start()]):
         return False
     return not ((not cue or cue in rules["as_of_cues"]) and _reports_what_was_done(folded, match.end()))
