@@ -7,7 +7,7 @@ from functools import lru_cache
 
 import regex
 
-from pipeline.text.nlp import SYLLABLE_TOKEN, Sentence
+from pipeline.text.nlp import Sentence, token_matches
 
 from .context import AnalyzedDocument, syllable_window
 from .name_words import counted_in_name, qualifies
@@ -52,7 +52,7 @@ _NAME_WITH_NUMBER = regex.compile(r"(?<=\S\s+)\p{Lu}\p{Ll}*\s+\p{Lu}\p{Ll}*\s+$"
 
 
 # "394 tỷ 581 triệu đồng": an amount written in several scales, one currency at the end
-_SCALE = "nghìn tỷ|ngàn tỷ|tỷ|tỉ|triệu|nghìn|ngàn"
+_SCALE = "|".join(sorted(SCALES, key=len, reverse=True))
 _COMPOUND_MONEY = regex.compile(
     rf"\s*(?P<first>{_SCALE})(?:\s+(?P<n>\d{{1,3}})\s*(?P<s>{_SCALE}))+\s*(?P<cur>đồng|VNĐ|VND)(?!\p{{L}})"
 )
@@ -296,7 +296,7 @@ def _fallback_unit(
     start, end = syllable_window(text, here, 3, 6)
     word_ends = dict(analyzed.words(index, start, end))  # start -> end of each segmenter word
     # from the window's start (after a space, where tokens split as from the sentence's start)
-    token = next((t for t in SYLLABLE_TOKEN.finditer(text, start, end) if t.start() >= here), None)
+    token = next((t for t in token_matches(text, start, end) if t.start() >= here), None)
     if token is None or not token.group().isalpha() or token.start() not in word_ends or token.group()[0].isupper():
         return None  # the word after the number starts before it, or is no word
     word = " ".join(text[token.start() : word_ends[token.start()]].split())

@@ -70,8 +70,8 @@ _ASIDE_CLOSES = regex.compile(r"\s*\)")
 _SAME_ACT = regex.compile(r"\s*(?:với|cùng với)\s*")
 
 
-# a mark right after a counted noun: nothing after it qualifies the noun ("63 vụ, bắt 117 đối tượng")
-# a mark after a figure's unit, not an aside ("40 hộ (hơn 50 ha) đạt ..." goes on to what it counts)
+# a mark right after a counted noun: nothing after it qualifies the noun ("63 vụ, bắt 117 đối
+# tượng"); an aside is no such mark ("40 hộ (hơn 50 ha) đạt ..." goes on to what it counts)
 _CLAUSE_GOES_ON = regex.compile(r"\s*(?:\([^()]*\)\s*)?+[^\p{L}\s]")
 
 
@@ -205,7 +205,8 @@ def _row(
 def _name(analyzed: AnalyzedDocument, figure: Figure, rows: list[IndicatorRow]) -> tuple[str, str]:
     """What the figure measures (GUIDELINES, the indicator's name) and the step that decided it
     (`name_basis`), the first that applies: the figure restates the one before it (`previous`);
-    a label before a colon (`label`); a share right after an act is a share of what follows it
+    a share that opens an aside is named by the aside's words (`words_after`); a label before a
+    colon (`label`); a share right after an act is a share of what follows it
     (`share_of_what_follows`); a quantity named before it (`quantity_before`); what it counts
     (`counted_noun`, or `act` for the act before it); a measure of what follows it
     (`measure_of_what_follows`); the words before it (`words_before`); what follows it

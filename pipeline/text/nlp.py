@@ -40,7 +40,6 @@ _NEEDS_WORDS = regex.compile(r"\d|\b(?:mười|mươi|một|hai|ba|bốn|năm|s�
 
 # Numbers stay whole ("1.250,5"), syllables are runs of letters and digits, any other mark is a token.
 _TOKEN = regex.compile(r"\d+(?:[.,]\d+)*|\w+|[^\w\s]")
-SYLLABLE_TOKEN = _TOKEN  # for readers that walk the tokens of a Doc without building one
 
 _LABEL_ONLY = regex.compile(r"\(?(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVX]{1,4})[.)]")
 
@@ -50,9 +49,10 @@ def syllables(text: str) -> list[str]:
     return [token.group() for token in _TOKEN.finditer(text)]
 
 
-def token_matches(text: str) -> Iterator["regex.Match[str]"]:
-    """The tokens a Doc of `text` has, as matches: their offsets and texts."""
-    return _TOKEN.finditer(text)
+def token_matches(text: str, start: int = 0, end: int | None = None) -> Iterator["regex.Match[str]"]:
+    """The tokens a Doc of `text` has, as matches: their offsets and texts (from `start`, which
+    must not cut a token, to `end`)."""
+    return _TOKEN.finditer(text, start, len(text) if end is None else end)
 
 
 def split_sentences(text: str) -> list[Sentence]:
