@@ -127,6 +127,7 @@ def act_names_it(unit: str) -> bool:
 
 
 def folded_words(words: list[str]) -> list[str]:
+    """Words as the name lists hold them (`_folded_word`)."""
     return [_folded_word(w) for w in words]
 
 
@@ -138,6 +139,7 @@ def _folded_word(word: str) -> str:
 
 
 def trim_phrase(words: list[str], phrases: frozenset[str], *, at_end: bool) -> list[str]:
+    """The words without one of `phrases` (one to four whole words) at their end or start."""
     folded = folded_words(words)
     for n in range(min(4, len(words)), 0, -1):
         piece = folded[-n:] if at_end else folded[:n]

@@ -131,8 +131,14 @@ def _last_words(words: list[str], count: int) -> list[str]:
 def _parallel(before: list[str], near: list[str]) -> bool:
     """Whether the piece next to a figure goes on a list the piece before it ends with, item by
     item: its first word starts the last item there too ('cấp huyện, cấp xã ...')."""
-    first, last = _folded(" ".join(near).split()), _folded(" ".join(before).split())
-    return len(last) >= 3 and len(first) >= 2 and first[0] == last[-2]
+    syllables_before = " ".join(before).split()
+    return len(syllables_before) >= 3 and _start_alike(syllables_before, " ".join(near).split())
+
+
+def _start_alike(before: list[str], after: list[str]) -> bool:
+    """Two items of a list around a comma start with the same syllable ('cấp huyện, cấp xã'):
+    the syllables before the comma, and those after it."""
+    return len(before) >= 2 and len(after) >= 2 and _folded(after[:1]) == _folded(before[-2:-1])
 
 
 def _joined(pieces: list[list[str]]) -> list[str]:
@@ -214,10 +220,7 @@ def name_reach(text: str, clause_start: int, number_start: int) -> int:
 def _parallel_comma(text: str, mark: regex.Match[str]) -> bool:
     """A comma between two items of one list that start alike ('cấp huyện, cấp xã'): the name
     goes on before it (`_parallel`)."""
-    if mark.group() != ",":
-        return False
-    before, after = text[: mark.start()].split()[-2:], text[mark.end() :].split()[:2]
-    return len(before) == 2 and len(after) == 2 and _folded(before[:1]) == _folded(after[:1])
+    return mark.group() == "," and _start_alike(text[: mark.start()].split()[-2:], text[mark.end() :].split()[:2])
 
 
 def _asides(text: str) -> list[tuple[int, int]]:
