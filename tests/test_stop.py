@@ -105,6 +105,40 @@ def test_sigterm_stops_the_temporary_prefect_server(tmp_path):
             os.kill(server, signal.SIGKILL)
 
 
+def _main_with(cli_body: str) -> subprocess.CompletedProcess:
+    """`app.main()` in a process of its own, with the command group replaced by `cli_body`,
+    a function of `standalone_mode` defined in Python source."""
+    script = f"import os, signal\nfrom pipeline.cli import app\n{cli_body}app.cli = cli\napp.main()\n"
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_sigterm_exits_143_when_a_library_wraps_the_exit():
+    """SIGTERM arriving inside library code that turns the handler's SystemExit into an error
+    of its own (pydantic's serializer does, while Prefect copies its settings) still exits 143,
+    without a traceback."""
+    run = _main_with(
+        "def cli(standalone_mode):\n"
+        "    try:\n"
+        "        os.kill(os.getpid(), signal.SIGTERM)\n"
+        "    except BaseException as stop:\n"
+        "        raise RuntimeError(f'Error calling function: {stop!r}') from stop\n"
+    )
+    assert (run.returncode, run.stderr) == (128 + signal.SIGTERM, "")
+
+
+def test_an_error_without_a_stop_is_still_raised():
+    """Only a stop turns an error into exit code 143: any other error keeps its traceback."""
+    run = _main_with("def cli(standalone_mode):\n    raise RuntimeError('a real error')\n")
+    assert run.returncode == 1
+    assert run.stderr.splitlines()[-1] == "RuntimeError: a real error"
+
+
 def _descendants(pid: int) -> dict[int, str]:
     """Live descendants of `pid`, by pid, with their start time (/proc stat field 22), which
     tells a process from a later one given the same pid."""

@@ -64,10 +64,24 @@ def main():
         cli(standalone_mode=True)
     except KeyboardInterrupt:
         sys.exit(130)
+    except Exception:
+        if STOP_SIGNALS:  # the handler's SystemExit, caught and wrapped by a library on its way out
+            sys.exit(128 + STOP_SIGNALS[0])
+        raise
+
+
+# Signals received, first first: a stop still exits 143 when the SystemExit raised by its
+# handler surfaces as another exception (pydantic's serializer, for one, wraps it).
+STOP_SIGNALS: list[int] = []
 
 
 def exit_on_sigterm() -> None:
     """Make SIGTERM (how cron, systemd and `timeout` stop a job) exit through Python, so
     that exit handlers run: Prefect's temporary server, a process of its own, is stopped
     with the run instead of being left running and taking CPU."""
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+
+    def stop(signum, frame):
+        STOP_SIGNALS.append(signum)
+        sys.exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
