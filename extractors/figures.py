@@ -97,8 +97,9 @@ def figure_patterns() -> dict[str, regex.Pattern[str]]:
     )
     return {
         "number": regex.compile(
-            # a number word never starts a range of digits: "không đến 2%" is "not up to 2%"
-            rf"(?<![\d.,/\p{{L}}])(?P<num>{NUMBER}|{NUMBER_WORDS}(?=\s)(?!\s*(?:-|–|đến)\s*\d))"
+            # a number word never starts a range of digits: "không đến 2%" is "not up to 2%";
+            # a count after another count's word and a slash is one too: "27 vụ/31 đối tượng"
+            rf"(?:(?<![\d.,/\p{{L}}])|(?<=\p{{L}}/))(?P<num>{NUMBER}|{NUMBER_WORDS}(?=\s)(?!\s*(?:-|–|đến)\s*\d))"
             rf"(?:\s*(?:-|–|đến)\s*(?P<high>{NUMBER})(?!\d))?(?![\d])"
         ),
         "unit": regex.compile(rf"^\s*(?:{unit_re})(?!\p{{L}})"),

@@ -67,7 +67,7 @@ _COMPARED = regex.compile(r"\s*(?:so với|cao hơn|thấp hơn)(?!\p{L})")
 _ASIDE_CLOSES = regex.compile(r"\s*\)")
 
 
-_SAME_ACT = regex.compile(r"\s*(?:với|cùng với)\s*")
+_SAME_ACT = regex.compile(r"\s*(?:với|cùng với|/)\s*")
 
 
 # a mark right after a counted noun: nothing after it qualifies the noun ("63 vụ, bắt 117 đối

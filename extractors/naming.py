@@ -200,7 +200,7 @@ def after_name(
     words_after = text[start:phrase_end].replace(",", " , ").split()
     while (trimmed := _trim(words_after, rules["trim_end"], at_end=True)) != words_after:
         words_after = trimmed
-    phrase = " ".join(words_after).replace(" , ", ", ").strip(" ,-–")
+    phrase = " ".join(words_after).replace(" , ", ", ").strip(" ,-–/")
     return phrase if keep_case else _lower_first(phrase)
 
 

@@ -223,7 +223,7 @@ YAML_SCHEMAS: dict[str, Schema] = {
     "parties.yaml": Record(
         {"assignee_before": Words(), "assignee_after": Words(), "not_before": Words(), "coordinator_before": Words()}
     ),
-    "tables.yaml": Record({"target_headers": Words(), "max_unit_chars": Integer()}),
+    "tables.yaml": Record({"target_headers": Words(), "max_unit_chars": Integer(), "unit_headers": Words()}),
     "tasks.yaml": Record(
         {
             "labels": ListOf(

@@ -66,14 +66,15 @@ def test_a_bad_token_pattern_is_refused_with_spacy_s_message(rules_dir):
 
 def test_a_bad_yaml_entry_names_its_file_line_and_key(rules_dir):
     real = yaml.safe_load((Path(rules.__file__).parent / "rules" / "tables.yaml").read_text(encoding="utf-8"))
-    assert set(real) == {"target_headers", "max_unit_chars"}
+    assert set(real) == {"target_headers", "max_unit_chars", "unit_headers"}
     (rules_dir / "tables.yaml").write_text(
-        '# a comment\ntarget_headers: ["kế hoạch", ""]\nmax_unit_chars: 0\nmax_unit_char: 3\n', encoding="utf-8"
+        '# a comment\ntarget_headers: ["kế hoạch", ""]\nmax_unit_chars: 0\nmax_unit_char: 3\nunit_headers: ["ĐVT"]\n',
+        encoding="utf-8",
     )
     with pytest.raises(RuleError) as error:
         _load("load_yaml", "tables.yaml")
     assert str(error.value).splitlines() == [
-        "extractors/rules/tables.yaml:4: max_unit_char: unknown key (known: max_unit_chars, target_headers)",
+        "extractors/rules/tables.yaml:4: max_unit_char: unknown key (known: max_unit_chars, target_headers, unit_headers)",
         "extractors/rules/tables.yaml:2: target_headers[1]: expected a non-empty string, got ''",
         "extractors/rules/tables.yaml:3: max_unit_chars: expected an integer >= 1, got 0",
     ]

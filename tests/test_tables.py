@@ -40,3 +40,60 @@ def test_grouped_headers_name_each_column(analyze):
         ("Lâm Đồng: PAR Index Thứ hạng", 62, "/63", "result"),
         ("Lâm Đồng: SIPAS Chỉ số", 83.0, "%", "result"),
     ]
+
+
+def test_ratio_cells_count_their_parts_in_the_units_their_header_names(analyze):
+    """'45/60 (75%)' under 'Số hồ sơ đã hỗ trợ/Tổng số hồ sơ' is 45 hồ sơ (of 60) and 75%; a
+    cell of three parts gives its first two (the last is the total). The row is named by its
+    label, not its number, without its note in parentheses; a row number is not a count."""
+    text = (
+        "Kết quả hỗ trợ:\nTT Tên thủ tục Số hồ sơ đã hỗ trợ/Tổng số hồ sơ\n"
+        "1 Cấp giấy phép xây dựng (mã TTHC:\n1.009) 45/60\n(75%)\n"
+        "Tại các xã:\nTT Địa phương Lĩnh vực Hồ sơ hỗ trợ/Hồ sơ trực tuyến/Tổng số hồ sơ\n"
+        "1 Xã Tân Lập Hộ tịch 30/52/60\n"
+    )
+    analyzed = analyze(text)
+    analyzed.tables = [
+        Table(
+            page=1,
+            rows=[
+                ["TT", "Tên thủ tục", "Số hồ sơ đã\nhỗ trợ/Tổng số hồ sơ"],
+                ["1", "Cấp giấy phép xây dựng (mã TTHC:\n1.009)", "45/60\n(75%)"],
+            ],
+        ),
+        Table(
+            page=1,
+            rows=[
+                ["TT", "Địa phương", "Lĩnh vực", "Hồ sơ hỗ trợ/Hồ sơ trực tuyến/Tổng số hồ sơ"],
+                ["1", "Xã Tân Lập", "Hộ tịch", "30/52/60"],
+            ],
+        ),
+    ]
+    rows = extract(analyzed).indicators
+    assert [(r.name, r.value, r.unit, r.kind, r.rule_id, text[r.start : r.end]) for r in rows] == [
+        ("Cấp giấy phép xây dựng", 45, "hồ sơ", "result", "ind.table_ratio_cell", "45"),
+        ("Cấp giấy phép xây dựng", 75, "%", "result", "ind.table_ratio_cell", "75%"),
+        ("Xã Tân Lập", 30, "hồ sơ", "result", "ind.table_ratio_cell", "30"),
+        ("Xã Tân Lập", 52, "hồ sơ", "result", "ind.table_ratio_cell", "52"),
+    ]
+
+
+def test_a_unit_column_gives_figures_their_unit(analyze):
+    """Figures without a unit of their own take their row's 'Đơn vị tính'; a header word is a
+    whole word ('khiếu nại' holds no 'KH', the plan's abbreviation)."""
+    text = "STT Nội dung Đơn vị tính Tiếp nhận Đã giải quyết\n1 Đơn khiếu nại Đơn 14 12\n"
+    analyzed = analyze(text)
+    analyzed.tables = [
+        Table(
+            page=1,
+            rows=[
+                ["STT", "Nội dung", "Đơn vị\ntính", "Tiếp nhận", "Đã giải quyết"],
+                ["1", "Đơn khiếu nại", "Đơn", "14", "12"],
+            ],
+        )
+    ]
+    rows = extract(analyzed).indicators
+    assert [(r.name, r.value, r.unit, r.kind, r.rule_id) for r in rows] == [
+        ("Đơn khiếu nại: Tiếp nhận", 14, "đơn", "result", "ind.table_cell"),
+        ("Đơn khiếu nại: Đã giải quyết", 12, "đơn", "result", "ind.table_cell"),
+    ]
