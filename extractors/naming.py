@@ -24,7 +24,9 @@ _DATE_ASIDE = regex.compile(
     r"|(?:(?:đến hết|đến|trong|của|vào) )?(?:\d{1,2} )?(?:năm|giai đoạn|quý [IV]+/?) ?(?:19|20)\d{2}"
     r"(?:\s*[-–]\s*(?:19|20)\d{2})?"
     r"|(?:(?:trong|của) )?(?:\d{1,2}|ba|sáu|chín) tháng(?! tuổi)(?: (?:đầu|cuối))?(?: năm)?(?: (?:19|20)\d{2}| nay)?"
-    r"|(?:lũy kế )?từ đầu năm(?: (?:đến nay|đến thời điểm báo cáo))?|lũy kế",
+    r"|(?:lũy kế )?từ đầu năm(?: (?:đến nay|đến thời điểm báo cáo))?|lũy kế"
+    # a month or quarter of the report: "Doanh thu du lịch tháng 10 ước đạt ..." measures "Doanh thu du lịch"
+    r"|(?:(?:trong|của|vào) )?(?:tháng \d{1,2}|quý (?:[IV]+|\d))(?:/(?:19|20)\d{2}| năm (?:19|20)\d{2})?(?![\d/])",
     regex.IGNORECASE,
 )
 _LETTER, _DIGIT = regex.compile(r"\p{L}"), regex.compile(r"\d")
