@@ -21,9 +21,9 @@ from .figures import (
     read_rate,
 )
 from .kinds import KindClues, decide_kind
+from .name_links import breakdown_total, opens_next_item, restates_previous, same_sentence
 from .name_words import (
     act_names_it,
-    changed_to,
     coordinated_act,
     counted_in_name,
     ends_with_act,
@@ -36,7 +36,6 @@ from .name_words import (
     only_a_place,
     place_list_end,
     qualifies,
-    restates_in_aside,
     same_quantity_before,
     starts_with_act,
 )
@@ -60,23 +59,12 @@ _ADJACENT_ONLY = {"CMP_GT", "CMP_LT"}
 _NEAR, _FAR = 12, 70
 
 
-# after a figure: a comparison with what came before; between two: one act counted two ways
-_COMPARED = regex.compile(r"\s*(?:so với|cao hơn|thấp hơn)(?!\p{L})")
-
-
 _ASIDE_CLOSES = regex.compile(r"\s*\)")
-
-
-_SAME_ACT = regex.compile(r"\s*(?:với|cùng với|/)\s*")
 
 
 # a mark right after a counted noun: nothing after it qualifies the noun ("63 vụ, bắt 117 đối
 # tượng"); an aside is no such mark ("40 hộ (hơn 50 ha) đạt ..." goes on to what it counts)
 _CLAUSE_GOES_ON = regex.compile(r"\s*(?:\([^()]*\)\s*)?+[^\p{L}\s]")
-
-
-# "07 tấn ma túy tương đương 70 triệu viên": the same quantity counted another way
-_EQUIVALENT = regex.compile(r"^[^,;]*(?<!\p{L})(?:tương đương|tương ứng)(?: với)?\s*$")
 
 
 _PART_REACH = 300  # characters from the figure a breakdown ("trong đó ...") is part of
@@ -212,21 +200,25 @@ def _name(analyzed: AnalyzedDocument, figure: Figure, rows: list[IndicatorRow]) 
     (`measure_of_what_follows`); the words before it (`words_before`); what follows it
     (`words_after`)."""
     text, start, folded = figure.sentence.text, figure.number_start, figure.folded
-    same_sentence = _same_sentence(rows, text)
-    previous_name = same_sentence[-1].name if same_sentence else ""
-    if same_sentence and _restates_previous(figure, same_sentence[-1]):
+    earlier = same_sentence(rows, text)
+    previous_name = earlier[-1].name if earlier else ""
+    if earlier and restates_previous(figure, earlier[-1]):
         return previous_name, "previous"  # "đạt 102% kế hoạch", "tăng 55 vụ so với ...", "89 vụ với 124 đối tượng"
     share = figure.unit in ("%", "điểm %")
     if share and _opens_aside_with_words(folded, figure):
         inside = _after(analyzed, figure, figure.unit_end, keep_case=False)
         if inside and qualifies(inside):  # "Sở Y tế (98% hồ sơ được giải quyết đúng hạn)": the aside says what
             return inside, "words_after"
-    before = _before_name(analyzed, figure, same_sentence[-1].end - figure.sentence.start if same_sentence else 0)
-    if same_sentence and same_quantity_before(before):
+    before = _before_name(analyzed, figure, earlier[-1].end - figure.sentence.start if earlier else 0)
+    if earlier and same_quantity_before(before):
         return previous_name, "previous"
     counted = counted_in_name(figure.unit) and not share
     after = _after(analyzed, figure, figure.unit_end, keep_case=counted)  # it follows the noun: "căn nhà Đại đoàn kết"
     counts_nothing = not after or counted and _CLAUSE_GOES_ON.match(folded, figure.unit_end)
+    if share and qualifies(after) and not starts_with_act(after) and opens_next_item(figure, earlier):
+        return after, "share_of_what_follows"  # "tối thiểu 5% đối với A và ít nhất 10% B"
+    if not share and counts_nothing and (total := breakdown_total(figure, earlier)):
+        return total.name, "previous"  # "219 trường hợp (năm 2015: 28 trường hợp; năm 2016: ...)"
     if not before and counts_nothing and (label := _label_name(analyzed, figure)):
         return label, "label"  # "trong đó đồng chủ trì phát hiện: 63 vụ, bắt ..."
     if share and qualifies(after) and ends_with_act(folded[figure.clause_start : start]):
@@ -265,23 +257,6 @@ def _opens_aside_with_words(folded: str, figure: Figure) -> bool:
     one that only restates the quantity before it ('Số hộ còn lại (168 hộ)')."""
     return folded[figure.clause_start : figure.number_start].rstrip().endswith("(") and not _ASIDE_CLOSES.match(
         folded, figure.unit_end
-    )
-
-
-def _restates_previous(figure: Figure, previous: IndicatorRow) -> bool:
-    """Whether a figure measures what the figure before it in its sentence measures: a share of
-    it ('đạt 102% kế hoạch'), a comparison ('so với'), the same act ('89 vụ với 124 đối tượng'),
-    an equivalent ('07 tấn tương đương 70 triệu viên')."""
-    folded, start = figure.folded, figure.number_start
-    previous_end = max(figure.clause_start, previous.end - figure.sentence.start)
-    return bool(
-        figure.unit in ("%", "điểm %")
-        and is_share_of_before(folded[figure.unit_end :])
-        or _COMPARED.match(folded, figure.unit_end)
-        or _SAME_ACT.fullmatch(folded, previous_end, start)
-        or _EQUIVALENT.search(folded[previous_end:start])
-        or restates_in_aside(folded[previous_end:start])
-        or changed_to(folded[previous_end:start])
     )
 
 
@@ -329,14 +304,6 @@ def _counted_name(before: str, unit: str, qualifier: str) -> tuple[str, str]:
     if before and not qualifier and (act_names_it(unit) or bare_act or act):
         return act or before, "act"
     return " ".join(part for part in (unit, qualifier) if part), "counted_noun"
-
-
-def _same_sentence(rows: list[IndicatorRow], text: str) -> list[IndicatorRow]:
-    """The rows already read from this sentence (the last ones: rows come in text order)."""
-    count = 0
-    while count < len(rows) and rows[-1 - count].sentence is text:
-        count += 1
-    return rows[len(rows) - count :]
 
 
 def _after_window(text: str, unit_end: int, clause_end: int) -> int:

@@ -82,6 +82,10 @@ def _act_patterns(names: dict[str, Any], acts: list[str]) -> dict[str, regex.Pat
             rf"\s*(?:\p{{L}}+\s+){{0,3}}?{alt(fold(names['changes']), name='names.yaml changes')}"
             rf"\s+{alt(fold(names['changed_to']), name='names.yaml changed_to')}\s*"
         ),
+        "next_item": regex.compile(
+            rf"(?<!\p{{L}}){alt(fold(names['next_item']), name='names.yaml next_item')}"
+            rf"(?:\s+{alt(fold(names['comparators_between']), name='names.yaml comparators_between')})*\s*$"
+        ),
         "and_act": regex.compile(rf"\s*(?<!\p{{L}})và\s+{alt(fold(acts), name='names.yaml acts')}(?!\p{{L}})"),
         "act": regex.compile(
             rf"^{alt(fold(acts), name='names.yaml acts')}"

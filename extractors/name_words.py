@@ -4,6 +4,8 @@ rules/names.yaml (name_rules.py)."""
 
 from functools import lru_cache
 
+import regex
+
 from pipeline.text.normalize import fold_for_matching
 
 from .name_rules import name_rules as _rules
@@ -77,10 +79,21 @@ def same_quantity_before(name: str) -> bool:
     return bool(_rules()["same_quantity"].match(folded)) or folded in _rules()["plan_words"]
 
 
-def restates_in_aside(between: str) -> bool:
+def restates_in_aside(between: str, rest_of_aside: str) -> bool:
     """Whether a figure opens an aside right after the figure before it ('hơn 409 ha (350 hộ)
-    nuôi tôm'): the same quantity counted another way, named as that figure is."""
-    return bool(_rules()["aside_opens"].fullmatch(fold_for_matching(between)))
+    nuôi tôm'): the same quantity counted another way, named as that figure is; not when the
+    aside goes on with its own words ('giảm 6,69% (1.311 hộ thoát nghèo)')."""
+    own_words = _OWN_WORDS.match(rest_of_aside)
+    return bool(_rules()["aside_opens"].fullmatch(fold_for_matching(between))) and not own_words
+
+
+_OWN_WORDS = regex.compile(r"\s*\p{L}[^()]*\)")  # words after a figure, to the aside's end
+
+
+def aside_start(folded: str, position: int) -> int | None:
+    """Where the aside around `position` opens, if it stands in one."""
+    opened = folded.rfind("(", 0, position)
+    return opened if opened > folded.rfind(")", 0, position) else None
 
 
 def changed_to(between: str) -> bool:
@@ -151,3 +164,9 @@ def trim_phrase(words: list[str], phrases: frozenset[str], *, at_end: bool) -> l
             if " ".join(folded_syllables[-n:]) in phrases:
                 return words[:-1] + [" ".join(syllables[:-n])]
     return words
+
+
+def opens_next_item(between: str) -> bool:
+    """Whether the words between two figures end with 'và' or 'còn' and comparators ('... và ít
+    nhất'): the second figure opens the next item of a list."""
+    return bool(_rules()["next_item"].search(fold_for_matching(between)))

@@ -200,6 +200,7 @@ YAML_SCHEMAS: dict[str, Schema] = {
             "name_ends": Words(),
             "qualifier_not_after": Words(),
             "comparators_between": Words(),
+            "next_item": Words(),
             "not_naming_acts": Words(),
             "changes": Words(),
             "changed_to": Words(),
