@@ -10,6 +10,7 @@ from . import dates
 from .context import AnalyzedDocument
 from .deadline_cues import cue_id, cue_ids, phrases
 from .deadline_starts import starts
+from .plan_year import plan_year, year_of_undated
 from .rules import alt, load_yaml
 from .schema import DeadlineRow, join_rule_id
 
@@ -201,14 +202,15 @@ class _Groups(dict[str, Any]):
 def extract_deadlines(analyzed: AnalyzedDocument) -> list[DeadlineRow]:
     rules = load_yaml("deadlines.yaml")
     rows = []
+    planned = plan_year(analyzed)
+    year = year_of_undated(analyzed, planned)
     for match in _matches(analyzed.folded):
         groups = _Groups(match)
         cue = (groups["cue"] or groups["lcue"] or groups["scue"] or "").lower()
         if _is_deadline(analyzed.folded, match, groups, cue, rules):
-            row = _deadline_row(analyzed, match, groups, cue, rules)
+            row = _deadline_row(analyzed, match, groups, cue, rules, year)
             if row is not None:
                 rows.append(row)
-    planned = plan_year(analyzed)
     if planned and not any(row.start == planned.start for row in rows):
         rows.append(planned)
         rows.sort(key=lambda row: row.start)
@@ -238,10 +240,15 @@ def _is_deadline(folded: str, match: regex.Match[str], g: dict[str, Any], cue: s
 
 
 def _deadline_row(
-    analyzed: AnalyzedDocument, match: regex.Match[str], g: dict[str, Any], cue: str, rules: dict[str, Any]
+    analyzed: AnalyzedDocument,
+    match: regex.Match[str],
+    g: dict[str, Any],
+    cue: str,
+    rules: dict[str, Any],
+    year: int | None,
 ) -> DeadlineRow | None:
-    """The row of one deadline: recurring, unresolved (no year), or an interval; None for a
-    period already past at the document's date."""
+    """The row of one deadline: recurring, unresolved (no year), or an interval in `year` when
+    it names none; None for a period already past at the document's date."""
     sentence = analyzed.sentence_at(match.start())
     common = _Common(
         text=analyzed.text[match.start() : match.end()],
@@ -257,7 +264,8 @@ def _deadline_row(
         )
     published = analyzed.published_date
     try:
-        interval = _interval(match, analyzed.year, published)
+        undated_year = year if _kind(g) in _PLAN_YEAR_KINDS else analyzed.year  # a day keeps the document's
+        interval = _interval(match, undated_year, published)
     except _NoYear:
         note = "no year: the text names none and the document has no date"
         granularity = _GRANULARITY[_kind(g)]
@@ -283,40 +291,7 @@ def _deadline_row(
     )
 
 
-_TITLE_END = regex.compile(r"^(?:căn cứ|thực hiện|kính gửi|để|nhằm|trên cơ sở|theo)(?!\p{L})|[.:;]$")
-_TITLE_YEAR = regex.compile(rf"(?<!tháng \d{{1,2}} )(?<!giai đoạn |nhiệm kỳ |thời kỳ )năm ({_YEAR})(?!\s*[-–]\s*\d)")
-
-
-def plan_year(analyzed: AnalyzedDocument) -> DeadlineRow | None:
-    """The year a plan's title names: "KẾ HOẠCH" on its own line, then title lines with "năm 2019"."""
-    folded = analyzed.folded
-    types = set(load_yaml("deadlines.yaml")["plan_types"])
-    lines = [(m.start(), m.group()) for m in regex.finditer(r"[^\n]+", folded[:3000])][:25]
-    for index, (_, line) in enumerate(lines):
-        if line.strip(" *#_") not in types or not analyzed.text[lines[index][0] :].lstrip(" *#_")[:1].isupper():
-            continue
-        for start, title in lines[index + 1 : index + 5]:
-            if _TITLE_END.search(title.strip(" *_")):
-                break
-            found = _TITLE_YEAR.search(title)
-            if found and (analyzed.year is None or int(found.group(1)) >= analyzed.year):
-                interval = dates.year(int(found.group(1)))
-                at = start + found.start()
-                sentence = analyzed.sentence_at(at)
-                return DeadlineRow(
-                    text=analyzed.text[at : start + found.end()],
-                    start_date=interval.start,
-                    end_date=interval.end,
-                    granularity="year",
-                    valid=True,
-                    note=None,
-                    sentence=sentence.text if sentence else title,
-                    start=at,
-                    end=start + found.end(),
-                    rule_id="deadline.plan_year",
-                )
-        return None
-    return None
+_PLAN_YEAR_KINDS = {"quarter", "month", "months_of_year"}  # the kinds a plan's year resolves (plan_year.py)
 
 
 _GRANULARITY = {
