@@ -4,8 +4,7 @@ the next item of a list after one, or breaks down the total an aside follows."""
 import regex
 
 from .figures import Figure
-from .name_words import aside_start, changed_to, is_share_of_before, restates_in_aside
-from .name_words import opens_next_item as _next_item_words
+from .name_words import aside_start, changed_to, is_share_of_before, leads_next_item, restates_in_aside
 from .schema import IndicatorRow
 
 # after a figure: a comparison with what came before; between two: one act counted two ways
@@ -49,7 +48,7 @@ def opens_next_item(figure: Figure, rows_before: list[IndicatorRow]) -> bool:
     """Whether the figure follows another of its clause after 'và' or 'còn' ('... và ít nhất')."""
     if not rows_before:
         return False
-    return _next_item_words(figure.folded[_previous_end(figure, rows_before[-1]) : figure.number_start])
+    return leads_next_item(figure.folded[_previous_end(figure, rows_before[-1]) : figure.number_start])
 
 
 def breakdown_total(figure: Figure, rows_before: list[IndicatorRow]) -> IndicatorRow | None:

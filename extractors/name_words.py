@@ -166,7 +166,7 @@ def trim_phrase(words: list[str], phrases: frozenset[str], *, at_end: bool) -> l
     return words
 
 
-def opens_next_item(between: str) -> bool:
+def leads_next_item(between: str) -> bool:
     """Whether the words between two figures end with 'và' or 'còn' and comparators ('... và ít
     nhất'): the second figure opens the next item of a list."""
     return bool(_rules()["next_item"].search(fold_for_matching(between)))

@@ -56,7 +56,7 @@ def indicator_name(text: str, words: list[tuple[int, int]], clause_start: int, n
     else:
         chosen = _trimmed(_after_last(chosen, rules["start_after"])) or _quantity_before_lead_in(chosen)
         chosen = _last_words(chosen, rules["max_words"] * (2 if "," in chosen else 1))  # a list is longer
-    return _lower_first(" ".join(" ".join(chosen).split()).replace(" ,", ",").strip(" ,-–."))
+    return lower_first(" ".join(" ".join(chosen).split()).replace(" ,", ",").strip(" ,-–."))
 
 
 def _before_first(words: list[str], phrases: frozenset[str]) -> list[str]:
@@ -203,7 +203,7 @@ def after_name(
     while (trimmed := _trim(words_after, rules["trim_end"], at_end=True)) != words_after:
         words_after = trimmed
     phrase = " ".join(words_after).replace(" , ", ", ").strip(" ,-–/")
-    return phrase if keep_case else _lower_first(phrase)
+    return phrase if keep_case else lower_first(phrase)
 
 
 def name_reach(text: str, clause_start: int, number_start: int) -> int:
@@ -235,10 +235,10 @@ def _row_name(line: str) -> str:
     cells = [_ROW_NUMBER.sub("", c).strip() for c in line.split("|")]
     first = next((c for c in cells if _TWO_LETTERS.search(c)), "")
     words = _CLAUSE_MARK.split(first)[-1].split()[: 2 * _rules()["max_words"]]
-    return _lower_first(" ".join(words))
+    return lower_first(" ".join(words))
 
 
-def _lower_first(name: str) -> str:
+def lower_first(name: str) -> str:
     """'Tỷ lệ hộ nghèo' -> 'tỷ lệ hộ nghèo'; a proper name ('Quy Nhơn', 'GRDP') keeps its case."""
     if len(name) > 1 and name[0].isupper() and name[1].islower() and not _PROPER_NAME.match(name):
         return name[0].lower() + name[1:]

@@ -1,6 +1,8 @@
 """The year a plan names in its title: a deadline of its own (the plan's year), and the year
 its months and quarters without one fall in."""
 
+from functools import lru_cache
+
 import regex
 
 from . import dates
@@ -60,5 +62,10 @@ def year_of_undated(analyzed: AnalyzedDocument, planned: DeadlineRow | None) -> 
 def _plan_title(folded: str) -> str:
     """The document's first line when it names a plan ('ban hành Kế hoạch ... năm 2025')."""
     first = folded[: folded.find("\n")] if "\n" in folded else folded[:300]
+    return first if _plan_type().search(first) else ""
+
+
+@lru_cache(maxsize=1)
+def _plan_type() -> regex.Pattern[str]:
     types = alt(load_yaml("deadlines.yaml")["plan_types"], name="deadlines.yaml plan_types")
-    return first if regex.search(rf"(?<!\p{{L}}){types}(?!\p{{L}})", first) else ""
+    return regex.compile(rf"(?<!\p{{L}}){types}(?!\p{{L}})")

@@ -9,6 +9,7 @@ from functools import lru_cache
 import regex
 
 from .context import AnalyzedDocument
+from .naming import lower_first
 from .numbers import NUMBER, NUMBER_RE, parse_number
 from .rules import alt, load_yaml
 from .schema import IndicatorRow
@@ -70,8 +71,9 @@ def _find(text: str, cell: str, cursor: int, taken: set[int]) -> regex.Match[str
 
 # A row's number in its own column ("1", "2.", "II", "a)"): the row's name is in the next cell.
 _ORDINAL = regex.compile(r"(?:\d{1,3}|[IVXLC]{1,6}|\p{Ll})[.)]?")
-# A trailing note in parentheses ("(mã TTHC: 1.000894)"), closed or cut by the page.
-_TRAILING_NOTE = regex.compile(r"\s*\([^()]*\)?\s*$")
+# A note in parentheses ("(mã TTHC: 1.000894)"), closed or cut by the page at the label's end:
+# an aside, never part of a name (GUIDELINES).
+_NOTE = regex.compile(r"\s*\([^()]*(?:\)|$)")
 # "1.700/2.912/3.141 (54,1%)": counts of one row, the last the total the others are parts of,
 # with their share in parentheses.
 _RATIO = regex.compile(rf"(?P<parts>(?:{NUMBER})(?:\s*/\s*(?:{NUMBER}))+)(?:\s*\(\s*(?P<share>{NUMBER})\s*%\s*\))?")
@@ -113,7 +115,7 @@ def _part_units(column_name: str, count: int) -> list[str]:
     """The counted noun of each part of a ratio cell from its column header ("Số lượng hồ sơ
     hỗ trợ/Tổng số hồ sơ": hồ sơ, hồ sơ); one header part names them all."""
     parts = column_name.split("/")
-    units = [match.group(0).lower() if (match := _counted_noun().search(part)) else "" for part in parts]
+    units = [lower_first(match.group(0)) if (match := _counted_noun().search(part)) else "" for part in parts]
     return units if len(units) == count else [next(filter(None, units), "")] * count
 
 
@@ -184,7 +186,7 @@ def _cell_rows(
     return [_row(analyzed, cell, found, parse_number(match.group("num")), unit, "ind.table_cell")], found.end()
 
 
-def extract_table_indicators(analyzed: AnalyzedDocument) -> tuple[list[IndicatorRow], list[int]]:
+def extract_table_indicators(analyzed: AnalyzedDocument) -> tuple[list[IndicatorRow], set[int]]:
     """The indicators of the document's table cells, and where the row numbers of those
     tables stand in the text (a row number is not a count of what its row names)."""
     rules = load_yaml("tables.yaml")
@@ -194,7 +196,7 @@ def extract_table_indicators(analyzed: AnalyzedDocument) -> tuple[list[Indicator
     )
     unit_header = regex.compile(alt(rules["unit_headers"], name="tables.yaml unit_headers"), regex.IGNORECASE)
     rows_out: list[IndicatorRow] = []
-    row_numbers: list[int] = []
+    row_numbers: set[int] = set()
     taken: set[int] = set()
     for table in analyzed.tables:
         rows = [[cell or "" for cell in row] for row in table.rows]
@@ -207,7 +209,7 @@ def extract_table_indicators(analyzed: AnalyzedDocument) -> tuple[list[Indicator
         cursor = 0
         for row in rows[header_count:]:
             label = _label_column(row)
-            row_name = _TRAILING_NOTE.sub("", _flat(row[label])) if row else ""
+            row_name = _NOTE.sub("", _flat(row[label])).strip() if row else ""
             # A row's figures stand after its header in the text, not wherever they first occur;
             # a header wrapped over lines ("Đắk\nNông") has its figures after its first line.
             first_line = _flat(row[label].strip().split("\n")[0]) if row_name else ""
@@ -216,10 +218,12 @@ def extract_table_indicators(analyzed: AnalyzedDocument) -> tuple[list[Indicator
                 continue
             cursor = located.end()
             if label and (number := _row_number(analyzed.text, _flat(row[0]), located.start())) is not None:
-                row_numbers.append(number)
+                row_numbers.add(number)
             for column, text in enumerate(row[label + 1 :], start=label + 1):
                 column_name = headers[column] if column < len(headers) else ""
-                unit = _flat(row[unit_column]).lower() if unit_column is not None and unit_column < len(row) else ""
+                unit = (
+                    lower_first(_flat(row[unit_column])) if unit_column is not None and unit_column < len(row) else ""
+                )
                 cell = _Cell(row_name, column_name, bool(target.search(f"{column_name} {row_name}")), unit)
                 found_rows, cursor = _cell_rows(analyzed, _flat(text), cell, figure, cursor, taken)
                 rows_out.extend(found_rows)

@@ -42,6 +42,12 @@ def test_grouped_headers_name_each_column(analyze):
     ]
 
 
+def _indicators(analyzed, *tables: list[list[str]]):
+    """The indicators of a text whose tables (rows of cells, page 1) are given."""
+    analyzed.tables = [Table(page=1, rows=rows) for rows in tables]
+    return extract(analyzed).indicators
+
+
 def test_ratio_cells_count_their_parts_in_the_units_their_header_names(analyze):
     """'45/60 (75%)' under 'Số hồ sơ đã hỗ trợ/Tổng số hồ sơ' is 45 hồ sơ (of 60) and 75%; a
     cell of three parts gives its first two (the last is the total). The row is named by its
@@ -52,24 +58,17 @@ def test_ratio_cells_count_their_parts_in_the_units_their_header_names(analyze):
         "Tại các xã:\nTT Địa phương Lĩnh vực Hồ sơ hỗ trợ/Hồ sơ trực tuyến/Tổng số hồ sơ\n"
         "1 Xã Tân Lập Hộ tịch 30/52/60\n"
     )
-    analyzed = analyze(text)
-    analyzed.tables = [
-        Table(
-            page=1,
-            rows=[
-                ["TT", "Tên thủ tục", "Số hồ sơ đã\nhỗ trợ/Tổng số hồ sơ"],
-                ["1", "Cấp giấy phép xây dựng (mã TTHC:\n1.009)", "45/60\n(75%)"],
-            ],
-        ),
-        Table(
-            page=1,
-            rows=[
-                ["TT", "Địa phương", "Lĩnh vực", "Hồ sơ hỗ trợ/Hồ sơ trực tuyến/Tổng số hồ sơ"],
-                ["1", "Xã Tân Lập", "Hộ tịch", "30/52/60"],
-            ],
-        ),
-    ]
-    rows = extract(analyzed).indicators
+    rows = _indicators(
+        analyze(text),
+        [
+            ["TT", "Tên thủ tục", "Số hồ sơ đã\nhỗ trợ/Tổng số hồ sơ"],
+            ["1", "Cấp giấy phép xây dựng (mã TTHC:\n1.009)", "45/60\n(75%)"],
+        ],
+        [
+            ["TT", "Địa phương", "Lĩnh vực", "Hồ sơ hỗ trợ/Hồ sơ trực tuyến/Tổng số hồ sơ"],
+            ["1", "Xã Tân Lập", "Hộ tịch", "30/52/60"],
+        ],
+    )
     assert [(r.name, r.value, r.unit, r.kind, r.rule_id, text[r.start : r.end]) for r in rows] == [
         ("Cấp giấy phép xây dựng", 45, "hồ sơ", "result", "ind.table_ratio_cell", "45"),
         ("Cấp giấy phép xây dựng", 75, "%", "result", "ind.table_ratio_cell", "75%"),
@@ -82,18 +81,22 @@ def test_a_unit_column_gives_figures_their_unit(analyze):
     """Figures without a unit of their own take their row's 'Đơn vị tính'; a header word is a
     whole word ('khiếu nại' holds no 'KH', the plan's abbreviation)."""
     text = "STT Nội dung Đơn vị tính Tiếp nhận Đã giải quyết\n1 Đơn khiếu nại Đơn 14 12\n"
-    analyzed = analyze(text)
-    analyzed.tables = [
-        Table(
-            page=1,
-            rows=[
-                ["STT", "Nội dung", "Đơn vị\ntính", "Tiếp nhận", "Đã giải quyết"],
-                ["1", "Đơn khiếu nại", "Đơn", "14", "12"],
-            ],
-        )
-    ]
-    rows = extract(analyzed).indicators
+    rows = _indicators(
+        analyze(text),
+        [["STT", "Nội dung", "Đơn vị\ntính", "Tiếp nhận", "Đã giải quyết"], ["1", "Đơn khiếu nại", "Đơn", "14", "12"]],
+    )
     assert [(r.name, r.value, r.unit, r.kind, r.rule_id) for r in rows] == [
         ("Đơn khiếu nại: Tiếp nhận", 14, "đơn", "result", "ind.table_cell"),
         ("Đơn khiếu nại: Đã giải quyết", 12, "đơn", "result", "ind.table_cell"),
     ]
+
+
+def test_an_agency_column_is_no_unit_and_notes_leave_the_row_name(analyze):
+    """A column headed 'Đơn vị' names each row's agency, not its unit; a note in parentheses
+    anywhere in a label is an aside, not part of the row's name."""
+    text = "STT Thủ tục Đơn vị Số hồ sơ\n1 Cấp phép (trường hợp mới) (mã 1.02) Sở Xây dựng 14\n"
+    rows = _indicators(
+        analyze(text),
+        [["STT", "Thủ tục", "Đơn vị", "Số hồ sơ"], ["1", "Cấp phép (trường hợp mới) (mã 1.02)", "Sở Xây dựng", "14"]],
+    )
+    assert [(r.name, r.value, r.unit, r.rule_id) for r in rows] == [("Cấp phép: Số hồ sơ", 14, "", "ind.table_cell")]
